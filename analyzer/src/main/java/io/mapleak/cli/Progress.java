@@ -1,0 +1,43 @@
+package io.mapleak.cli;
+
+import java.util.function.LongConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A progress bar on stderr for one phase of work, shown only when stderr is a terminal. */
+final class Progress implements AutoCloseable {
+    private final ProgressBar bar;
+
+    private Progress(ProgressBar bar) {
+        this.bar = bar;
+    }
+
+    /** Starts a phase measured in bytes ({@code total} may be -1 when unknown). */
+    static Progress bytes(String phase, long total) {
+        if (!Terminal.stderrIsTerminal()) {
+            return new Progress(null);
+        }
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(phase)
+                .setInitialMax(total > 0 ? total : -1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" MB", 1 << 20)
+                .setUpdateIntervalMillis(200)
+                .continuousUpdate()
+                .clearDisplayOnFinish()
+                .build();
+        return new Progress(bar);
+    }
+
+    LongConsumer consumer() {
+        return bar == null ? null : bar::stepTo;
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.mapleak.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/** Terminal formatting shared by the commands. */
+final class Text {
+    /** Warnings beyond this many are summarised in one line, so a corrupt dump cannot flood the terminal. */
+    private static final int MAX_WARNINGS = 12;
+
+    private Text() {
+    }
+
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = b;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    }
+
+    /** A string from the dump made safe for a terminal: control characters (escape sequences) shown as '?'. */
+    static String safe(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
+                if (b == null) {
+                    b = new StringBuilder(s.substring(0, i));
+                }
+                b.append('?');
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
+    static void warnings(PrintWriter err, List<String> warnings) {
+        int n = Math.min(MAX_WARNINGS, warnings.size());
+        for (int i = 0; i < n; i++) {
+            err.println("warning: " + safe(warnings.get(i)));
+        }
+        if (warnings.size() > n) {
+            err.printf("warning: ... and %,d more warnings (in the JSON report)%n", warnings.size() - n);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.mapleak.report;
+
+/** Object ids as the report contract writes them: {@code "0x7f0a3c218"}. */
+public final class Hex {
+    private Hex() {
+    }
+
+    public static String id(long id) {
+        return "0x" + Long.toHexString(id);
+    }
+}
