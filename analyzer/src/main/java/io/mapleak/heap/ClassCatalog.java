@@ -123,6 +123,7 @@ final class ClassCatalog {
             return;
         }
         c.dumped = true;
+        c.dumpOffset = d.offset();
         dumps.add(d);
         c.loaderId = d.loaderId();
         c.signersId = d.signersId();
@@ -203,6 +204,45 @@ final class ClassCatalog {
                 primitiveArrayClass[t] = c.index;
             }
         }
+    }
+
+    /**
+     * Offsets of reference fields within an instance record of class {@code cls}, walking own fields then each
+     * superclass's; null while a class of the chain has not been dumped yet. Cached once complete.
+     */
+    int[] referenceOffsets(int cls) {
+        ClassInfo c = classes.get(cls);
+        if (c.referenceOffsets != null) {
+            return c.referenceOffsets;
+        }
+        int count = 0;
+        int bytes = 0;
+        int depth = 0;
+        for (ClassInfo k = c; k != null; k = k.superIndex >= 0 ? classes.get(k.superIndex) : null) {
+            if (!k.dumped || ++depth > 256) {
+                return null;
+            }
+            for (byte t : k.fieldTypes) {
+                if (t == BasicType.OBJECT) {
+                    count++;
+                }
+                bytes += BasicType.size(t, idSize);
+            }
+        }
+        int[] offs = new int[count];
+        int at = 0;
+        int k2 = 0;
+        for (ClassInfo k = c; k != null; k = k.superIndex >= 0 ? classes.get(k.superIndex) : null) {
+            for (byte t : k.fieldTypes) {
+                if (t == BasicType.OBJECT) {
+                    offs[k2++] = at;
+                }
+                at += BasicType.size(t, idSize);
+            }
+        }
+        c.recordFieldBytes = bytes;
+        c.referenceOffsets = offs;
+        return offs;
     }
 
     /** The class of primitive arrays of {@code elementType}; valid after {@link #finish}. */

@@ -27,6 +27,12 @@ public final class ClassInfo {
     boolean dumped;
     /** For arrays: the element's basic type ({@link BasicType#OBJECT} for object arrays); 0 otherwise. */
     int arrayElementType;
+    /** Offset of the CLASS_DUMP record in the uncompressed dump, -1 if not dumped. */
+    long dumpOffset = -1;
+    /** Offsets of reference fields in an instance record's field bytes (own fields first, then inherited). */
+    int[] referenceOffsets;
+    /** Length of an instance record's field bytes (all levels), or -1 when a superclass is missing. */
+    int recordFieldBytes = -2;
     /** Index of this class's object in the heap index (its java.lang.Class mirror), -1 if none. */
     int objectIndex = -1;
 

@@ -1,0 +1,123 @@
+package io.mapleak.cli;
+
+import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.JvmHints;
+import io.mapleak.heap.ThreadInfo;
+import io.mapleak.hprof.DumpFile;
+import io.mapleak.hprof.GcRootKind;
+import io.mapleak.report.DumpJson;
+import io.mapleak.report.Hex;
+import io.mapleak.report.JsonReports;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mapleak info}: what the dump is and holds, after building the full index. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = {"What the dump is and what it holds: format, when it was taken, the JVM, objects, classes, "
+                + "heap bytes, the inferred object layout, GC roots by kind, threads, and any warnings."})
+final class InfoCommand implements Callable<Integer> {
+    @Mixin
+    DumpOptions dump;
+
+    @Option(names = "--threads", description = "List every thread with its stack.")
+    boolean threads;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the information as JSON to FILE.")
+    Path json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        DumpFile file = DumpFile.open(dump.dump);
+        long started = System.nanoTime();
+        HeapIndex index;
+        try (Progress p = Progress.bytes("Indexing", file.knownLength() > 0 ? 2 * file.knownLength() : -1)) {
+            index = Indexing.build(file, dump, p);
+        }
+        try (index) {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Text.warnings(err, index.facts().warnings());
+            var facts = index.facts();
+            Map<String, String> hints = JvmHints.read(index);
+            out.printf("file        %s (%s%s)%n", Text.safe(file.path().toString()), Text.bytes(file.fileBytes()),
+                    file.compressed() ? ", " + file.compression().name().toLowerCase().replace('_', ' ') : "");
+            out.printf("format      %s, %d-byte ids, %s%n", facts.header().version(), facts.header().idSize(),
+                    facts.heapDumps() > 1 ? "heap dump " + facts.selectedDump() + " of " + facts.heapDumps()
+                            : "one heap dump");
+            out.printf("taken       %s%n", Instant.ofEpochMilli(facts.header().timestampMillis()));
+            if (!hints.isEmpty()) {
+                out.printf("jvm         %s%n", Text.safe(String.join(", ", hints.values())));
+            }
+            out.printf("objects     %,d in %,d classes; %s of shallow size%n", index.objectCount(),
+                    index.classes().size(), Text.bytes(index.heapBytes()));
+            out.printf("references  %,d%s%n", index.referenceCount(), index.danglingReferences() > 0
+                    ? String.format(" (%,d to objects not in the dump)", index.danglingReferences()) : "");
+            out.printf("layout      %s%n", index.layout().describe());
+            out.printf("            %s%s%n", facts.layoutEvidence(), facts.learnedClassSizes() > 0
+                    ? String.format("; %d class sizes settled from addresses", facts.learnedClassSizes()) : "");
+            Map<GcRootKind, Integer> roots = new EnumMap<>(GcRootKind.class);
+            for (int r = 0; r < index.rootCount(); r++) {
+                roots.merge(index.rootKind(r), 1, Integer::sum);
+            }
+            List<String> parts = new ArrayList<>();
+            roots.forEach((k, v) -> parts.add(String.format("%,d %s", v, k.label())));
+            out.printf("gc roots    %,d: %s%n", index.rootCount(), String.join(", ", parts));
+            out.printf("threads     %,d%n", index.threads().size());
+            if (threads) {
+                for (ThreadInfo t : index.threads()) {
+                    out.printf("  \"%s\"%n", Text.safe(t.name()));
+                    for (ThreadInfo.Frame f : t.frames()) {
+                        out.printf("      at %s%n", Text.safe(f.describe()));
+                    }
+                }
+            }
+            out.printf("index       %s in memory, built in %.1f s%n", Text.bytes(index.indexBytes()), seconds);
+            if (facts.truncated()) {
+                out.println("truncated   yes: the analysis covers the part of the dump before the cut");
+            }
+            if (json != null) {
+                Map<String, Object> root = new LinkedHashMap<>();
+                root.put("schemaVersion", JsonReports.SCHEMA_VERSION);
+                Map<String, Object> d = DumpJson.of(file, facts, index.objectCount(), index.classes().size(),
+                        index.heapBytes());
+                d.put("jvm", hints);
+                d.put("references", index.referenceCount());
+                d.put("danglingReferences", index.danglingReferences());
+                root.put("dump", d);
+                Map<String, Integer> rootCounts = new LinkedHashMap<>();
+                roots.forEach((k, v) -> rootCounts.put(k.label(), v));
+                root.put("gcRoots", rootCounts);
+                List<Map<String, Object>> ts = new ArrayList<>();
+                for (ThreadInfo t : index.threads()) {
+                    Map<String, Object> tm = new LinkedHashMap<>();
+                    tm.put("name", t.name());
+                    tm.put("objectId", t.objectIndex() >= 0 ? Hex.id(index.id(t.objectIndex())) : null);
+                    tm.put("frames", t.frames().stream().map(ThreadInfo.Frame::describe).toList());
+                    ts.add(tm);
+                }
+                root.put("threads", ts);
+                root.put("indexBytes", index.indexBytes());
+                root.put("seconds", seconds);
+                root.put("warnings", facts.warnings());
+                JsonReports.write(json, root);
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,263 @@
+package io.mapleak.heap;
+
+import io.mapleak.hprof.DumpFile;
+import io.mapleak.hprof.GcRootKind;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The index of one heap dump: every object (class mirrors included) as a dense int, in ascending id order, with
+ * its class, shallow size, file offset and outbound references (CSR); classes, GC roots and threads. Primitive
+ * arrays throughout, no Java object per heap object. Queries here never touch the file, except through
+ * {@link #reader()}, which reads field values on demand. Thread-safe for reading once built.
+ *
+ * <p>Besides the stored references, every object also references its class's mirror ({@link #classObject}); the
+ * graph stage adds that edge, so it costs no memory here.
+ */
+public final class HeapIndex implements Closeable {
+    final long[] ids;
+    final int[] classOf;
+    final int[] sizeUnits;
+    final long[] offsets;
+    final int[] refStart;
+    final int[] refs;
+    final IdLookup lookup;
+    final List<ClassInfo> classes;
+    final int classClassIndex;
+    final long[] oversize;
+    final Layout layout;
+    final DumpFacts facts;
+    final byte[] rootKinds;
+    final int[] rootObjects;
+    final int[] rootThreads;
+    final int[] rootFrames;
+    final List<ThreadInfo> threads;
+    private final com.carrotsearch.hppc.IntIntHashMap mirrorClass = new com.carrotsearch.hppc.IntIntHashMap();
+    final long heapBytes;
+    final long danglingReferences;
+    final int missingRootObjects;
+    final int idSize;
+    private final FileChannel channel;
+    private final Path tempFile;
+    private final DumpFile file;
+    private final ObjectReader reader;
+
+    HeapIndex(HeapIndexBuilder.Result r) throws IOException {
+        this.ids = r.ids;
+        this.classOf = r.classOf;
+        this.sizeUnits = r.sizeUnits;
+        this.offsets = r.offsets;
+        this.refStart = r.refStart;
+        this.refs = r.refs;
+        this.lookup = r.lookup;
+        this.classes = List.copyOf(r.catalog.classes);
+        this.classClassIndex = r.catalog.classClassIndex;
+        this.oversize = r.oversize;
+        this.layout = r.facts.layout();
+        this.facts = r.facts;
+        this.rootKinds = r.rootKinds;
+        this.rootObjects = r.rootObjects;
+        this.rootThreads = r.rootThreads;
+        this.rootFrames = r.rootFrames;
+        this.heapBytes = r.heapBytes;
+        this.danglingReferences = r.dangling;
+        this.missingRootObjects = r.missingRoots;
+        this.idSize = r.catalog.idSize();
+        this.file = r.file;
+        this.tempFile = r.tempFile;
+        this.channel = FileChannel.open(r.randomAccessPath);
+        for (ClassInfo c : classes) {
+            if (c.objectIndex >= 0) {
+                mirrorClass.put(c.objectIndex, c.index);
+            }
+        }
+        this.reader = new ObjectReader(this, channel);
+        this.threads = r.threads(this);
+    }
+
+    /** Builds the index: two streaming passes over the dump (a gzipped dump is inflated to a temp file once). */
+    public static HeapIndex build(DumpFile file, ReadOptions options) throws IOException {
+        return new HeapIndexBuilder(file, options).build();
+    }
+
+    public DumpFile file() {
+        return file;
+    }
+
+    public DumpFacts facts() {
+        return facts;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public int idSize() {
+        return idSize;
+    }
+
+    public int objectCount() {
+        return ids.length;
+    }
+
+    /** Sum of all objects' shallow sizes. */
+    public long heapBytes() {
+        return heapBytes;
+    }
+
+    public long id(int object) {
+        return ids[object];
+    }
+
+    /** The object with this id, or -1. */
+    public int indexOf(long id) {
+        return lookup.indexOf(id);
+    }
+
+    public int classIndexOf(int object) {
+        return classOf[object];
+    }
+
+    public ClassInfo classOf(int object) {
+        return classes.get(classOf[object]);
+    }
+
+    public List<ClassInfo> classes() {
+        return classes;
+    }
+
+    public ClassInfo classInfo(int classIndex) {
+        return classes.get(classIndex);
+    }
+
+    /** The object of this class's {@code java.lang.Class} mirror (-1 for stand-in classes that have none). */
+    public int classObject(int classIndex) {
+        return classes.get(classIndex).objectIndex;
+    }
+
+    /** For a class mirror object, the class it stands for; otherwise null. */
+    public ClassInfo mirroredClass(int object) {
+        int c = mirrorClass.getOrDefault(object, -1);
+        return c >= 0 ? classes.get(c) : null;
+    }
+
+    public boolean isMirror(int object) {
+        return mirrorClass.containsKey(object);
+    }
+
+    public long shallowSize(int object) {
+        int u = sizeUnits[object];
+        if (u >= 0) {
+            return (long) u * layout.alignment();
+        }
+        return oversize[-u - 1];
+    }
+
+    /** Offset of the object's record in the uncompressed dump. */
+    public long offset(int object) {
+        return offsets[object];
+    }
+
+    /** Number of stored outbound references (the implicit reference to the class mirror not counted). */
+    public int outboundCount(int object) {
+        return refStart[object + 1] - refStart[object];
+    }
+
+    /** The k-th stored outbound reference of {@code object}. */
+    public int outbound(int object, int k) {
+        return refs[refStart[object] + k];
+    }
+
+    /** Start of {@code object}'s references in {@link #referenceArray()}; they end at {@code refStart(object + 1)}. */
+    public int refStart(int object) {
+        return refStart[object];
+    }
+
+    /** All stored references, grouped by source object (CSR); read-only by contract. */
+    public int[] referenceArray() {
+        return refs;
+    }
+
+    public long referenceCount() {
+        return refStart[ids.length];
+    }
+
+    /** References to ids that are not in the dump; they are dropped from the graph and counted here. */
+    public long danglingReferences() {
+        return danglingReferences;
+    }
+
+    public int rootCount() {
+        return rootKinds.length;
+    }
+
+    public GcRootKind rootKind(int root) {
+        return GcRootKind.values()[rootKinds[root]];
+    }
+
+    /** The rooted object, or -1 when the root names an id that is not in the dump. */
+    public int rootObject(int root) {
+        return rootObjects[root];
+    }
+
+    /** The thread serial of a thread-related root, else -1. */
+    public int rootThread(int root) {
+        return rootThreads[root];
+    }
+
+    /** The stack frame depth of a Java-frame or JNI-local root, else -1. */
+    public int rootFrame(int root) {
+        return rootFrames[root];
+    }
+
+    public int missingRootObjects() {
+        return missingRootObjects;
+    }
+
+    public List<ThreadInfo> threads() {
+        return threads;
+    }
+
+    /** Reads field values and strings from the dump file on demand. */
+    public ObjectReader reader() {
+        return reader;
+    }
+
+    /** Bytes this index holds in memory (arrays and lookup tables), for the memory budget. */
+    public long indexBytes() {
+        long n = ids.length;
+        return n * 8 + n * 4 + n * 4 + n * 8 + (n + 1) * 4 + (long) refs.length * 4 + lookup.bytes();
+    }
+
+    /** The class histogram of the indexed objects (the same numbers {@link HistogramBuilder} streams). */
+    public Histogram histogram() {
+        long[] counts = new long[classes.size()];
+        long[] bytes = new long[classes.size()];
+        for (int i = 0; i < ids.length; i++) {
+            counts[classOf[i]]++;
+            bytes[classOf[i]] += shallowSize(i);
+        }
+        List<Histogram.Row> rows = new java.util.ArrayList<>();
+        long objects = 0;
+        for (ClassInfo c : classes) {
+            if (counts[c.index] > 0) {
+                rows.add(new Histogram.Row(c.name, c.id, counts[c.index], bytes[c.index]));
+                objects += counts[c.index];
+            }
+        }
+        rows.sort((a, b) -> Long.compare(b.shallowBytes(), a.shallowBytes()));
+        return new Histogram(rows, objects, heapBytes, facts);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+        if (tempFile != null) {
+            Files.deleteIfExists(tempFile);
+        }
+    }
+}

@@ -1,0 +1,623 @@
+package io.mapleak.heap;
+
+import io.mapleak.hprof.BasicType;
+import io.mapleak.hprof.Bytes;
+import io.mapleak.hprof.ClassDump;
+import io.mapleak.hprof.DumpFile;
+import io.mapleak.hprof.GcRootKind;
+import io.mapleak.hprof.HprofFormatException;
+import io.mapleak.hprof.HprofHeader;
+import io.mapleak.hprof.HprofReader;
+import io.mapleak.hprof.ReadSummary;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds a {@link HeapIndex} in two streaming passes.
+ *
+ * <ol>
+ *   <li>Objects in file order: id, record offset, class, array length, and the number of non-null references
+ *       (so the reference array can be laid out exactly before any id is resolved). Classes, names, roots and
+ *       stack traces go to the {@link ClassCatalog}.</li>
+ *   <li>Between passes: class mirrors join the objects, everything is ordered by id (a natural merge over the
+ *       dump's address-ordered runs), the layout is inferred, shallow sizes computed, reference slots laid out.</li>
+ *   <li>References in file order: every non-null id resolved to its dense index and written to its slot.</li>
+ * </ol>
+ *
+ * Memory per object: id 8, offset 8, class 4, size 4, reference start 4 (+ about 1 for the id lookup), plus 4
+ * per reference; transient extras are one array at a time while permuting.
+ */
+final class HeapIndexBuilder {
+    private final DumpFile file;
+    private final ReadOptions options;
+
+    HeapIndexBuilder(DumpFile file, ReadOptions options) {
+        this.file = file;
+        this.options = options;
+    }
+
+    /** What the builder hands to {@link HeapIndex}. */
+    static final class Result {
+        long[] ids;
+        int[] classOf;
+        int[] sizeUnits;
+        long[] offsets;
+        int[] refStart;
+        int[] refs;
+        IdLookup lookup;
+        ClassCatalog catalog;
+        long[] oversize;
+        DumpFacts facts;
+        byte[] rootKinds;
+        int[] rootObjects;
+        int[] rootThreads;
+        int[] rootFrames;
+        long heapBytes;
+        long dangling;
+        int missingRoots;
+        DumpFile file;
+        Path tempFile;
+        Path randomAccessPath;
+
+        List<ThreadInfo> threads(HeapIndex index) {
+            return Threads.read(index, catalog);
+        }
+    }
+
+    HeapIndex build() throws IOException {
+        HprofHeader header;
+        try (ReadableByteChannel ch = file.openStream()) {
+            header = HprofReader.readHeader(ch);
+        }
+        Result r = new Result();
+        r.file = file;
+        r.catalog = new ClassCatalog(header.idSize());
+        Path tempFile = null;
+        boolean ok = false;
+        try {
+            Pass1 p1 = new Pass1(r.catalog, options);
+            ReadSummary summary;
+            if (file.compressed()) {
+                Path dir = options.tempDir() != null ? options.tempDir() : Path.of(System.getProperty("java.io.tmpdir"));
+                Files.createDirectories(dir);
+                tempFile = Files.createTempFile(dir, "mapleak-", ".hprof");
+                try (ReadableByteChannel in = file.openStream();
+                        OutputStream copy = Files.newOutputStream(tempFile, StandardOpenOption.WRITE)) {
+                    summary = new HprofReader(new TeeChannel(in, copy), -1).read(p1);
+                }
+                r.randomAccessPath = tempFile;
+            } else {
+                try (ReadableByteChannel in = file.openStream()) {
+                    summary = new HprofReader(in, file.knownLength()).read(p1);
+                }
+                r.randomAccessPath = file.path();
+            }
+            r.tempFile = tempFile;
+            if (!p1.sawDump) {
+                if (summary.heapDumps() == 0) {
+                    throw new HprofFormatException("the file has no heap dump records"
+                            + (summary.truncated() ? " (" + summary.truncation() + ")" : ""), summary.endOffset());
+                }
+                throw new HprofFormatException("the file holds " + summary.heapDumps()
+                        + " heap dumps; there is no dump " + options.dump(), -1);
+            }
+            r.catalog.finish();
+            int[] fileToIndex = arrange(r, p1);
+            layoutAndSizes(r, summary, p1);
+            pass2(r, fileToIndex);
+            roots(r);
+            ok = true;
+            return new HeapIndex(r);
+        } finally {
+            if (!ok && tempFile != null) {
+                Files.deleteIfExists(tempFile);
+            }
+        }
+    }
+
+    /** Pass 1: objects in file order, and everything the catalog gathers. */
+    private static final class Pass1 extends CatalogVisitor {
+        final GrowableLongs ids = new GrowableLongs();
+        final GrowableLongs offsets = new GrowableLongs();
+        final GrowableInts classes = new GrowableInts();
+        final GrowableInts lengths = new GrowableInts();
+        final GrowableInts refCounts = new GrowableInts();
+        boolean sawDump;
+        private int currentArrayRefs;
+        private final int idSize;
+
+        Pass1(ClassCatalog catalog, ReadOptions options) {
+            super(catalog, options.dump(), options.progress());
+            this.idSize = catalog.idSize();
+        }
+
+        @Override
+        public boolean wantsInstanceFields() {
+            return true;
+        }
+
+        @Override
+        public boolean wantsArrayElements() {
+            return true;
+        }
+
+        @Override
+        public void heapDumpStart(int dumpNumber, long offset) {
+            sawDump = true;
+        }
+
+        @Override
+        public void instance(long offset, long id, long classId, int length, byte[] fields, int at) {
+            int cls = catalog.classIndex(classId);
+            int[] refOffs = catalog.referenceOffsets(cls);
+            int count;
+            if (refOffs == null || fields == null) {
+                count = -1; // class not known yet: settled after the pass from the class's reference fields
+            } else {
+                count = 0;
+                int limit = length - idSize;
+                for (int off : refOffs) {
+                    if (off <= limit && Bytes.id(fields, at + off, idSize) != 0) {
+                        count++;
+                    }
+                }
+            }
+            add(id, offset, cls, -1, count);
+        }
+
+        @Override
+        public void objectArray(long offset, long id, long arrayClassId, int length) {
+            currentArrayRefs = 0;
+            add(id, offset, catalog.classIndex(arrayClassId), length, 0);
+        }
+
+        @Override
+        public void objectArrayElements(byte[] bytes, int at, int count) {
+            int n = 0;
+            int step = idSize;
+            for (int i = 0, p = at; i < count; i++, p += step) {
+                if (Bytes.id(bytes, p, step) != 0) {
+                    n++;
+                }
+            }
+            currentArrayRefs += n;
+            refCounts.set(refCounts.size() - 1, currentArrayRefs);
+        }
+
+        @Override
+        public void primitiveArray(long offset, long id, int elementType, int length) {
+            add(id, offset, ClassCatalog.primitiveArrayMarker(elementType), length, 0);
+        }
+
+        private void add(long id, long offset, int cls, int length, int refs) {
+            ids.add(id);
+            offsets.add(offset);
+            classes.add(cls);
+            lengths.add(length);
+            refCounts.add(refs);
+        }
+    }
+
+    /**
+     * Joins class mirrors to the objects, orders everything by id, and lays out the reference slots.
+     * Returns, for each object of pass 1 in file order, its index (mirrors are found by id in pass 2).
+     */
+    private int[] arrange(Result r, Pass1 p1) throws HprofFormatException {
+        ClassCatalog cat = r.catalog;
+        List<ClassInfo> mirrors = new ArrayList<>();
+        for (ClassInfo c : cat.classes) {
+            if (c.dumped && c.id > 0 && c.dumpOffset >= 0) {
+                mirrors.add(c);
+            }
+        }
+        int nObj = p1.ids.size();
+        int n = nObj + mirrors.size();
+        long[] ids = Arrays.copyOf(p1.ids.toArray(), n);
+        long[] offsets = Arrays.copyOf(p1.offsets.toArray(), n);
+        int[] classOf = Arrays.copyOf(p1.classes.toArray(), n);
+        int[] lengths = Arrays.copyOf(p1.lengths.toArray(), n);
+        int[] refCounts = Arrays.copyOf(p1.refCounts.toArray(), n);
+        for (int i = 0; i < nObj; i++) {
+            int c = classOf[i];
+            if (c < 0) {
+                classOf[i] = cat.primitiveArrayClass(-c);
+            } else if (refCounts[i] < 0) {
+                int[] offs = cat.referenceOffsets(c);
+                refCounts[i] = offs == null ? 0 : offs.length; // an upper bound; unused slots are compacted away
+            }
+        }
+        int classClass = cat.classClassIndex;
+        for (int m = 0; m < mirrors.size(); m++) {
+            ClassInfo c = mirrors.get(m);
+            int i = nObj + m;
+            ids[i] = c.id;
+            offsets[i] = c.dumpOffset;
+            classOf[i] = classClass >= 0 ? classClass : c.index;
+            lengths[i] = -2 - c.index; // marks a mirror and names its class
+            refCounts[i] = classReferenceSlots(c);
+        }
+        int[] fileToIndex;
+        if (Permutation.isSorted(ids)) {
+            fileToIndex = null;
+        } else {
+            int[] order = Permutation.sortedOrder(ids);
+            ids = Permutation.apply(ids, order);
+            offsets = Permutation.apply(offsets, order);
+            classOf = Permutation.apply(classOf, order);
+            lengths = Permutation.apply(lengths, order);
+            refCounts = Permutation.apply(refCounts, order);
+            fileToIndex = new int[nObj];
+            for (int i = 0; i < n; i++) {
+                if (order[i] < nObj) {
+                    fileToIndex[order[i]] = i;
+                }
+            }
+        }
+        int duplicates = 0;
+        for (int i = 1; i < n; i++) {
+            if (ids[i] == ids[i - 1]) {
+                duplicates++;
+            }
+        }
+        if (duplicates > 0) {
+            p1.warnings.add(String.format("%,d objects repeat the id of another object in the same dump (the dump is"
+                    + " corrupt); references to a repeated id resolve to one of them", duplicates));
+        }
+        for (int i = 0; i < n; i++) {
+            if (lengths[i] <= -2) {
+                cat.classes.get(-2 - lengths[i]).objectIndex = i;
+            }
+        }
+        int[] refStart = new int[n + 1];
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            refStart[i] = (int) total;
+            total += refCounts[i];
+            if (total > Integer.MAX_VALUE - 16) {
+                throw new HprofFormatException("the dump has more than 2^31 references; mapleak cannot index it yet",
+                        -1);
+            }
+        }
+        refStart[n] = (int) total;
+        r.ids = ids;
+        r.offsets = offsets;
+        r.classOf = classOf;
+        r.sizeUnits = lengths; // holds lengths until sizes replace them in layoutAndSizes
+        r.refStart = refStart;
+        r.refs = new int[(int) total];
+        Arrays.fill(r.refs, -1);
+        r.lookup = new IdLookup(ids);
+        return fileToIndex;
+    }
+
+    /** Upper bound of a class mirror's references: superclass, loader, signers, domain, statics, constants. */
+    private static int classReferenceSlots(ClassInfo c) {
+        int n = 4 + c.constantPoolIds.length;
+        for (byte t : c.staticTypes) {
+            if (t == BasicType.OBJECT) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void layoutAndSizes(Result r, ReadSummary summary, Pass1 p1) {
+        ClassCatalog cat = r.catalog;
+        List<ClassInfo> classes = cat.classes;
+        long[] ids = r.ids;
+        int[] lengths = r.sizeUnits;
+        int[] classOf = r.classOf;
+        int n = ids.length;
+        Layout layout;
+        String evidence;
+        if (options.layout() != null) {
+            layout = options.layout();
+            evidence = "given with --layout";
+        } else {
+            // Sample up to 16 windows of consecutive objects spread over the heap.
+            int window = 1 << 17;
+            int windows = Math.max(1, Math.min(16, n / window));
+            int per = Math.min(n, window);
+            int total = Math.min(n, windows * per);
+            long[] sIds = new long[total];
+            int[] sCls = new int[total];
+            int[] sLen = new int[total];
+            int k = 0;
+            for (int w = 0; w < windows; w++) {
+                int start = windows == 1 ? 0 : (int) ((long) w * (n - per) / (windows - 1));
+                for (int i = start; i < start + per && k < total; i++, k++) {
+                    sIds[k] = ids[i];
+                    boolean mirror = lengths[i] <= -2;
+                    sCls[k] = mirror ? -1 : classOf[i];
+                    sLen[k] = mirror ? -1 : lengths[i];
+                }
+            }
+            var inferred = LayoutInference.infer(cat, sIds, sCls, sLen, k);
+            layout = inferred.layout();
+            evidence = inferred.evidence();
+        }
+        FieldLayoutEngine engine = new FieldLayoutEngine(classes, layout);
+        engine.applyInstanceSizes();
+        int learned = 0;
+        if (options.layout() == null) {
+            SizeLearner learner = new SizeLearner(classes.size());
+            for (int i = 0; i + 1 < n; i++) {
+                if (lengths[i] == -1) {
+                    learner.observe(classOf[i], ids[i + 1] - ids[i]);
+                }
+            }
+            learned = learner.apply(classes);
+        }
+        engine.applyMirrorSizes(cat.classClassIndex);
+        // Lengths become sizes in alignment units; sizes that do not fit go to the oversize table.
+        int align = layout.alignment();
+        List<Long> oversize = new ArrayList<>();
+        long heapBytes = 0;
+        for (int i = 0; i < n; i++) {
+            int len = lengths[i];
+            ClassInfo c = classes.get(classOf[i]);
+            long size;
+            if (len <= -2) {
+                size = classes.get(-2 - len).mirrorSize;
+            } else if (len == -1) {
+                size = c.instanceSize;
+            } else {
+                int element = c.arrayElementType != 0 ? c.arrayElementType : BasicType.OBJECT;
+                size = layout.arraySize(element, len);
+            }
+            heapBytes += size;
+            long units = size / align;
+            if (units <= Integer.MAX_VALUE && size % align == 0) {
+                lengths[i] = (int) units;
+            } else {
+                oversize.add(size);
+                lengths[i] = -oversize.size();
+            }
+        }
+        r.oversize = oversize.stream().mapToLong(Long::longValue).toArray();
+        r.heapBytes = heapBytes;
+        List<String> warnings = new ArrayList<>(p1.warnings);
+        warnings.addAll(cat.warnings);
+        if (summary.heapDumps() > 1) {
+            warnings.add(0, "the file holds " + summary.heapDumps() + " heap dumps; this is dump " + options.dump()
+                    + " (choose with --dump N)");
+        }
+        r.facts = new DumpFacts(summary.header(), summary.heapDumps(), options.dump(), layout, evidence, learned,
+                summary.truncated(), warnings);
+    }
+
+    /** Pass 2: resolves every reference to its index and writes it into the object's slots. */
+    private void pass2(Result r, int[] fileToIndex) throws IOException {
+        Pass2 p2 = new Pass2(r, fileToIndex, options);
+        try (FileChannel ch = FileChannel.open(r.randomAccessPath, StandardOpenOption.READ)) {
+            new HprofReader(ch, ch.size()).read(p2);
+        }
+        r.dangling = p2.dangling;
+        if (p2.dangling > 0) {
+            r.facts.warnings().add(String.format("%,d references point to objects that are not in the dump; they are"
+                    + " left out of the graph", p2.dangling));
+        }
+        compact(r);
+    }
+
+    /** Removes unused slots (null or dangling references counted as upper bounds), in place. */
+    private static void compact(Result r) {
+        int[] refs = r.refs;
+        int[] start = r.refStart;
+        int n = start.length - 1;
+        int out = 0;
+        int in = 0;
+        for (int i = 0; i < n; i++) {
+            int end = start[i + 1];
+            start[i] = out;
+            for (; in < end; in++) {
+                int t = refs[in];
+                if (t >= 0) {
+                    refs[out++] = t;
+                }
+            }
+        }
+        start[n] = out;
+        if (out < refs.length) {
+            r.refs = Arrays.copyOf(refs, out);
+        }
+    }
+
+    private static final class Pass2 extends CatalogVisitor {
+        private final int[] fileToIndex;
+        private final int[] refs;
+        private final int[] refStart;
+        private final IdLookup lookup;
+        private final int idSize;
+        private int position;
+        private int cursor;
+        private int cursorEnd;
+        long dangling;
+
+        Pass2(Result r, int[] fileToIndex, ReadOptions options) {
+            super(new ClassCatalog(r.catalog.idSize()), options.dump(), options.progress());
+            this.fileToIndex = fileToIndex;
+            this.refs = r.refs;
+            this.refStart = r.refStart;
+            this.lookup = r.lookup;
+            this.idSize = r.catalog.idSize();
+            this.catalogForOffsets = r.catalog;
+        }
+
+        private final ClassCatalog catalogForOffsets;
+
+        @Override
+        public boolean wantsInstanceFields() {
+            return true;
+        }
+
+        @Override
+        public boolean wantsArrayElements() {
+            return true;
+        }
+
+        // Pass 2 needs none of the catalog's records again.
+        @Override
+        public void utf8(long id, byte[] bytes, int offset, int length) {
+        }
+
+        @Override
+        public void loadClass(int classSerial, long classId, int stackTraceSerial, long nameId) {
+        }
+
+        @Override
+        public void stackFrame(long f, long m, long s, long src, int cs, int line) {
+        }
+
+        @Override
+        public void stackTrace(int serial, int threadSerial, long[] frameIds) {
+        }
+
+        @Override
+        public void gcRoot(GcRootKind kind, long objectId, int threadSerial, int frame) {
+        }
+
+        private int next() {
+            int f = position++;
+            int i = fileToIndex == null ? f : fileToIndex[f];
+            cursor = refStart[i];
+            cursorEnd = refStart[i + 1];
+            return i;
+        }
+
+        private void ref(long id) {
+            if (id == 0) {
+                return;
+            }
+            int t = lookup.indexOf(id);
+            if (t < 0) {
+                dangling++;
+            } else if (cursor < cursorEnd) {
+                refs[cursor++] = t;
+            }
+        }
+
+        @Override
+        public void classDump(ClassDump d) {
+            int i = lookup.indexOf(d.id());
+            if (i < 0) {
+                return;
+            }
+            cursor = refStart[i];
+            cursorEnd = refStart[i + 1];
+            ref(d.superId());
+            ref(d.loaderId());
+            ref(d.signersId());
+            ref(d.protectionDomainId());
+            byte[] types = d.staticTypes();
+            long[] values = d.staticValues();
+            for (int k = 0; k < types.length; k++) {
+                if (types[k] == BasicType.OBJECT) {
+                    ref(values[k]);
+                }
+            }
+            for (long id : d.constantPoolObjectIds()) {
+                ref(id);
+            }
+        }
+
+        @Override
+        public void instance(long offset, long id, long classId, int length, byte[] fields, int at) {
+            next();
+            int cls = catalogForOffsets.findClass(classId);
+            int[] offs = cls >= 0 ? catalogForOffsets.referenceOffsets(cls) : null;
+            if (offs == null || fields == null) {
+                return;
+            }
+            int limit = length - idSize;
+            for (int off : offs) {
+                if (off <= limit) {
+                    ref(Bytes.id(fields, at + off, idSize));
+                }
+            }
+        }
+
+        @Override
+        public void objectArray(long offset, long id, long arrayClassId, int length) {
+            next();
+        }
+
+        @Override
+        public void objectArrayElements(byte[] bytes, int at, int count) {
+            int step = idSize;
+            for (int i = 0, p = at; i < count; i++, p += step) {
+                long e = Bytes.id(bytes, p, step);
+                if (e != 0) {
+                    ref(e);
+                }
+            }
+        }
+
+        @Override
+        public void primitiveArray(long offset, long id, int elementType, int length) {
+            position++;
+        }
+    }
+
+    private static void roots(Result r) {
+        ClassCatalog cat = r.catalog;
+        int n = cat.rootCount;
+        r.rootKinds = Arrays.copyOf(cat.rootKinds, n);
+        r.rootThreads = Arrays.copyOf(cat.rootThreads, n);
+        r.rootFrames = Arrays.copyOf(cat.rootFrames, n);
+        r.rootObjects = new int[n];
+        int missing = 0;
+        for (int i = 0; i < n; i++) {
+            int o = r.lookup.indexOf(cat.rootIds[i]);
+            r.rootObjects[i] = o;
+            if (o < 0) {
+                missing++;
+            }
+        }
+        r.missingRoots = missing;
+        if (missing > 0) {
+            r.facts.warnings().add(String.format("%,d GC roots name objects that are not in the dump", missing));
+        }
+    }
+
+    /** Copies what it reads to an output, so a compressed dump is inflated once and read at random later. */
+    private static final class TeeChannel implements ReadableByteChannel {
+        private final ReadableByteChannel in;
+        private final OutputStream out;
+
+        TeeChannel(ReadableByteChannel in, OutputStream out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            int start = dst.position();
+            int n = in.read(dst);
+            if (n > 0) {
+                out.write(dst.array(), dst.arrayOffset() + start, n);
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return in.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+}

@@ -1,0 +1,170 @@
+package io.mapleak.heap;
+
+import io.mapleak.hprof.BasicType;
+import io.mapleak.hprof.Bytes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads objects' contents from the dump file when asked: instance fields by name, strings, array elements.
+ * Each call is one positional read of the object's record (no shared cursor), so it is safe across threads.
+ * Maps, entries, keys and values are a small part of a heap; reading them on demand keeps the index small.
+ */
+public final class ObjectReader {
+    private final HeapIndex index;
+    private final FileChannel channel;
+    private final int idSize;
+    private final FieldTable[] tables;
+
+    ObjectReader(HeapIndex index, FileChannel channel) {
+        this.index = index;
+        this.channel = channel;
+        this.idSize = index.idSize;
+        this.tables = new FieldTable[index.classes.size()];
+    }
+
+    /** The instance fields of {@code object}, or null if it is an array or a class mirror. */
+    public Instance instance(int object) {
+        ClassInfo c = index.classOf(object);
+        if (c.isArray() || index.isMirror(object)) {
+            return null;
+        }
+        long at = index.offset(object);
+        byte[] head = read(at, 1 + 2 * idSize + 8);
+        int length = Bytes.i4(head, 1 + 2 * idSize + 4);
+        byte[] data = read(at + head.length, length);
+        return new Instance(object, c, table(c.index), data, idSize).withIndex(index);
+    }
+
+    /** Number of elements of an array object, or -1 if it is not an array. */
+    public int arrayLength(int object) {
+        if (!index.classOf(object).isArray()) {
+            return -1;
+        }
+        byte[] head = read(index.offset(object), 1 + idSize + 8);
+        return Bytes.i4(head, 1 + idSize + 4);
+    }
+
+    /** The element ids of an object array ({@code from}, at most {@code max} of them). */
+    public long[] objectArray(int object, int from, int max) {
+        ClassInfo c = index.classOf(object);
+        if (c.arrayElementType() != BasicType.OBJECT) {
+            throw new IllegalArgumentException(c.name() + " is not an object array");
+        }
+        int length = arrayLength(object);
+        int n = Math.max(0, Math.min(max, length - from));
+        long dataAt = index.offset(object) + 1 + idSize + 8 + idSize;
+        byte[] data = read(dataAt + (long) from * idSize, n * idSize);
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Bytes.id(data, i * idSize, idSize);
+        }
+        return out;
+    }
+
+    /** The raw big-endian bytes of a primitive array, at most {@code maxBytes}. */
+    public byte[] primitiveArray(int object, int maxBytes) {
+        ClassInfo c = index.classOf(object);
+        int element = c.arrayElementType();
+        if (element == 0 || element == BasicType.OBJECT) {
+            throw new IllegalArgumentException(c.name() + " is not a primitive array");
+        }
+        int length = arrayLength(object);
+        long bytes = (long) length * BasicType.primitiveSize(element);
+        return read(index.offset(object) + 1 + idSize + 9, (int) Math.min(bytes, maxBytes));
+    }
+
+    /**
+     * The text of a {@code java.lang.String}, decoded for JDK 6 ({@code char[]} + offset + count), 7-8
+     * ({@code char[]}) and 9+ ({@code byte[]} + coder; UTF-16 in the JVM's byte order, recognised from the bytes);
+     * at most {@code maxChars} characters. Null if the object is not a readable string.
+     */
+    public String string(int object, int maxChars) {
+        Instance s = instance(object);
+        if (s == null || !"java.lang.String".equals(s.classInfo().name())) {
+            return null;
+        }
+        int value = s.refIndex("value");
+        if (value < 0) {
+            return s.ref("value") == 0 ? null : "";
+        }
+        ClassInfo array = index.classOf(value);
+        if (array.arrayElementType() == BasicType.CHAR) {
+            int offset = s.has("offset") ? s.getInt("offset") : 0;
+            int count = s.has("count") ? s.getInt("count") : -1;
+            int length = arrayLength(value);
+            if (count < 0) {
+                count = length - offset;
+            }
+            int n = Math.max(0, Math.min(count, Math.min(maxChars, length - offset)));
+            byte[] b = read(index.offset(value) + 1 + idSize + 9 + 2L * offset, 2 * n);
+            char[] chars = new char[n];
+            for (int i = 0; i < n; i++) {
+                chars[i] = (char) Bytes.u2(b, 2 * i);
+            }
+            return new String(chars);
+        }
+        if (array.arrayElementType() == BasicType.BYTE) {
+            int coder = s.has("coder") ? s.getByte("coder") : 0;
+            if (coder == 0) {
+                byte[] b = primitiveArray(value, maxChars);
+                return new String(b, StandardCharsets.ISO_8859_1);
+            }
+            byte[] b = primitiveArray(value, (int) Math.min(Integer.MAX_VALUE, 2L * maxChars));
+            return utf16(b);
+        }
+        return null;
+    }
+
+    /** Decodes UTF-16 in whichever byte order the bytes show (the JVM's own; little-endian on x86 and ARM). */
+    static String utf16(byte[] b) {
+        int n = b.length / 2;
+        int zeroEven = 0;
+        int zeroOdd = 0;
+        for (int i = 0; i + 1 < b.length; i += 2) {
+            if (b[i] == 0) {
+                zeroEven++;
+            }
+            if (b[i + 1] == 0) {
+                zeroOdd++;
+            }
+        }
+        boolean bigEndian = zeroEven > zeroOdd;
+        char[] chars = new char[n];
+        for (int i = 0; i < n; i++) {
+            int hi = b[2 * i + (bigEndian ? 0 : 1)] & 0xFF;
+            int lo = b[2 * i + (bigEndian ? 1 : 0)] & 0xFF;
+            chars[i] = (char) (hi << 8 | lo);
+        }
+        return new String(chars);
+    }
+
+    FieldTable table(int cls) {
+        FieldTable t = tables[cls];
+        if (t == null) {
+            t = FieldTable.of(index.classes, cls, idSize);
+            tables[cls] = t;
+        }
+        return t;
+    }
+
+    byte[] read(long position, int length) {
+        byte[] out = new byte[length];
+        ByteBuffer buf = ByteBuffer.wrap(out);
+        try {
+            while (buf.hasRemaining()) {
+                int r = channel.read(buf, position + buf.position());
+                if (r < 0) {
+                    throw new UncheckedIOException(new IOException("the dump ends at " + (position + buf.position())
+                            + " inside an object that was indexed there"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+}
