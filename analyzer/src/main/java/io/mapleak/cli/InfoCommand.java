@@ -87,7 +87,10 @@ final class InfoCommand implements Callable<Integer> {
                     }
                 }
             }
-            out.printf("index       %s in memory, built in %.1f s%n", Text.bytes(index.indexBytes()), seconds);
+            List<String> phases = new ArrayList<>();
+            index.buildPhases().forEach((k, v) -> phases.add(String.format("%s %.2f s", k, v)));
+            out.printf("index       %s in memory, built in %.1f s (%s)%n", Text.bytes(index.indexBytes()), seconds,
+                    String.join(", ", phases));
             if (facts.truncated()) {
                 out.println("truncated   yes: the analysis covers the part of the dump before the cut");
             }
@@ -114,6 +117,7 @@ final class InfoCommand implements Callable<Integer> {
                 root.put("threads", ts);
                 root.put("indexBytes", index.indexBytes());
                 root.put("seconds", seconds);
+                root.put("phases", index.buildPhases());
                 root.put("warnings", facts.warnings());
                 JsonReports.write(json, root);
             }

@@ -37,6 +37,35 @@ final class GrowableInts {
         return size;
     }
 
+    /**
+     * The values as one array of {@code n} elements, in order, skipping the positions set in {@code gaps} (left
+     * zero for the caller); chunks are released as they are copied. This sequence is empty afterwards.
+     */
+    int[] toArraySkipping(java.util.BitSet gaps, int n) {
+        int[] out = new int[n];
+        int at = 0;
+        int gap = gaps.nextSetBit(0);
+        for (int c = 0, done = 0; done < size; c++) {
+            int[] chunk = chunks[c];
+            int m = Math.min(CHUNK, size - done);
+            int j = 0;
+            while (j < m) {
+                while (at == gap) {
+                    at++;
+                    gap = gaps.nextSetBit(at);
+                }
+                int run = gap < 0 ? m - j : Math.min(m - j, gap - at);
+                System.arraycopy(chunk, j, out, at, run);
+                j += run;
+                at += run;
+            }
+            chunks[c] = null;
+            done += m;
+        }
+        size = 0;
+        return out;
+    }
+
     /** The values as one array; this sequence is empty afterwards. */
     int[] toArray() {
         int[] out = new int[size];

@@ -41,6 +41,7 @@ public final class HeapIndex implements Closeable {
     final long danglingReferences;
     final int missingRootObjects;
     final int idSize;
+    final java.util.Map<String, Double> buildPhases;
     private final FileChannel channel;
     private final Path tempFile;
     private final DumpFile file;
@@ -67,6 +68,7 @@ public final class HeapIndex implements Closeable {
         this.danglingReferences = r.dangling;
         this.missingRootObjects = r.missingRoots;
         this.idSize = r.catalog.idSize();
+        this.buildPhases = r.phases;
         this.file = r.file;
         this.tempFile = r.tempFile;
         this.channel = FileChannel.open(r.randomAccessPath);
@@ -220,6 +222,11 @@ public final class HeapIndex implements Closeable {
 
     public List<ThreadInfo> threads() {
         return threads;
+    }
+
+    /** Seconds spent in each phase of building this index, in order. */
+    public java.util.Map<String, Double> buildPhases() {
+        return buildPhases;
     }
 
     /** Reads field values and strings from the dump file on demand. */

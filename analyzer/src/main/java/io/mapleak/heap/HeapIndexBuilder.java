@@ -67,6 +67,9 @@ final class HeapIndexBuilder {
         DumpFile file;
         Path tempFile;
         Path randomAccessPath;
+        java.util.Map<String, Double> phases;
+        /** With objects sorted in the file: the index positions taken by class mirrors (pass 2 skips them). */
+        java.util.BitSet mirrorPositions;
 
         List<ThreadInfo> threads(HeapIndex index) {
             return Threads.read(index, catalog);
@@ -83,6 +86,7 @@ final class HeapIndexBuilder {
         r.catalog = new ClassCatalog(header.idSize());
         Path tempFile = null;
         boolean ok = false;
+        PhaseTimer timer = new PhaseTimer();
         try {
             Pass1 p1 = new Pass1(r.catalog, options);
             ReadSummary summary;
@@ -110,11 +114,16 @@ final class HeapIndexBuilder {
                 throw new HprofFormatException("the file holds " + summary.heapDumps()
                         + " heap dumps; there is no dump " + options.dump(), -1);
             }
+            timer.lap("read objects");
             r.catalog.finish();
             int[] fileToIndex = arrange(r, p1);
+            timer.lap("order by id");
             layoutAndSizes(r, summary, p1);
+            timer.lap("layout and sizes");
             pass2(r, fileToIndex);
+            timer.lap("read references");
             roots(r);
+            r.phases = timer.phases();
             ok = true;
             return new HeapIndex(r);
         } finally {
@@ -198,7 +207,14 @@ final class HeapIndexBuilder {
             add(id, offset, ClassCatalog.primitiveArrayMarker(elementType), length, 0);
         }
 
+        boolean sortedInFile = true;
+        private long lastId = Long.MIN_VALUE;
+
         private void add(long id, long offset, int cls, int length, int refs) {
+            if (id < lastId) {
+                sortedInFile = false;
+            }
+            lastId = id;
             ids.add(id);
             offsets.add(offset);
             classes.add(cls);
@@ -221,34 +237,59 @@ final class HeapIndexBuilder {
         }
         int nObj = p1.ids.size();
         int n = nObj + mirrors.size();
-        long[] ids = Arrays.copyOf(p1.ids.toArray(), n);
-        long[] offsets = Arrays.copyOf(p1.offsets.toArray(), n);
-        int[] classOf = Arrays.copyOf(p1.classes.toArray(), n);
-        int[] lengths = Arrays.copyOf(p1.lengths.toArray(), n);
-        int[] refCounts = Arrays.copyOf(p1.refCounts.toArray(), n);
-        for (int i = 0; i < nObj; i++) {
-            int c = classOf[i];
-            if (c < 0) {
-                classOf[i] = cat.primitiveArrayClass(-c);
-            } else if (refCounts[i] < 0) {
-                int[] offs = cat.referenceOffsets(c);
-                refCounts[i] = offs == null ? 0 : offs.length; // an upper bound; unused slots are compacted away
-            }
-        }
-        int classClass = cat.classClassIndex;
-        for (int m = 0; m < mirrors.size(); m++) {
-            ClassInfo c = mirrors.get(m);
-            int i = nObj + m;
-            ids[i] = c.id;
-            offsets[i] = c.dumpOffset;
-            classOf[i] = classClass >= 0 ? classClass : c.index;
-            lengths[i] = -2 - c.index; // marks a mirror and names its class
-            refCounts[i] = classReferenceSlots(c);
-        }
+        mirrors.sort((x, y) -> Long.compare(x.id, y.id));
+        long[] ids;
+        long[] offsets;
+        int[] classOf;
+        int[] lengths;
+        int[] refCounts;
         int[] fileToIndex;
-        if (Permutation.isSorted(ids)) {
+        if (p1.sortedInFile) {
+            // The usual case: objects arrived in address order; merge the few mirrors in while flattening.
+            java.util.BitSet mirrorAt = new java.util.BitSet(n);
+            int k = 0;
+            for (int f = 0; f < nObj; f++) {
+                long id = p1.ids.get(f);
+                while (k < mirrors.size() && mirrors.get(k).id < id) {
+                    mirrorAt.set(f + k);
+                    k++;
+                }
+            }
+            for (; k < mirrors.size(); k++) {
+                mirrorAt.set(nObj + k);
+            }
+            // One array at a time, releasing the pass-1 chunks as they are copied: the peak stays near one copy.
+            ids = p1.ids.toArraySkipping(mirrorAt, n);
+            offsets = p1.offsets.toArraySkipping(mirrorAt, n);
+            classOf = p1.classes.toArraySkipping(mirrorAt, n);
+            lengths = p1.lengths.toArraySkipping(mirrorAt, n);
+            refCounts = p1.refCounts.toArraySkipping(mirrorAt, n);
+            int m = 0;
+            for (int i = mirrorAt.nextSetBit(0); i >= 0; i = mirrorAt.nextSetBit(i + 1)) {
+                ClassInfo c = mirrors.get(m++);
+                ids[i] = c.id;
+                offsets[i] = c.dumpOffset;
+                classOf[i] = cat.classClassIndex >= 0 ? cat.classClassIndex : c.index;
+                lengths[i] = -2 - c.index; // marks a mirror and names its class
+                refCounts[i] = classReferenceSlots(c);
+            }
             fileToIndex = null;
+            r.mirrorPositions = mirrorAt;
         } else {
+            ids = Arrays.copyOf(p1.ids.toArray(), n);
+            offsets = Arrays.copyOf(p1.offsets.toArray(), n);
+            classOf = Arrays.copyOf(p1.classes.toArray(), n);
+            lengths = Arrays.copyOf(p1.lengths.toArray(), n);
+            refCounts = Arrays.copyOf(p1.refCounts.toArray(), n);
+            for (int m = 0; m < mirrors.size(); m++) {
+                ClassInfo c = mirrors.get(m);
+                int i = nObj + m;
+                ids[i] = c.id;
+                offsets[i] = c.dumpOffset;
+                classOf[i] = cat.classClassIndex >= 0 ? cat.classClassIndex : c.index;
+                lengths[i] = -2 - c.index;
+                refCounts[i] = classReferenceSlots(c);
+            }
             int[] order = Permutation.sortedOrder(ids);
             ids = Permutation.apply(ids, order);
             offsets = Permutation.apply(offsets, order);
@@ -260,6 +301,15 @@ final class HeapIndexBuilder {
                 if (order[i] < nObj) {
                     fileToIndex[order[i]] = i;
                 }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int c = classOf[i];
+            if (c < 0) {
+                classOf[i] = cat.primitiveArrayClass(-c);
+            } else if (refCounts[i] < 0) {
+                int[] offs = cat.referenceOffsets(c);
+                refCounts[i] = offs == null ? 0 : offs.length; // an upper bound; unused slots are compacted away
             }
         }
         int duplicates = 0;
@@ -324,8 +374,9 @@ final class HeapIndexBuilder {
             evidence = "given with --layout";
         } else {
             // Sample up to 16 windows of consecutive objects spread over the heap.
-            int window = 1 << 17;
-            int windows = Math.max(1, Math.min(16, n / window));
+            // 8 windows of 64K objects: half a million pairs decide the layout with a wide margin.
+            int window = 1 << 16;
+            int windows = Math.max(1, Math.min(8, n / window));
             int per = Math.min(n, window);
             int total = Math.min(n, windows * per);
             long[] sIds = new long[total];
@@ -439,6 +490,8 @@ final class HeapIndexBuilder {
         private final IdLookup lookup;
         private final int idSize;
         private int position;
+        private int nextIndex;
+        private final java.util.BitSet mirrorPositions;
         private int cursor;
         private int cursorEnd;
         long dangling;
@@ -446,6 +499,7 @@ final class HeapIndexBuilder {
         Pass2(Result r, int[] fileToIndex, ReadOptions options) {
             super(new ClassCatalog(r.catalog.idSize()), options.dump(), options.progress());
             this.fileToIndex = fileToIndex;
+            this.mirrorPositions = r.mirrorPositions;
             this.refs = r.refs;
             this.refStart = r.refStart;
             this.lookup = r.lookup;
@@ -487,8 +541,13 @@ final class HeapIndexBuilder {
         }
 
         private int next() {
-            int f = position++;
-            int i = fileToIndex == null ? f : fileToIndex[f];
+            int i;
+            if (fileToIndex != null) {
+                i = fileToIndex[position++];
+            } else {
+                i = mirrorPositions.nextClearBit(nextIndex);
+                nextIndex = i + 1;
+            }
             cursor = refStart[i];
             cursorEnd = refStart[i + 1];
             return i;
@@ -564,7 +623,7 @@ final class HeapIndexBuilder {
 
         @Override
         public void primitiveArray(long offset, long id, int elementType, int length) {
-            position++;
+            next();
         }
     }
 
