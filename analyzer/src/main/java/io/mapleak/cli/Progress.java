@@ -30,6 +30,16 @@ final class Progress implements AutoCloseable {
         return new Progress(bar);
     }
 
+    /** A phase without a measurable amount: a spinner-style bar with elapsed time. */
+    static Progress steps(String phase) {
+        if (!Terminal.stderrIsTerminal()) {
+            return new Progress(null);
+        }
+        return new Progress(new ProgressBarBuilder().setTaskName(phase).setInitialMax(-1)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate()
+                .clearDisplayOnFinish().build());
+    }
+
     LongConsumer consumer() {
         return bar == null ? null : bar::stepTo;
     }

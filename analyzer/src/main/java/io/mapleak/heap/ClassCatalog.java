@@ -245,6 +245,31 @@ final class ClassCatalog {
         return offs;
     }
 
+    /**
+     * Offset of the {@code referent} field of {@code java.lang.ref.Reference} in an instance record of class
+     * {@code cls}, or -1 if the class is not a Reference. Valid after {@link #finish} (needs field names).
+     */
+    int referentOffset(int cls) {
+        ClassInfo c = classes.get(cls);
+        if (c.referentOffset != -2) {
+            return c.referentOffset;
+        }
+        int result = -1;
+        int at = 0;
+        int depth = 0;
+        for (ClassInfo k = c; k != null && depth++ < 256; k = k.superIndex >= 0 ? classes.get(k.superIndex) : null) {
+            boolean isReference = k.loaderId == 0 && "java.lang.ref.Reference".equals(k.name);
+            for (int i = 0; i < k.fieldTypes.length; i++) {
+                if (isReference && k.fieldTypes[i] == BasicType.OBJECT && "referent".equals(k.fieldNames[i])) {
+                    result = at;
+                }
+                at += BasicType.size(k.fieldTypes[i], idSize);
+            }
+        }
+        c.referentOffset = result;
+        return result;
+    }
+
     /** The class of primitive arrays of {@code elementType}; valid after {@link #finish}. */
     int primitiveArrayClass(int elementType) {
         return primitiveArrayClass[elementType];

@@ -33,6 +33,8 @@ public final class ClassInfo {
     int[] referenceOffsets;
     /** Length of an instance record's field bytes (all levels), or -1 when a superclass is missing. */
     int recordFieldBytes = -2;
+    /** Offset of {@code java.lang.ref.Reference.referent} in an instance record; -1 if not a Reference; -2 unknown. */
+    int referentOffset = -2;
     /** Index of this class's object in the heap index (its java.lang.Class mirror), -1 if none. */
     int objectIndex = -1;
 

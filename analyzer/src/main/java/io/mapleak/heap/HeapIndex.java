@@ -19,10 +19,10 @@ import java.util.List;
  * graph stage adds that edge, so it costs no memory here.
  */
 public final class HeapIndex implements Closeable {
-    final long[] ids;
+    final PackedLongs ids;
     final int[] classOf;
     final int[] sizeUnits;
-    final long[] offsets;
+    final PackedLongs offsets;
     final int[] refStart;
     final int[] refs;
     final IdLookup lookup;
@@ -42,16 +42,17 @@ public final class HeapIndex implements Closeable {
     final int missingRootObjects;
     final int idSize;
     final java.util.Map<String, Double> buildPhases;
+    final java.util.BitSet weakReferents;
     private final FileChannel channel;
     private final Path tempFile;
     private final DumpFile file;
     private final ObjectReader reader;
 
     HeapIndex(HeapIndexBuilder.Result r) throws IOException {
-        this.ids = r.ids;
+        this.ids = r.packedIds;
         this.classOf = r.classOf;
         this.sizeUnits = r.sizeUnits;
-        this.offsets = r.offsets;
+        this.offsets = r.packedOffsets;
         this.refStart = r.refStart;
         this.refs = r.refs;
         this.lookup = r.lookup;
@@ -69,6 +70,7 @@ public final class HeapIndex implements Closeable {
         this.missingRootObjects = r.missingRoots;
         this.idSize = r.catalog.idSize();
         this.buildPhases = r.phases;
+        this.weakReferents = r.weakReferents;
         this.file = r.file;
         this.tempFile = r.tempFile;
         this.channel = FileChannel.open(r.randomAccessPath);
@@ -103,7 +105,7 @@ public final class HeapIndex implements Closeable {
     }
 
     public int objectCount() {
-        return ids.length;
+        return ids.length();
     }
 
     /** Sum of all objects' shallow sizes. */
@@ -112,7 +114,7 @@ public final class HeapIndex implements Closeable {
     }
 
     public long id(int object) {
-        return ids[object];
+        return ids.get(object);
     }
 
     /** The object with this id, or -1. */
@@ -161,7 +163,8 @@ public final class HeapIndex implements Closeable {
 
     /** Offset of the object's record in the uncompressed dump. */
     public long offset(int object) {
-        return offsets[object];
+        ClassInfo mirrored = classOf[object] == classClassIndex ? mirroredClass(object) : null;
+        return mirrored != null ? mirrored.dumpOffset : offsets.get(object);
     }
 
     /** Number of stored outbound references (the implicit reference to the class mirror not counted). */
@@ -179,13 +182,32 @@ public final class HeapIndex implements Closeable {
         return refStart[object];
     }
 
+    /** Reference start per object, n + 1 entries (CSR offsets into {@link #referenceArray()}); read-only. */
+    public int[] refStartArray() {
+        return refStart;
+    }
+
+    /** Class index per object; read-only by contract. */
+    public int[] classArray() {
+        return classOf;
+    }
+
     /** All stored references, grouped by source object (CSR); read-only by contract. */
     public int[] referenceArray() {
         return refs;
     }
 
     public long referenceCount() {
-        return refStart[ids.length];
+        return refStart[ids.length()];
+    }
+
+    /**
+     * Whether the object's last stored reference is the {@code referent} of a {@code java.lang.ref.Reference}
+     * (weak, soft, phantom, final): all references count for retained sizes, but a path that shows why an
+     * object is alive skips that one.
+     */
+    public boolean lastReferenceIsReferent(int object) {
+        return weakReferents.get(object);
     }
 
     /** References to ids that are not in the dump; they are dropped from the graph and counted here. */
@@ -236,15 +258,15 @@ public final class HeapIndex implements Closeable {
 
     /** Bytes this index holds in memory (arrays and lookup tables), for the memory budget. */
     public long indexBytes() {
-        long n = ids.length;
-        return n * 8 + n * 4 + n * 4 + n * 8 + (n + 1) * 4 + (long) refs.length * 4 + lookup.bytes();
+        long n = ids.length();
+        return ids.bytes() + n * 4 + n * 4 + offsets.bytes() + (n + 1) * 4 + (long) refs.length * 4 + lookup.bytes();
     }
 
     /** The class histogram of the indexed objects (the same numbers {@link HistogramBuilder} streams). */
     public Histogram histogram() {
         long[] counts = new long[classes.size()];
         long[] bytes = new long[classes.size()];
-        for (int i = 0; i < ids.length; i++) {
+        for (int i = 0; i < ids.length(); i++) {
             counts[classOf[i]]++;
             bytes[classOf[i]] += shallowSize(i);
         }

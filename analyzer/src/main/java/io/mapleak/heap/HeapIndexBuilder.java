@@ -48,9 +48,11 @@ final class HeapIndexBuilder {
     /** What the builder hands to {@link HeapIndex}. */
     static final class Result {
         long[] ids;
+        PackedLongs packedIds;
         int[] classOf;
         int[] sizeUnits;
         long[] offsets;
+        PackedLongs packedOffsets;
         int[] refStart;
         int[] refs;
         IdLookup lookup;
@@ -68,6 +70,8 @@ final class HeapIndexBuilder {
         Path tempFile;
         Path randomAccessPath;
         java.util.Map<String, Double> phases;
+        /** Objects whose last reference slot is a java.lang.ref.Reference's referent. */
+        java.util.BitSet weakReferents;
         /** With objects sorted in the file: the index positions taken by class mirrors (pass 2 skips them). */
         java.util.BitSet mirrorPositions;
 
@@ -339,13 +343,32 @@ final class HeapIndexBuilder {
         }
         refStart[n] = (int) total;
         r.ids = ids;
-        r.offsets = offsets;
         r.classOf = classOf;
         r.sizeUnits = lengths; // holds lengths until sizes replace them in layoutAndSizes
         r.refStart = refStart;
         r.refs = new int[(int) total];
         Arrays.fill(r.refs, -1);
-        r.lookup = new IdLookup(ids);
+        // Mirrors' offsets live in their ClassInfo; their slots repeat a neighbour's so the column stays packable.
+        long previous = -1;
+        for (int i = 0; i < n; i++) {
+            if (lengths[i] <= -2) {
+                offsets[i] = previous;
+            } else {
+                previous = offsets[i];
+            }
+        }
+        long next = previous;
+        for (int i = n - 1; i >= 0; i--) {
+            if (lengths[i] <= -2 && offsets[i] < 0) {
+                offsets[i] = next; // leading mirrors take the first object's offset
+            } else if (lengths[i] > -2) {
+                next = offsets[i];
+            }
+        }
+        r.packedIds = PackedLongs.of(ids);
+        r.packedOffsets = PackedLongs.of(offsets);
+        r.offsets = null;
+        r.lookup = new IdLookup(ids, r.packedIds);
         return fileToIndex;
     }
 
@@ -442,6 +465,7 @@ final class HeapIndexBuilder {
             warnings.add(0, "the file holds " + summary.heapDumps() + " heap dumps; this is dump " + options.dump()
                     + " (choose with --dump N)");
         }
+        r.ids = null; // the packed copy serves from here on
         r.facts = new DumpFacts(summary.header(), summary.heapDumps(), options.dump(), layout, evidence, learned,
                 summary.truncated(), warnings);
     }
@@ -453,6 +477,7 @@ final class HeapIndexBuilder {
             new HprofReader(ch, ch.size()).read(p2);
         }
         r.dangling = p2.dangling;
+        r.weakReferents = p2.weakReferents;
         if (p2.dangling > 0) {
             r.facts.warnings().add(String.format("%,d references point to objects that are not in the dump; they are"
                     + " left out of the graph", p2.dangling));
@@ -540,6 +565,9 @@ final class HeapIndexBuilder {
         public void gcRoot(GcRootKind kind, long objectId, int threadSerial, int frame) {
         }
 
+        final java.util.BitSet weakReferents = new java.util.BitSet();
+        private int currentIndex;
+
         private int next() {
             int i;
             if (fileToIndex != null) {
@@ -550,6 +578,7 @@ final class HeapIndexBuilder {
             }
             cursor = refStart[i];
             cursorEnd = refStart[i + 1];
+            currentIndex = i;
             return i;
         }
 
@@ -598,10 +627,19 @@ final class HeapIndexBuilder {
                 return;
             }
             int limit = length - idSize;
+            int referent = catalogForOffsets.referentOffset(cls);
             for (int off : offs) {
-                if (off <= limit) {
+                if (off <= limit && off != referent) {
                     ref(Bytes.id(fields, at + off, idSize));
                 }
+            }
+            if (referent >= 0 && referent <= limit) {
+                // The referent goes last, so strong-path searches can skip exactly that slot.
+                long target = Bytes.id(fields, at + referent, idSize);
+                if (target != 0 && lookup.indexOf(target) >= 0 && cursor < cursorEnd) {
+                    weakReferents.set(currentIndex);
+                }
+                ref(target);
             }
         }
 

@@ -7,13 +7,14 @@ package io.mapleak.heap;
  */
 final class IdLookup {
     private static final int OBJECTS_PER_BUCKET = 4;
-    private final long[] ids;
+    private final PackedLongs ids;
     private final long min;
     private final int shift;
     private final int[] bucketStart;
 
-    IdLookup(long[] ids) {
-        this.ids = ids;
+    IdLookup(long[] sortedIds, PackedLongs packed) {
+        long[] ids = sortedIds;
+        this.ids = packed;
         int n = ids.length;
         if (n == 0) {
             min = 0;
@@ -55,12 +56,20 @@ final class IdLookup {
         }
         int lo = bucketStart[(int) bucket];
         int hi = bucketStart[(int) bucket + 1];
-        if (hi - lo > 16) {
-            int at = java.util.Arrays.binarySearch(ids, lo, hi, id);
-            return at >= 0 ? at : -1;
+        while (hi - lo > 16) {
+            int mid = (lo + hi) >>> 1;
+            long v = ids.get(mid);
+            if (v == id) {
+                return mid;
+            }
+            if (v < id) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
         for (int i = lo; i < hi; i++) {
-            long v = ids[i];
+            long v = ids.get(i);
             if (v == id) {
                 return i;
             }

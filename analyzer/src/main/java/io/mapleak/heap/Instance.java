@@ -60,6 +60,11 @@ public final class Instance {
         return Bytes.id(data, at(field, BasicType.OBJECT), idSize);
     }
 
+    /** The id stored at a byte offset of the record (for callers that walk a {@link FieldTable}). */
+    long refAt(int offset) {
+        return offset + idSize <= data.length ? Bytes.id(data, offset, idSize) : 0;
+    }
+
     /** The type code of a field, or 0 if there is none of that name. */
     public int type(String field) {
         int i = table.find(field);

@@ -142,6 +142,65 @@ public final class ObjectReader {
         return new String(chars);
     }
 
+    /**
+     * How {@code holder} refers to {@code target}: a static field (holder is a class mirror), an instance field
+     * (with the class that declares it), or an array slot; null if no stored reference is found (the implicit
+     * reference to the class, or one the holder no longer shows). Reads the holder's record; for arrays, at most
+     * the first {@code maxElements} elements.
+     */
+    public Link findLink(int holder, int target, int maxElements) {
+        long targetId = index.id(target);
+        ClassInfo mirrored = index.mirroredClass(holder);
+        if (mirrored != null) {
+            for (int i = 0; i < mirrored.staticCount(); i++) {
+                if (mirrored.staticType(i) == BasicType.OBJECT && mirrored.staticValue(i) == targetId) {
+                    return new Link(Link.Kind.STATIC, mirrored.name(), mirrored.staticName(i), -1);
+                }
+            }
+            if (mirrored.superIndex() >= 0 && index.classObject(mirrored.superIndex()) == target) {
+                return new Link(Link.Kind.CLASS_INTERNAL, mirrored.name(), "<superclass>", -1);
+            }
+            if (mirrored.loaderId() == targetId) {
+                return new Link(Link.Kind.CLASS_INTERNAL, mirrored.name(), "<classloader>", -1);
+            }
+            return new Link(Link.Kind.CLASS_INTERNAL, mirrored.name(), "<constant pool>", -1);
+        }
+        ClassInfo c = index.classOf(holder);
+        if (c.arrayElementType() == BasicType.OBJECT) {
+            int length = arrayLength(holder);
+            int chunk = 1 << 16;
+            for (int from = 0; from < Math.min(length, maxElements); from += chunk) {
+                long[] ids = objectArray(holder, from, Math.min(chunk, maxElements - from));
+                for (int i = 0; i < ids.length; i++) {
+                    if (ids[i] == targetId) {
+                        return new Link(Link.Kind.ARRAY_ELEMENT, c.name(), null, from + i);
+                    }
+                }
+            }
+            return null;
+        }
+        if (c.isArray()) {
+            return null;
+        }
+        if (index.classObject(c.index()) == target) {
+            return new Link(Link.Kind.CLASS_INTERNAL, c.name(), "<class>", -1);
+        }
+        Instance inst = instance(holder);
+        FieldTable t = table(c.index());
+        for (int i = 0; i < t.names.length; i++) {
+            if (t.types[i] == BasicType.OBJECT && inst.refAt(t.offsets[i]) == targetId) {
+                return new Link(Link.Kind.FIELD, t.declaringClasses[i], t.names[i], -1);
+            }
+        }
+        return null;
+    }
+
+    /** How one object refers to another: see {@link #findLink}. */
+    public record Link(Kind kind, String declaringClass, String field, int arrayIndex) {
+        /** What holds the reference. */
+        public enum Kind { STATIC, FIELD, ARRAY_ELEMENT, CLASS_INTERNAL }
+    }
+
     FieldTable table(int cls) {
         FieldTable t = tables[cls];
         if (t == null) {

@@ -1,6 +1,8 @@
 package io.mapleak.testing;
 
 import io.mapleak.fixtures.FixtureMain;
+import io.mapleak.fixtures.Sizes;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -10,10 +12,13 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +26,11 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -28,7 +38,9 @@ import org.junit.jupiter.api.Assumptions;
  * Heap dumps of fixture scenarios, made by a child JVM of a given {@link Jvm} configuration and shared by all tests.
  *
  * <p>{@link #get} runs {@code FixtureMain SCENARIO DIR} with the test JVM's class path into
- * {@code target/fixture-dumps/<jvm id>/} (relative to the working directory, which surefire sets to the module).
+ * {@code target/fixture-dumps/<jvm id>/} (relative to the working directory, which surefire sets to the module),
+ * with the {@link Sizes} agent (a manifest-only jar written to {@code target/fixture-dumps/sizes-agent.jar}) and
+ * the {@link #OPENS} it needs, so that scenarios can record the JVM's own object sizes.
  * Each (jvm, scenario) is generated at most once per test JVM, whichever test asks first; concurrent callers of
  * the same pair wait for it. Files from an earlier run are reused when they are complete, were made by the same
  * JDK with the same flags, and are newer than the fixtures' code. A missing JDK skips the test, or fails it when
@@ -45,7 +57,16 @@ public final class FixtureDumps {
      * describes loaded classes only). Without CDS the histogram is an exact oracle for every class.
      */
     static final String NO_CDS = "-Xshare:off";
+    /** {@link Sizes#reachableObjects} reads private fields of collections, strings, boxes and concurrent classes. */
+    static final List<String> OPENS = List.of(
+            "--add-opens", "java.base/java.util=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.concurrent=ALL-UNNAMED");
     private static final Path ROOT = Path.of("target", "fixture-dumps");
+    /** The {@link Sizes} agent: a jar holding only a manifest, since the class is on the child's class path. */
+    private static final Path AGENT_JAR = ROOT.resolve("sizes-agent.jar");
+    /** Entry time of the manifest, fixed so the jar's bytes are always the same and an existing one can be kept. */
+    private static final LocalDateTime AGENT_JAR_TIME = LocalDateTime.of(2025, 1, 1, 0, 0);
     /** Variables that would add flags to the child behind our back. */
     private static final List<String> JVM_OPTION_VARIABLES =
             List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
@@ -53,6 +74,9 @@ public final class FixtureDumps {
 
     /** The dumps this test JVM has produced or checked, by {@code jvm-id/scenario}: the cache of one test run. */
     private static final ConcurrentMap<String, Slot> THIS_RUN = new ConcurrentHashMap<>();
+    /** Guards the agent jar's creation, once per test JVM. */
+    private static final Object AGENT_LOCK = new Object();
+    private static boolean agentJarWritten;
 
     private FixtureDumps() {
     }
@@ -123,7 +147,58 @@ public final class FixtureDumps {
         Path home = jvm.home().orElseThrow(() -> new IllegalStateException(jvm.unavailableMessage()));
         return "java=" + jvm.java() + "\n"
                 + "java.version=" + JdkLocator.javaVersion(home).orElse("unknown") + "\n"
-                + "flags=" + String.join(" ", jvm.flags()) + " " + HEAP + " " + NO_CDS + "\n";
+                + "flags=" + String.join(" ", childFlags(jvm)) + "\n";
+    }
+
+    /** Everything given to the child before its class path: the layout's flags, then the harness's own. */
+    private static List<String> childFlags(Jvm jvm) {
+        List<String> flags = new ArrayList<>(jvm.flags());
+        flags.add(HEAP);
+        flags.add(NO_CDS);
+        flags.addAll(OPENS);
+        flags.add("-javaagent:" + agentJar().toAbsolutePath());
+        return flags;
+    }
+
+    /**
+     * The agent jar, written at most once per test JVM. Its bytes never vary, so a jar left by an earlier run or
+     * another fork is kept as is; a new one is renamed into place whole, so a concurrent child never reads half.
+     */
+    static Path agentJar() {
+        synchronized (AGENT_LOCK) {
+            if (agentJarWritten) {
+                return AGENT_JAR;
+            }
+            try {
+                byte[] bytes = agentJarBytes();
+                if (!Files.isRegularFile(AGENT_JAR) || !Arrays.equals(Files.readAllBytes(AGENT_JAR), bytes)) {
+                    Files.createDirectories(AGENT_JAR.getParent());
+                    Path tmp = AGENT_JAR.resolveSibling(AGENT_JAR.getFileName() + "." + ProcessHandle.current().pid());
+                    Files.write(tmp, bytes);
+                    Files.move(tmp, AGENT_JAR, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the agent jar " + AGENT_JAR.toAbsolutePath(), e);
+            }
+            agentJarWritten = true;
+            return AGENT_JAR;
+        }
+    }
+
+    private static byte[] agentJarBytes() throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), Sizes.class.getName());
+        manifest.getMainAttributes().put(new Attributes.Name("Agent-Class"), Sizes.class.getName());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes)) {
+            JarEntry entry = new JarEntry(JarFile.MANIFEST_NAME);
+            entry.setTimeLocal(AGENT_JAR_TIME); // local time: the bytes do not depend on the time zone
+            jar.putNextEntry(entry);
+            manifest.write(jar);
+            jar.closeEntry();
+        }
+        return bytes.toByteArray();
     }
 
     private static void generate(Jvm jvm, String scenario, Outputs out, String stamp) throws IOException {
@@ -132,9 +207,7 @@ public final class FixtureDumps {
         }
         List<String> command = new ArrayList<>();
         command.add(jvm.java().toString());
-        command.addAll(jvm.flags());
-        command.add(HEAP);
-        command.add(NO_CDS);
+        command.addAll(childFlags(jvm));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(FixtureMain.class.getName());

@@ -107,6 +107,43 @@ class FixtureDumpsTest {
         }
     }
 
+    /**
+     * Shows that the Sizes agent reached the fixture JVM: every holder's retained size is a positive number, and its
+     * shallow size, measured by {@code Instrumentation.getObjectSize}, is what the JVM's own histogram says.
+     */
+    @Test
+    void retainedSizesFactsArePositiveAndAgreeWithTheJvmsHistogram() {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "retained-sizes");
+
+        List<String> holders = dump.facts().keySet().stream()
+                .filter(k -> k.startsWith("retained."))
+                .map(k -> k.substring("retained.".length()))
+                .toList();
+        assertThat(holders).containsExactlyInAnyOrder(
+                "HolderMap", "HolderTree", "HolderArray", "HolderGraph", "HolderSharedA", "HolderSharedB");
+        SoftAssertions softly = new SoftAssertions();
+        for (String holder : holders) {
+            long shallow = dump.fact("shallow." + holder);
+            JvmHistogram.Row row = dump.before().byName().get(dump.factString("class." + holder));
+            softly.assertThat(row).as(holder).isNotNull();
+            if (row != null) {
+                softly.assertThat(row.instances()).as("%s instances", holder).isEqualTo(1);
+                softly.assertThat(row.bytes()).as("%s bytes in the histogram", holder).isEqualTo(shallow);
+            }
+            softly.assertThat(shallow).as("shallow.%s", holder).isPositive();
+            softly.assertThat(dump.fact("retained." + holder)).as("retained.%s", holder).isGreaterThan(shallow);
+        }
+        softly.assertAll();
+        assertThat(dump.fact("shared.size")).isPositive();
+        for (String sharer : List.of("HolderSharedA", "HolderSharedB")) {
+            assertThat(dump.fact("reachable." + sharer))
+                    .as("%s reaches the shared blob but does not retain it", sharer)
+                    .isEqualTo(dump.fact("retained." + sharer) + dump.fact("shared.size"));
+        }
+        // 1000 entries of at least a 32-byte node, a 24-byte key string and its value array, and a value array
+        assertThat(dump.fact("retained.HolderMap")).isGreaterThan(1000L * (32 + 24 + 24 + 32));
+    }
+
     private static long bytesPerInstance(FixtureDump dump, String key) {
         JvmHistogram.Row row = dump.before().byName().get(dump.factString("class." + key));
         assertThat(row).as(key).isNotNull();

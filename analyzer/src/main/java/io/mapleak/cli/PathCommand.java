@@ -1,0 +1,74 @@
+package io.mapleak.cli;
+
+import io.mapleak.graph.PathNamer;
+import io.mapleak.report.Hex;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mapleak path}: why an object is alive, as the shortest strong path from a GC root. */
+@Command(name = "path", mixinStandardHelpOptions = true,
+        description = {"The shortest chain of strong references from a GC root to an object (weak, soft and "
+                + "phantom referents are not followed), each step with its retained size."})
+final class PathCommand implements Callable<Integer> {
+    @Mixin
+    DumpOptions dump;
+
+    @Parameters(index = "1", paramLabel = "OBJECT_ID", description = "The object's id, hex (0x7f0a3c218).")
+    String objectId;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long id = parseId(objectId);
+        try (Workbench wb = Workbench.open(dump)) {
+            PrintWriter out = spec.commandLine().getOut();
+            int o = wb.index.indexOf(id);
+            if (o < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "no object " + Hex.id(id) + " in this dump");
+            }
+            int[] path = wb.paths.pathTo(o);
+            if (path.length == 0) {
+                out.printf("%s (%s) has no strong path from a GC root: it is %s%n", Hex.id(id),
+                        Text.safe(wb.index.classOf(o).name()), wb.dominators.reachable(o)
+                                ? "reachable only through weak, soft or phantom references"
+                                : "unreachable (garbage the dump still held)");
+                return ExitCodes.OK;
+            }
+            List<PathNamer.Step> steps = wb.namer.readable(path, wb.dominators);
+            int width = 0;
+            for (PathNamer.Step s : steps) {
+                width = Math.max(width, Text.safe(s.label()).length());
+            }
+            width = Math.min(width, 80);
+            for (PathNamer.Step s : steps) {
+                out.printf("%-" + width + "s  %-40s %s  retained %s%n", Text.safe(s.label()), Text.safe(s.className()),
+                        Hex.id(wb.index.id(s.object())), Text.bytes(s.retainedBytes()));
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private long parseId(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.startsWith("0x")) {
+            t = t.substring(2);
+        }
+        try {
+            return Long.parseUnsignedLong(t, 16);
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "OBJECT_ID must be a hex object id like 0x7f0a3c218, not '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.mapleak.cli;
+
+import io.mapleak.graph.DominatorTree;
+import io.mapleak.graph.HeapGraph;
+import io.mapleak.graph.PathNamer;
+import io.mapleak.graph.StrongPaths;
+import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.PhaseTimer;
+import io.mapleak.hprof.DumpFile;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The index plus the graph results commands share: dominators, retained sizes, strong paths, names; timed. */
+final class Workbench implements Closeable {
+    final DumpFile file;
+    final HeapIndex index;
+    final HeapGraph graph;
+    final DominatorTree dominators;
+    final StrongPaths paths;
+    final PathNamer namer;
+    final Map<String, Double> phases = new LinkedHashMap<>();
+    final double seconds;
+
+    private Workbench(DumpFile file, HeapIndex index, HeapGraph graph, DominatorTree dominators, StrongPaths paths,
+            Map<String, Double> graphPhases, long started) {
+        this.file = file;
+        this.index = index;
+        this.graph = graph;
+        this.dominators = dominators;
+        this.paths = paths;
+        this.namer = new PathNamer(index);
+        phases.putAll(index.buildPhases());
+        phases.putAll(graphPhases);
+        this.seconds = (System.nanoTime() - started) / 1e9;
+    }
+
+    static Workbench open(DumpOptions options) throws IOException {
+        long started = System.nanoTime();
+        DumpFile file = DumpFile.open(options.dump);
+        HeapIndex index;
+        try (Progress p = Progress.bytes("Indexing", file.knownLength() > 0 ? 2 * file.knownLength() : -1)) {
+            index = Indexing.build(file, options, p);
+        }
+        PhaseTimer timer = new PhaseTimer();
+        HeapGraph graph = new HeapGraph(index);
+        DominatorTree tree;
+        StrongPaths paths;
+        try (Progress p = Progress.steps("Dominators")) {
+            tree = DominatorTree.compute(graph);
+            timer.lap("dominators and retained sizes");
+            paths = StrongPaths.compute(graph);
+            timer.lap("strong paths");
+        }
+        return new Workbench(file, index, graph, tree, paths, timer.phases(), started);
+    }
+
+    @Override
+    public void close() throws IOException {
+        index.close();
+    }
+}

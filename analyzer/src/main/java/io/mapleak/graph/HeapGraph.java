@@ -1,0 +1,97 @@
+package io.mapleak.graph;
+
+import io.mapleak.heap.ClassInfo;
+import io.mapleak.heap.GcRootKindOrder;
+import io.mapleak.heap.HeapIndex;
+
+/**
+ * The heap as a graph for the algorithms here: node {@code i} is object {@code i}; node {@link #root()} is a
+ * virtual root whose successors are the GC-rooted objects. An object's successors are its stored references
+ * followed by its class's mirror (every object keeps its class alive). Cheap: a view over the index plus one
+ * int per class and the sorted list of rooted objects.
+ */
+public final class HeapGraph {
+    private final HeapIndex index;
+    private final int[] refStart;
+    private final int[] refs;
+    private final int[] classOf;
+    private final int[] classObject;
+    private final int[] rootChildren;
+    private final int n;
+
+    public HeapGraph(HeapIndex index) {
+        this.index = index;
+        this.n = index.objectCount();
+        this.refStart = index.refStartArray();
+        this.refs = index.referenceArray();
+        this.classOf = index.classArray();
+        int[] mirrors = new int[index.classes().size()];
+        for (ClassInfo c : index.classes()) {
+            mirrors[c.index()] = index.classObject(c.index());
+        }
+        this.classObject = mirrors;
+        this.rootChildren = GcRootKindOrder.rootedObjects(index);
+    }
+
+    public HeapIndex index() {
+        return index;
+    }
+
+    /** Number of objects; the virtual root is node {@code objects()}. */
+    public int objects() {
+        return n;
+    }
+
+    public int root() {
+        return n;
+    }
+
+    /** The distinct GC-rooted objects, strongest kind of root first (class statics, threads, frames, JNI...). */
+    public int[] rootChildren() {
+        return rootChildren;
+    }
+
+    /** Successor count of {@code v}, the implicit class edge included. */
+    public int degree(int v) {
+        if (v == n) {
+            return rootChildren.length;
+        }
+        return refStart[v + 1] - refStart[v] + (classObject[classOf[v]] >= 0 ? 1 : 0);
+    }
+
+    /** The k-th successor of {@code v}: stored references first, then the class mirror. */
+    public int successor(int v, int k) {
+        if (v == n) {
+            return rootChildren[k];
+        }
+        int s = refStart[v];
+        int stored = refStart[v + 1] - s;
+        return k < stored ? refs[s + k] : classObject[classOf[v]];
+    }
+
+    /** Whether the k-th successor of {@code v} is a Reference's referent (skipped by strong paths). */
+    public boolean isReferentEdge(int v, int k) {
+        if (v == n || !index.lastReferenceIsReferent(v)) {
+            return false;
+        }
+        return k == refStart[v + 1] - refStart[v] - 1;
+    }
+
+    /** Whether {@code k} is the implicit instance-to-class edge of {@code v}. */
+    public boolean isClassEdge(int v, int k) {
+        return v != n && k == refStart[v + 1] - refStart[v];
+    }
+
+    int[] refStartArray() {
+        return refStart;
+    }
+
+    int[] refsArray() {
+        return refs;
+    }
+
+    int classObjectOf(int v) {
+        return classObject[classOf[v]];
+    }
+
+}

@@ -1,0 +1,226 @@
+package io.mapleak.graph;
+
+import io.mapleak.heap.ClassInfo;
+import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.ObjectReader.Link;
+import io.mapleak.heap.ThreadInfo;
+import io.mapleak.hprof.GcRootKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Names paths in source terms: {@code static com.acme.Registry.SESSIONS}, {@code .table}, {@code [17]},
+ * {@code thread "worker-3" (com.acme.Worker.run, line 42)}, {@code jni global}; and finds an object's owner, the
+ * field that directly holds it once arrays and collection internals are walked past. Reads holders' records on
+ * demand (a few per path).
+ */
+public final class PathNamer {
+    /** Arrays longer than this are searched only this far for the element that holds the next step. */
+    private static final int MAX_ARRAY_SCAN = 1 << 22;
+
+    private final HeapIndex index;
+    private final Map<Integer, Integer> bestRoot = new HashMap<>();
+    private final Map<Integer, ThreadInfo> threadsBySerial = new HashMap<>();
+    private final Map<Integer, Integer> rootRank = new HashMap<>();
+
+    public PathNamer(HeapIndex index) {
+        this.index = index;
+        GcRootKind[] order = {GcRootKind.STICKY_CLASS, GcRootKind.THREAD_OBJECT, GcRootKind.JAVA_FRAME,
+            GcRootKind.JNI_LOCAL, GcRootKind.NATIVE_STACK, GcRootKind.THREAD_BLOCK, GcRootKind.JNI_GLOBAL,
+            GcRootKind.MONITOR_USED, GcRootKind.UNKNOWN};
+        for (int i = 0; i < order.length; i++) {
+            rootRank.put(order[i].ordinal(), i);
+        }
+        for (int r = 0; r < index.rootCount(); r++) {
+            int o = index.rootObject(r);
+            if (o < 0) {
+                continue;
+            }
+            Integer current = bestRoot.get(o);
+            if (current == null || rank(r) < rank(current)) {
+                bestRoot.put(o, r);
+            }
+        }
+        for (ThreadInfo t : index.threads()) {
+            threadsBySerial.put(t.serial(), t);
+        }
+    }
+
+    private int rank(int root) {
+        return rootRank.get(index.rootKind(root).ordinal());
+    }
+
+    /** One step of a path: the object reached and how (the label), with its class and retained size. */
+    public record Step(int object, String label, String className, long retainedBytes, long shallowBytes) {
+    }
+
+    /** Labels for every step of {@code path} (from a GC-rooted object down), with retained sizes from {@code tree}. */
+    public List<Step> name(int[] path, DominatorTree tree) {
+        List<Step> steps = new ArrayList<>(path.length);
+        for (int i = 0; i < path.length; i++) {
+            int o = path[i];
+            String label = i == 0 ? rootLabel(o) : edgeLabel(path[i - 1], o);
+            steps.add(new Step(o, label, index.classOf(o).name(), tree == null ? -1 : tree.retainedSize(o),
+                    index.shallowSize(o)));
+        }
+        return steps;
+    }
+
+    /**
+     * The steps people read: from the last static field on the path, if there is one (how the class itself is
+     * reached, through its loader or an instance, says nothing about who holds the object), else all of them.
+     */
+    public List<Step> readable(int[] path, DominatorTree tree) {
+        List<Step> steps = name(path, tree);
+        for (int i = steps.size() - 1; i > 0; i--) {
+            if (steps.get(i).label().startsWith("static ")) {
+                return steps.subList(i, steps.size());
+            }
+        }
+        return steps;
+    }
+
+    /** How a GC-rooted object is rooted, in words. */
+    public String rootLabel(int object) {
+        Integer r = bestRoot.get(object);
+        if (r == null) {
+            return "root";
+        }
+        GcRootKind kind = index.rootKind(r);
+        ThreadInfo t = threadsBySerial.get(index.rootThread(r));
+        String thread = t != null ? "thread \"" + t.name() + "\"" : "thread #" + index.rootThread(r);
+        switch (kind) {
+            case STICKY_CLASS: {
+                ClassInfo c = index.mirroredClass(object);
+                return "class " + (c != null ? c.name() : index.classOf(object).name());
+            }
+            case THREAD_OBJECT:
+                return thread;
+            case JAVA_FRAME:
+            case JNI_LOCAL: {
+                int frame = index.rootFrame(r);
+                String where = "";
+                if (t != null && frame >= 0 && frame < t.frames().size()) {
+                    ThreadInfo.Frame f = t.frames().get(frame);
+                    where = " (" + f.className() + "." + f.method()
+                            + (f.line() > 0 ? ", line " + f.line() : "") + ")";
+                }
+                return (kind == GcRootKind.JNI_LOCAL ? "jni local in " : "") + thread + where;
+            }
+            case NATIVE_STACK:
+                return "native stack of " + thread;
+            case THREAD_BLOCK:
+                return "thread block of " + thread;
+            default:
+                return kind.label();
+        }
+    }
+
+    /** How {@code from} refers to {@code to}: {@code .field}, {@code [i]}, {@code static C.F}, {@code <class>}. */
+    public String edgeLabel(int from, int to) {
+        Link link = index.reader().findLink(from, to, MAX_ARRAY_SCAN);
+        if (link == null) {
+            return "<reference>";
+        }
+        switch (link.kind()) {
+            case STATIC:
+                return "static " + link.declaringClass() + "." + link.field();
+            case ARRAY_ELEMENT:
+                return "[" + link.arrayIndex() + "]";
+            case CLASS_INTERNAL:
+                return link.field();
+            default:
+                return "." + link.field();
+        }
+    }
+
+    /** Who holds an object: the owner label, the kind of root, and the named path. */
+    public record Owner(String label, String root, List<String> path) {
+    }
+
+    /**
+     * The field that directly holds the last object of {@code path}, walking up past arrays and collection
+     * internals ({@code Foo.items} rather than {@code java.util.ArrayList.elementData}); for objects held only
+     * by a root, the root's words.
+     */
+    public Owner owner(int[] path) {
+        if (path.length == 0) {
+            return new Owner("unreachable", "other", List.of());
+        }
+        List<String> labels = new ArrayList<>();
+        for (Step s : readable(path, null)) {
+            labels.add(s.label());
+        }
+        String label = null;
+        boolean isStatic = false;
+        for (int i = path.length - 1; i >= 1 && label == null; i--) {
+            int holder = path[i - 1];
+            ClassInfo mirrored = index.mirroredClass(holder);
+            if (mirrored == null && isCollectionInternal(index.classOf(holder))) {
+                continue;
+            }
+            Link link = index.reader().findLink(holder, path[i], MAX_ARRAY_SCAN);
+            if (link != null && (link.kind() == Link.Kind.STATIC || link.kind() == Link.Kind.FIELD)) {
+                label = link.declaringClass() + "." + link.field();
+                isStatic = link.kind() == Link.Kind.STATIC;
+            }
+        }
+        if (label == null) {
+            label = labels.get(0);
+        }
+        boolean staticOnPath = labels.get(0).startsWith("static ");
+        return new Owner(label, isStatic || staticOnPath ? "static-field" : rootKind(path), labels);
+    }
+
+    /** The report contract's root kinds: static-field, thread, jni, system-class, other. */
+    private String rootKind(int[] path) {
+        Integer r = bestRoot.get(path[0]);
+        if (r == null) {
+            return "other";
+        }
+        switch (index.rootKind(r)) {
+            case STICKY_CLASS:
+                if (path.length > 1 && index.reader().findLink(path[0], path[1], 16) != null
+                        && index.reader().findLink(path[0], path[1], 16).kind() == Link.Kind.STATIC) {
+                    return "static-field";
+                }
+                return "system-class";
+            case THREAD_OBJECT:
+            case JAVA_FRAME:
+            case JNI_LOCAL:
+            case NATIVE_STACK:
+            case THREAD_BLOCK:
+                return "thread";
+            case JNI_GLOBAL:
+                return "jni";
+            default:
+                return "other";
+        }
+    }
+
+    /**
+     * Whether a class is part of a collection's machinery rather than application state: arrays, and the
+     * collection classes and their nodes in {@code java.util}, Guava and Caffeine.
+     */
+    public static boolean isCollectionInternal(ClassInfo c) {
+        if (c.isArray()) {
+            return true;
+        }
+        String n = c.name();
+        if (!(n.startsWith("java.util.") || n.startsWith("com.google.common.collect.")
+                || n.startsWith("com.google.common.cache.") || n.startsWith("com.github.benmanes.caffeine."))) {
+            return false;
+        }
+        String simple = n.substring(n.lastIndexOf('.') + 1);
+        for (String word : new String[] {"Map", "List", "Set", "Queue", "Deque", "Vector", "Hashtable", "Properties",
+            "Node", "Entry", "Bin", "Segment", "Cell", "Collection", "Table", "Stack", "Cache", "Index", "Collections",
+            "Multimap", "Array"}) {
+            if (simple.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
