@@ -78,6 +78,26 @@ final class InfoCommand implements Callable<Integer> {
             List<String> parts = new ArrayList<>();
             roots.forEach((k, v) -> parts.add(String.format("%,d %s", v, k.label())));
             out.printf("gc roots    %,d: %s%n", index.rootCount(), String.join(", ", parts));
+            java.util.BitSet live = io.mapleak.graph.Reachability.compute(new io.mapleak.graph.HeapGraph(index));
+            Map<String, long[]> unreachable = new java.util.HashMap<>();
+            long deadObjects = 0;
+            long deadBytes = 0;
+            for (int o = live.nextClearBit(0); o < index.objectCount(); o = live.nextClearBit(o + 1)) {
+                long[] v = unreachable.computeIfAbsent(index.classOf(o).name(), k -> new long[2]);
+                v[0]++;
+                v[1] += index.shallowSize(o);
+                deadObjects++;
+                deadBytes += index.shallowSize(o);
+            }
+            List<Map.Entry<String, long[]>> deadClasses = new ArrayList<>(unreachable.entrySet());
+            deadClasses.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+            out.printf("unreachable %,d objects, %s: no GC root reaches them in the dump, so retained sizes leave them"
+                    + " out%n            (garbage the dump kept, or objects held only by java.lang.Class fields such"
+                    + " as reflection caches, which HPROF does not record)%n", deadObjects, Text.bytes(deadBytes));
+            for (int i = 0; i < Math.min(5, deadClasses.size()); i++) {
+                var e = deadClasses.get(i);
+                out.printf("            %,d %s, %s%n", e.getValue()[0], Text.safe(e.getKey()), Text.bytes(e.getValue()[1]));
+            }
             out.printf("threads     %,d%n", index.threads().size());
             if (threads) {
                 for (ThreadInfo t : index.threads()) {
@@ -106,6 +126,19 @@ final class InfoCommand implements Callable<Integer> {
                 Map<String, Integer> rootCounts = new LinkedHashMap<>();
                 roots.forEach((k, v) -> rootCounts.put(k.label(), v));
                 root.put("gcRoots", rootCounts);
+                List<Map<String, Object>> dead = new ArrayList<>();
+                for (var e : deadClasses) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("name", e.getKey());
+                    m.put("instances", e.getValue()[0]);
+                    m.put("shallowBytes", e.getValue()[1]);
+                    dead.add(m);
+                }
+                Map<String, Object> u = new LinkedHashMap<>();
+                u.put("objects", deadObjects);
+                u.put("bytes", deadBytes);
+                u.put("classes", dead);
+                root.put("unreachable", u);
                 List<Map<String, Object>> ts = new ArrayList<>();
                 for (ThreadInfo t : index.threads()) {
                     Map<String, Object> tm = new LinkedHashMap<>();

@@ -37,6 +37,7 @@ final class PathCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "no object " + Hex.id(id) + " in this dump");
             }
+            wb.pathsFor(new int[] {o});
             int[] path = wb.paths.pathTo(o);
             if (path.length == 0) {
                 out.printf("%s (%s) has no strong path from a GC root: it is %s%n", Hex.id(id),

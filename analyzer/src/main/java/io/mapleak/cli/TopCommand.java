@@ -44,10 +44,11 @@ final class TopCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             Text.warnings(spec.commandLine().getErr(), wb.index.facts().warnings());
             int[] best = largest(wb, Math.max(1, top));
+            wb.pathsFor(best);
             long live = wb.dominators.reachableBytes();
             out.printf("%s: %,d live objects, %s live (%s in the dump); analysed in %.1f s%n",
                     wb.file.path().getFileName(), wb.dominators.reachableObjects(), Text.bytes(live),
-                    Text.bytes(wb.index.heapBytes()), wb.seconds);
+                    Text.bytes(wb.index.heapBytes()), wb.seconds());
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int r = 0; r < best.length; r++) {
                 int o = best[r];

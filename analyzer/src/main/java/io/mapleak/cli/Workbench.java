@@ -18,10 +18,10 @@ final class Workbench implements Closeable {
     final HeapIndex index;
     final HeapGraph graph;
     final DominatorTree dominators;
-    final StrongPaths paths;
+    StrongPaths paths;
     final PathNamer namer;
     final Map<String, Double> phases = new LinkedHashMap<>();
-    final double seconds;
+    private final long started;
 
     private Workbench(DumpFile file, HeapIndex index, HeapGraph graph, DominatorTree dominators, StrongPaths paths,
             Map<String, Double> graphPhases, long started) {
@@ -33,7 +33,15 @@ final class Workbench implements Closeable {
         this.namer = new PathNamer(index);
         phases.putAll(index.buildPhases());
         phases.putAll(graphPhases);
-        this.seconds = (System.nanoTime() - started) / 1e9;
+        this.started = started;
+    }
+
+    /** Computes strong paths for {@code targets} only (all objects when null); call before using {@link #paths}. */
+    void pathsFor(int[] targets) {
+        PhaseTimer timer = new PhaseTimer();
+        paths = StrongPaths.compute(graph, targets);
+        timer.lap("strong paths");
+        phases.putAll(timer.phases());
     }
 
     static Workbench open(DumpOptions options) throws IOException {
@@ -46,14 +54,16 @@ final class Workbench implements Closeable {
         PhaseTimer timer = new PhaseTimer();
         HeapGraph graph = new HeapGraph(index);
         DominatorTree tree;
-        StrongPaths paths;
         try (Progress p = Progress.steps("Dominators")) {
             tree = DominatorTree.compute(graph);
             timer.lap("dominators and retained sizes");
-            paths = StrongPaths.compute(graph);
-            timer.lap("strong paths");
         }
-        return new Workbench(file, index, graph, tree, paths, timer.phases(), started);
+        return new Workbench(file, index, graph, tree, null, timer.phases(), started);
+    }
+
+    /** Seconds since the dump was opened. */
+    double seconds() {
+        return (System.nanoTime() - started) / 1e9;
     }
 
     @Override

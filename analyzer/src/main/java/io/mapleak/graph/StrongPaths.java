@@ -21,7 +21,26 @@ public final class StrongPaths {
     }
 
     public static StrongPaths compute(HeapGraph g) {
+        return compute(g, null);
+    }
+
+    /**
+     * Like {@link #compute(HeapGraph)}, but stops as soon as every object in {@code targets} has its path (the
+     * search is breadth-first, so their paths are already final); other objects may be left without one.
+     */
+    public static StrongPaths compute(HeapGraph g, int[] targets) {
         int n = g.objects();
+        java.util.BitSet wanted = null;
+        int remaining = 0;
+        if (targets != null) {
+            wanted = new java.util.BitSet(n);
+            for (int t : targets) {
+                if (!wanted.get(t)) {
+                    wanted.set(t);
+                    remaining++;
+                }
+            }
+        }
         int[] parent = new int[n];
         Arrays.fill(parent, NONE);
         int[] queue = new int[n];
@@ -31,9 +50,12 @@ public final class StrongPaths {
             if (parent[c] == NONE) {
                 parent[c] = ROOT;
                 queue[tail++] = c;
+                if (wanted != null && wanted.get(c)) {
+                    remaining--;
+                }
             }
         }
-        while (head < tail) {
+        while (head < tail && (wanted == null || remaining > 0)) {
             int v = queue[head++];
             int deg = g.degree(v);
             for (int k = 0; k < deg; k++) {
@@ -44,6 +66,9 @@ public final class StrongPaths {
                 if (w >= 0 && parent[w] == NONE) {
                     parent[w] = v;
                     queue[tail++] = w;
+                    if (wanted != null && wanted.get(w)) {
+                        remaining--;
+                    }
                 }
             }
         }
