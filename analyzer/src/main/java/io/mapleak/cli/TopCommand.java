@@ -55,8 +55,7 @@ final class TopCommand implements Callable<Integer> {
                 ClassInfo mirrored = wb.index.mirroredClass(o);
                 String cls = mirrored != null ? "class " + mirrored.name() : wb.index.classOf(o).name();
                 long retained = wb.dominators.retainedSize(o);
-                int[] path = wb.paths.pathTo(o);
-                PathNamer.Owner owner = wb.namer.owner(path);
+                PathNamer.Owner owner = wb.owner(o);
                 out.printf("%3d  %10s  %5.1f%%  %s  %s%n", r + 1, Text.bytes(retained), pct(retained, live),
                         Text.safe(cls), Hex.id(wb.index.id(o)));
                 out.printf("     owner %s (%s root); shallow %s%n", Text.safe(owner.label()), owner.root(),

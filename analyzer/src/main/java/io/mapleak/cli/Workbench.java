@@ -61,6 +61,17 @@ final class Workbench implements Closeable {
         return new Workbench(file, index, graph, tree, null, timer.phases(), started);
     }
 
+    /** Who holds {@code object}; call {@link #pathsFor} with it first. */
+    PathNamer.Owner owner(int object) {
+        int[] path = paths.pathTo(object);
+        if (path.length == 0) {
+            String why = dominators.reachable(object) ? "(reachable only through weak or soft references)"
+                    : "(unreachable)";
+            return new PathNamer.Owner(why, "other", java.util.List.of());
+        }
+        return namer.owner(path);
+    }
+
     /** Seconds since the dump was opened. */
     double seconds() {
         return (System.nanoTime() - started) / 1e9;

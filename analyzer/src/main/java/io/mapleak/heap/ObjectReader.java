@@ -3,8 +3,6 @@ package io.mapleak.heap;
 import io.mapleak.hprof.BasicType;
 import io.mapleak.hprof.Bytes;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 
@@ -15,13 +13,13 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ObjectReader {
     private final HeapIndex index;
-    private final FileChannel channel;
     private final int idSize;
     private final FieldTable[] tables;
+    private final MappedDump mapped;
 
-    ObjectReader(HeapIndex index, FileChannel channel) {
+    ObjectReader(HeapIndex index, FileChannel channel) throws IOException {
         this.index = index;
-        this.channel = channel;
+        this.mapped = new MappedDump(channel);
         this.idSize = index.idSize;
         this.tables = new FieldTable[index.classes.size()];
     }
@@ -33,9 +31,19 @@ public final class ObjectReader {
             return null;
         }
         long at = index.offset(object);
-        byte[] head = read(at, 1 + 2 * idSize + 8);
-        int length = Bytes.i4(head, 1 + 2 * idSize + 4);
-        byte[] data = read(at + head.length, length);
+        int headBytes = 1 + 2 * idSize + 8;
+        int expected = c.recordFieldBytes;
+        if (expected >= 0) {
+            // One read of header and fields; the header's length confirms the class's record size.
+            byte[] all = read(at, headBytes + expected);
+            if (Bytes.i4(all, headBytes - 4) == expected) {
+                return new Instance(object, c, table(c.index), java.util.Arrays.copyOfRange(all, headBytes,
+                        all.length), idSize).withIndex(index);
+            }
+        }
+        byte[] head = read(at, headBytes);
+        int length = Bytes.i4(head, headBytes - 4);
+        byte[] data = read(at + headBytes, length);
         return new Instance(object, c, table(c.index), data, idSize).withIndex(index);
     }
 
@@ -212,18 +220,7 @@ public final class ObjectReader {
 
     byte[] read(long position, int length) {
         byte[] out = new byte[length];
-        ByteBuffer buf = ByteBuffer.wrap(out);
-        try {
-            while (buf.hasRemaining()) {
-                int r = channel.read(buf, position + buf.position());
-                if (r < 0) {
-                    throw new UncheckedIOException(new IOException("the dump ends at " + (position + buf.position())
-                            + " inside an object that was indexed there"));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        mapped.read(position, out, 0, length);
         return out;
     }
 }

@@ -144,7 +144,7 @@ public final class HprofReader {
                 long recordStart = in.position();
                 if (!in.ensure(9)) {
                     if (in.available() > 0) {
-                        truncated("inside the header of a record", recordStart, recordStart);
+                        truncated("inside the header of a record", recordStart, recordStart + in.available());
                     }
                     break;
                 }
@@ -350,11 +350,12 @@ public final class HprofReader {
                             v.instance(at, objectId, classId, (int) len, in.buf, in.pos);
                             in.pos += (int) len;
                         } else {
-                            v.instance(at, objectId, classId, (int) Math.min(len, Integer.MAX_VALUE), null, 0);
+                            // Skipped first: an instance cut off inside its fields is not an object of the dump.
                             if (in.skip(len) < len) {
                                 truncated("inside an instance record", at, in.position());
                                 return;
                             }
+                            v.instance(at, objectId, classId, (int) Math.min(len, Integer.MAX_VALUE), null, 0);
                         }
                     }
                     case SUB_OBJECT_ARRAY -> {
@@ -397,12 +398,13 @@ public final class HprofReader {
                             bad("a primitive array claims " + (length & 0xFFFF_FFFFL) + " elements", at, end, what);
                             return;
                         }
-                        v.primitiveArray(at, objectId, type, length);
                         long bytes = (long) length * elementSize;
+                        // Skipped first: an array cut off inside its data is not an object of the dump.
                         if (in.skip(bytes) < bytes) {
                             truncated("inside a primitive array record", at, in.position());
                             return;
                         }
+                        v.primitiveArray(at, objectId, type, length);
                     }
                     case SUB_CLASS_DUMP -> {
                         if (!classDump(at)) {

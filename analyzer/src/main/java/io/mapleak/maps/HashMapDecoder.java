@@ -1,0 +1,169 @@
+package io.mapleak.maps;
+
+import com.carrotsearch.hppc.IntHashSet;
+import io.mapleak.heap.Instance;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code java.util.HashMap} and {@code LinkedHashMap} (insertion- or access-ordered), JDK 6 to 25: a table of
+ * bins, each a chain of nodes linked by {@code next} ({@code HashMap$Entry} up to JDK 7, {@code HashMap$Node} and
+ * {@code TreeNode} from JDK 8; a tree bin keeps its {@code next} list complete). A node's stored hash selects its
+ * bin as {@code hash & (capacity - 1)}. A linked map's order list ({@code head}/{@code after} from JDK 8, a
+ * circular list through the {@code header} sentinel before) must hold exactly the table's nodes.
+ */
+final class HashMapDecoder implements MapDecoder {
+    /** Chains longer than this are checked for loops with a set; shorter ones by scanning what was seen. */
+    private static final int SHORT_CHAIN = 8;
+
+    @Override
+    public MapView decode(MapContext ctx, int object) {
+        Instance m = ctx.instance(object);
+        if (m == null || !m.has("table")) {
+            return null;
+        }
+        long size = ctx.intOr(m, "size", -1);
+        int table = ctx.ref(m, "table");
+        long capacity = table >= 0 ? ctx.arrayLength(table) : 0;
+        boolean linked = m.has("head") || m.has("header");
+        WalkStats stats = new WalkStats();
+        IntHashSet nodes = linked ? new IntHashSet() : null;
+        walkTable(ctx, table, "value", stats, nodes, null);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        if (linked) {
+            settings.put("accessOrder", ctx.boolOr(m, "accessOrder", false));
+            checkLinkedOrder(ctx, m, nodes, stats);
+        }
+        return new MapView(object, object, ctx.className(object), MapKind.HASH_TABLE, false, size, stats.entries,
+                capacity, ctx.floatOr(m, "loadFactor", Float.NaN), ctx.intOr(m, "threshold", -1),
+                ctx.intOr(m, "modCount", -1), false, stats.result(size), settings,
+                sink -> walkTable(ctx, table, "value", new WalkStats(), null, sink));
+    }
+
+    /**
+     * Walks every bin of a chained hash table. {@code valueField} is "value" ({@code HashMap}) or "val"
+     * ({@code ConcurrentHashMap}). Returns false if the sink stopped the walk.
+     */
+    static boolean walkTable(MapContext ctx, int table, String valueField, WalkStats stats, IntHashSet nodes,
+            EntrySink sink) {
+        if (table < 0) {
+            return true;
+        }
+        long[] slots = ctx.elements(table);
+        int mask = slots.length - 1;
+        boolean powerOfTwo = slots.length > 0 && (slots.length & mask) == 0;
+        for (int bin = 0; bin < slots.length; bin++) {
+            if (slots[bin] != 0 && !walkChain(ctx, slots[bin], bin, powerOfTwo ? mask : -1, valueField, stats,
+                    nodes, sink)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One bin's chain; {@code mask} -1 skips the placement check (tables whose length is not a power of two). */
+    static boolean walkChain(MapContext ctx, long first, int bin, int mask, String valueField, WalkStats stats,
+            IntHashSet nodes, EntrySink sink) {
+        int length = 0;
+        int[] recent = new int[SHORT_CHAIN];
+        IntHashSet seen = null;
+        boolean tree = false;
+        for (long id = first; id != 0; ) {
+            int node = ctx.object(id);
+            if (node < 0) {
+                stats.problem("bin " + bin + " links to an object that is not in the dump");
+                break;
+            }
+            if (length < SHORT_CHAIN) {
+                for (int i = 0; i < length; i++) {
+                    if (recent[i] == node) {
+                        return loop(stats, bin, length);
+                    }
+                }
+                recent[length] = node;
+            } else {
+                if (seen == null) {
+                    seen = new IntHashSet();
+                    for (int r : recent) {
+                        seen.add(r);
+                    }
+                }
+                if (!seen.add(node)) {
+                    return loop(stats, bin, length);
+                }
+            }
+            Instance n = ctx.instance(node);
+            if (n == null || !n.has("next")) {
+                stats.problem("bin " + bin + " holds a " + ctx.className(node) + ", not a map node");
+                break;
+            }
+            if (ctx.className(node).endsWith("$TreeNode")) {
+                tree = true;
+            }
+            boolean hashKnown = n.type("hash") == io.mapleak.hprof.BasicType.INT;
+            int hash = hashKnown ? n.getInt("hash") : 0;
+            if (hashKnown && mask >= 0 && (hash & mask) != bin) {
+                stats.misplaced++;
+                if (stats.misplaced <= 3) {
+                    stats.problem(String.format("an entry with hash 0x%08x sits in bin %d; its hash selects bin %d",
+                            hash, bin, hash & mask));
+                }
+            }
+            length++;
+            stats.entries++;
+            if (nodes != null) {
+                nodes.add(node);
+            }
+            if (sink != null && !sink.entry(node, ctx.refId(n, "key"), ctx.refId(n, valueField), hash, hashKnown,
+                    bin)) {
+                stats.bin(length);
+                return false;
+            }
+            id = ctx.refId(n, "next");
+        }
+        stats.bin(length);
+        if (tree) {
+            stats.treeBins++;
+        }
+        return true;
+    }
+
+    private static boolean loop(WalkStats stats, int bin, int length) {
+        stats.loops++;
+        stats.bin(length);
+        stats.problem("the chain in bin " + bin + " loops back on itself after " + length + " nodes");
+        return true;
+    }
+
+    /** Compares a linked map's order list with the nodes found in its table. */
+    private static void checkLinkedOrder(MapContext ctx, Instance m, IntHashSet tableNodes, WalkStats stats) {
+        int sentinel = -1;
+        long id;
+        if (m.has("head")) {
+            id = ctx.refId(m, "head");
+        } else {
+            sentinel = ctx.ref(m, "header");
+            id = ctx.refId(ctx.instance(sentinel), "after");
+        }
+        long limit = stats.entries + 16;
+        long count = 0;
+        long strangers = 0;
+        while (id != 0 && count <= limit) {
+            int node = ctx.object(id);
+            if (node < 0 || node == sentinel) {
+                break;
+            }
+            if (!tableNodes.contains(node)) {
+                strangers++;
+            }
+            count++;
+            id = ctx.refId(ctx.instance(node), "after");
+        }
+        if (count != stats.entries || strangers > 0) {
+            stats.linkedOrderMismatch = true;
+            stats.problem(count > limit ? "the linked order list loops"
+                    : String.format("the linked order list holds %,d entries (%,d not in the table), the table %,d",
+                            count, strangers, stats.entries));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.mapleak.maps;
+
+import io.mapleak.heap.ClassInfo;
+import io.mapleak.heap.HeapIndex;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Knows which classes are maps and which decoder reads each: a table of class name to decoder, where a class
+ * without its own entry uses its nearest superclass's (a user's {@code class Cache extends LinkedHashMap}).
+ * {@link #findAll} decodes every map of a dump, leaving out maps that are another map's internals.
+ */
+public final class MapCatalog {
+    private final Map<String, MapDecoder> decoders = new HashMap<>();
+
+    /** The catalogue of every implementation mapleak knows, plus {@code userMaps} (may be empty). */
+    public static MapCatalog standard(List<UserMapSpec> userMaps) {
+        MapCatalog c = new MapCatalog();
+        MapDecoder hashMap = new HashMapDecoder();
+        c.register(hashMap, "java.util.HashMap", "java.util.LinkedHashMap");
+        c.register(new ConcurrentHashMapDecoder(), "java.util.concurrent.ConcurrentHashMap");
+        c.register(new DelegatingDecoder(c, true, "map"), "java.util.HashSet",
+                "java.util.concurrent.ConcurrentHashMap$KeySetView");
+        c.register(new DelegatingDecoder(c, true, "m"), "java.util.TreeSet",
+                "java.util.concurrent.ConcurrentSkipListSet", "java.util.Collections$SetFromMap");
+        c.register(new DelegatingDecoder(c, false, "m"), "java.util.Collections$UnmodifiableMap",
+                "java.util.Collections$UnmodifiableSortedMap", "java.util.Collections$UnmodifiableNavigableMap",
+                "java.util.Collections$SynchronizedMap", "java.util.Collections$SynchronizedSortedMap",
+                "java.util.Collections$SynchronizedNavigableMap", "java.util.Collections$CheckedMap",
+                "java.util.Collections$CheckedSortedMap", "java.util.Collections$CheckedNavigableMap");
+        MoreDecoders.register(c);
+        for (UserMapSpec spec : userMaps) {
+            c.register(new UserMapDecoder(spec), spec.className());
+        }
+        return c;
+    }
+
+    void register(MapDecoder decoder, String... classNames) {
+        for (String n : classNames) {
+            decoders.put(n, decoder);
+        }
+    }
+
+    /** The decoder for each class of the index (null where a class is not a map), resolved up the hierarchy. */
+    private MapDecoder[] resolve(HeapIndex index) {
+        List<ClassInfo> classes = index.classes();
+        MapDecoder[] out = new MapDecoder[classes.size()];
+        for (ClassInfo c : classes) {
+            if (c.isArray()) {
+                continue;
+            }
+            for (ClassInfo k = c; k != null; k = k.superIndex() >= 0 ? classes.get(k.superIndex()) : null) {
+                MapDecoder d = decoders.get(k.name());
+                if (d != null) {
+                    out[c.index()] = d;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The view of one object, or null if it is not a map this catalogue can read. */
+    public MapView decode(MapContext ctx, int object) {
+        if (object < 0 || ctx.index().isMirror(object)) {
+            return null;
+        }
+        MapDecoder d = null;
+        List<ClassInfo> classes = ctx.index().classes();
+        for (ClassInfo k = ctx.index().classOf(object); k != null && d == null;
+                k = k.superIndex() >= 0 ? classes.get(k.superIndex()) : null) {
+            d = decoders.get(k.name());
+        }
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.decode(ctx, object);
+        } catch (RuntimeException e) {
+            return null; // a map whose fields are not as expected (another version): not decodable, not fatal
+        }
+    }
+
+    /** Every map of the dump that is not another map's internals, in object order. */
+    public List<MapView> findAll(HeapIndex index) {
+        MapContext ctx = new MapContext(index);
+        MapDecoder[] byClass = resolve(index);
+        int n = index.objectCount();
+        BitSet internal = new BitSet(n);
+        int[] cls = index.classArray();
+        for (int o = 0; o < n; o++) {
+            MapDecoder d = byClass[cls[o]];
+            if (d != null && !index.isMirror(o)) {
+                try {
+                    d.internals(ctx, o, internal::set);
+                } catch (RuntimeException e) {
+                    // undecodable: it will be left out below too
+                }
+            }
+        }
+        List<MapView> maps = new ArrayList<>();
+        for (int o = 0; o < n; o++) {
+            MapDecoder d = byClass[cls[o]];
+            if (d == null || internal.get(o) || index.isMirror(o)) {
+                continue;
+            }
+            MapView v;
+            try {
+                v = d.decode(ctx, o);
+            } catch (RuntimeException e) {
+                v = null;
+            }
+            if (v != null) {
+                maps.add(v);
+            }
+        }
+        return maps;
+    }
+}

@@ -1,0 +1,85 @@
+package io.mapleak.maps;
+
+import io.mapleak.heap.ClassInfo;
+import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.Instance;
+import io.mapleak.hprof.BasicType;
+
+/** What decoders read maps with: the index, and small conveniences over reading objects by field name. */
+public final class MapContext {
+    final HeapIndex index;
+
+    public MapContext(HeapIndex index) {
+        this.index = index;
+    }
+
+    public HeapIndex index() {
+        return index;
+    }
+
+    /** The instance's fields, or null for arrays, class objects and -1. */
+    Instance instance(int object) {
+        return object < 0 ? null : index.reader().instance(object);
+    }
+
+    /** The object a reference field points to, -1 if null, absent from the dump, or no such field. */
+    int ref(Instance i, String field) {
+        return i != null && i.type(field) == BasicType.OBJECT ? i.refIndex(field) : -1;
+    }
+
+    /** The raw id in a reference field (0 for null or no such field). */
+    long refId(Instance i, String field) {
+        return i != null && i.type(field) == BasicType.OBJECT ? i.ref(field) : 0;
+    }
+
+    int intOr(Instance i, String field, int otherwise) {
+        return i != null && i.type(field) == BasicType.INT ? i.getInt(field) : otherwise;
+    }
+
+    long longOr(Instance i, String field, long otherwise) {
+        return i != null && i.type(field) == BasicType.LONG ? i.getLong(field) : otherwise;
+    }
+
+    float floatOr(Instance i, String field, float otherwise) {
+        return i != null && i.type(field) == BasicType.FLOAT ? i.getFloat(field) : otherwise;
+    }
+
+    boolean boolOr(Instance i, String field, boolean otherwise) {
+        return i != null && i.type(field) == BasicType.BOOLEAN ? i.getBoolean(field) : otherwise;
+    }
+
+    /** Every element id of an object array (empty for -1 or a non-array). */
+    long[] elements(int array) {
+        if (array < 0 || index.classOf(array).arrayElementType() != BasicType.OBJECT) {
+            return new long[0];
+        }
+        int length = index.reader().arrayLength(array);
+        return index.reader().objectArray(array, 0, length);
+    }
+
+    int arrayLength(int array) {
+        return array < 0 ? -1 : index.reader().arrayLength(array);
+    }
+
+    int object(long id) {
+        return id == 0 ? -1 : index.indexOf(id);
+    }
+
+    String className(int object) {
+        return index.classOf(object).name();
+    }
+
+    /** Whether the object's class is {@code name} or extends it. */
+    boolean isA(int object, String name) {
+        if (object < 0) {
+            return false;
+        }
+        for (ClassInfo c = index.classOf(object); c != null;
+                c = c.superIndex() >= 0 ? index.classInfo(c.superIndex()) : null) {
+            if (c.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

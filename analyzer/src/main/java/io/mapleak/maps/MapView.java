@@ -1,0 +1,126 @@
+package io.mapleak.maps;
+
+import java.util.Map;
+
+/**
+ * One map of the dump, whatever its implementation: what it stores about itself ({@code size}, capacity, load
+ * factor, threshold, modCount: -1 or NaN where the class keeps none), what walking its internals found
+ * ({@link #consistency()}, {@link #entriesReached()}), and its entries on demand. {@code object} is the map
+ * users hold (a {@code HashSet}, a {@code Collections$UnmodifiableMap}); {@code storage} the object whose
+ * internals hold the entries (its {@code HashMap}, the wrapped map), which is the same for plain maps.
+ */
+public final class MapView {
+    private final int object;
+    private final int storage;
+    private final String implementation;
+    private final MapKind kind;
+    private final boolean set;
+    private final long size;
+    private final long entriesReached;
+    private final long capacity;
+    private final float loadFactor;
+    private final long threshold;
+    private final long modCount;
+    private final boolean threadSafe;
+    private final Consistency consistency;
+    private final Map<String, Object> settings;
+    private final Walker walker;
+
+    /** Re-walks the entries of the map this view describes. */
+    @FunctionalInterface
+    interface Walker {
+        void walk(EntrySink sink);
+    }
+
+    MapView(int object, int storage, String implementation, MapKind kind, boolean set, long size,
+            long entriesReached, long capacity, float loadFactor, long threshold, long modCount, boolean threadSafe,
+            Consistency consistency, Map<String, Object> settings, Walker walker) {
+        this.object = object;
+        this.storage = storage;
+        this.implementation = implementation;
+        this.kind = kind;
+        this.set = set;
+        this.size = size;
+        this.entriesReached = entriesReached;
+        this.capacity = capacity;
+        this.loadFactor = loadFactor;
+        this.threshold = threshold;
+        this.modCount = modCount;
+        this.threadSafe = threadSafe;
+        this.consistency = consistency;
+        this.settings = Map.copyOf(settings);
+        this.walker = walker;
+    }
+
+    public int object() {
+        return object;
+    }
+
+    public int storage() {
+        return storage;
+    }
+
+    /** The class of {@link #object()}, in source form. */
+    public String implementation() {
+        return implementation;
+    }
+
+    public MapKind kind() {
+        return kind;
+    }
+
+    /** Whether this is a set (keys only; values are the implementation's placeholder). */
+    public boolean set() {
+        return set;
+    }
+
+    /** The number of entries as the map stores it (its {@code size} field, or the equivalent). */
+    public long size() {
+        return size;
+    }
+
+    public long entriesReached() {
+        return entriesReached;
+    }
+
+    /** Table slots (or the equivalent: the tree's size, the enum's universe); -1 where there is none. */
+    public long capacity() {
+        return capacity;
+    }
+
+    public float loadFactor() {
+        return loadFactor;
+    }
+
+    public long threshold() {
+        return threshold;
+    }
+
+    public long modCount() {
+        return modCount;
+    }
+
+    /** Whether the implementation is meant for concurrent writers (so lagging counters are not damage). */
+    public boolean threadSafe() {
+        return threadSafe;
+    }
+
+    public Consistency consistency() {
+        return consistency;
+    }
+
+    /** Configuration read from the object (cache bounds, access order...); keys are field-like names. */
+    public Map<String, Object> settings() {
+        return settings;
+    }
+
+    /** Walks the entries again, reading them from the dump. */
+    public void entries(EntrySink sink) {
+        walker.walk(sink);
+    }
+
+    @Override
+    public String toString() {
+        return implementation + " size=" + size + " capacity=" + capacity;
+    }
+}
