@@ -174,6 +174,25 @@ public final class PathNamer {
         return new Owner(label, isStatic || staticOnPath ? "static-field" : rootKind(path), labels);
     }
 
+    /**
+     * Only the owner label of the last object of {@code path} (no naming of the other steps): the cheap form for
+     * grouping many maps by the field that holds them. Null if only a root holds it.
+     */
+    public String ownerLabel(int[] path) {
+        for (int i = path.length - 1; i >= 1; i--) {
+            int holder = path[i - 1];
+            if (index.mirroredClass(holder) == null && isCollectionInternal(index.classOf(holder))) {
+                continue;
+            }
+            Link link = index.reader().findLink(holder, path[i], MAX_ARRAY_SCAN);
+            if (link != null && (link.kind() == Link.Kind.STATIC || link.kind() == Link.Kind.FIELD)) {
+                return link.declaringClass() + "." + link.field();
+            }
+            return null;
+        }
+        return null;
+    }
+
     /** The report contract's root kinds: static-field, thread, jni, system-class, other. */
     private String rootKind(int[] path) {
         Integer r = bestRoot.get(path[0]);

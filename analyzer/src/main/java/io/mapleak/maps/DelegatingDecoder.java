@@ -8,18 +8,26 @@ import java.util.function.IntConsumer;
  * Maps and sets whose entries live in another map they hold in a field: {@code HashSet.map},
  * {@code TreeSet.m}, {@code Collections$UnmodifiableMap.m}, {@code ConcurrentHashMap$KeySetView.map},
  * {@code Properties.map} (JDK 9+)... The view keeps the outer object (what users hold) and takes size, capacity
- * and entries from the inner one, which is then not listed on its own.
+ * and entries from the inner one, which is then not listed on its own, unless the outer object is only a view of
+ * it ({@code ownsInner} false: {@code HashMap$KeySet.this$0}), where the inner map stays listed.
  */
 final class DelegatingDecoder implements MapDecoder {
     private final MapCatalog catalog;
     private final String[] fields;
     private final boolean set;
+    private final boolean ownsInner;
 
     /** @param fields candidate field names holding the inner map, first present wins */
     DelegatingDecoder(MapCatalog catalog, boolean set, String... fields) {
+        this(catalog, set, true, fields);
+    }
+
+    /** @param ownsInner whether the inner map is this object's internals (false for views of a map) */
+    DelegatingDecoder(MapCatalog catalog, boolean set, boolean ownsInner, String... fields) {
         this.catalog = catalog;
         this.fields = fields;
         this.set = set;
+        this.ownsInner = ownsInner;
     }
 
     private int inner(MapContext ctx, int object) {
@@ -49,6 +57,9 @@ final class DelegatingDecoder implements MapDecoder {
 
     @Override
     public void internals(MapContext ctx, int object, IntConsumer out) {
+        if (!ownsInner) {
+            return;
+        }
         int inner = inner(ctx, object);
         if (inner >= 0) {
             out.accept(inner);

@@ -101,18 +101,20 @@ public final class MapCatalog {
                 }
             }
         }
-        List<MapView> maps = new ArrayList<>();
-        for (int o = 0; o < n; o++) {
-            MapDecoder d = byClass[cls[o]];
-            if (d == null || internal.get(o) || index.isMirror(o)) {
-                continue;
-            }
-            MapView v;
+        // Decoding only reads (the index and the mapped file), so maps decode in parallel, kept in object order.
+        int[] candidates = java.util.stream.IntStream.range(0, n)
+                .filter(o -> byClass[cls[o]] != null && !internal.get(o) && !index.isMirror(o)).toArray();
+        MapView[] views = new MapView[candidates.length];
+        java.util.stream.IntStream.range(0, candidates.length).parallel().forEach(k -> {
+            int o = candidates[k];
             try {
-                v = d.decode(ctx, o);
+                views[k] = byClass[cls[o]].decode(ctx, o);
             } catch (RuntimeException e) {
-                v = null;
+                views[k] = null; // fields not as this decoder knows them: not listed
             }
+        });
+        List<MapView> maps = new ArrayList<>(views.length);
+        for (MapView v : views) {
             if (v != null) {
                 maps.add(v);
             }

@@ -1,0 +1,103 @@
+package io.mapleak.detect;
+
+import io.mapleak.graph.DominatorTree;
+import io.mapleak.graph.HeapGraph;
+import io.mapleak.graph.PathNamer;
+import io.mapleak.graph.StrongPaths;
+import io.mapleak.heap.HeapIndex;
+import io.mapleak.maps.MapCatalog;
+import io.mapleak.maps.MapContext;
+import io.mapleak.maps.MapView;
+import io.mapleak.maps.ValueText;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every detector reads: the index, graph, dominators, strong paths (computed for all objects once), the
+ * decoded maps, thresholds, and whether key and value contents may appear in evidence ({@code redact}).
+ */
+public final class DetectContext {
+    final HeapIndex index;
+    final HeapGraph graph;
+    final DominatorTree tree;
+    final StrongPaths paths;
+    final PathNamer namer;
+    final MapCatalog catalog;
+    final MapContext maps;
+    final List<MapView> views;
+    final Thresholds thresholds;
+    final boolean redact;
+    final ValueText text;
+    final long liveBytes;
+    private final ConcurrentHashMap<Integer, String> ownerLabels = new ConcurrentHashMap<>();
+
+    public DetectContext(HeapIndex index, HeapGraph graph, DominatorTree tree, StrongPaths paths,
+            MapCatalog catalog, List<MapView> views, Thresholds thresholds, boolean redact) {
+        this.index = index;
+        this.graph = graph;
+        this.tree = tree;
+        this.paths = paths;
+        this.namer = new PathNamer(index);
+        this.catalog = catalog;
+        this.maps = new MapContext(index);
+        this.views = views;
+        this.thresholds = thresholds;
+        this.redact = redact;
+        this.text = new ValueText(index, 80);
+        this.liveBytes = Math.max(1, tree.reachableBytes());
+    }
+
+    public HeapIndex index() {
+        return index;
+    }
+
+    public DominatorTree tree() {
+        return tree;
+    }
+
+    public StrongPaths paths() {
+        return paths;
+    }
+
+    public PathNamer namer() {
+        return namer;
+    }
+
+    public long liveBytes() {
+        return liveBytes;
+    }
+
+    long retained(int object) {
+        return tree.retainedSize(object);
+    }
+
+    double share(long bytes) {
+        return (double) bytes / liveBytes;
+    }
+
+    /** The field that holds {@code object} ("Decl.field"), or a description of its root; cached. */
+    String ownerLabel(int object) {
+        return ownerLabels.computeIfAbsent(object, o -> {
+            int[] path = paths.pathTo(o);
+            if (path.length == 0) {
+                return tree.reachable(o) ? "(weakly reachable)" : "(unreachable)";
+            }
+            String label = namer.ownerLabel(path);
+            return label != null ? label : namer.rootLabel(path[0]);
+        });
+    }
+
+    /** Key or value text for evidence: the dump's contents, or a placeholder when redacting. */
+    String show(long id) {
+        if (redact) {
+            int o = id == 0 ? -1 : index.indexOf(id);
+            return o < 0 ? (id == 0 ? "null" : "<redacted>") : "<" + index.classOf(o).name() + ">";
+        }
+        return text.of(id);
+    }
+
+    String className(long id) {
+        int o = id == 0 ? -1 : index.indexOf(id);
+        return o < 0 ? (id == 0 ? "null" : "missing") : index.classOf(o).name();
+    }
+}

@@ -1,0 +1,47 @@
+package io.mapleak.detect;
+
+import io.mapleak.maps.MapView;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Runs every detector over every map (maps in parallel; detectors only read) and collects the findings. */
+public final class Detectors {
+    private static final List<Detector> ALL = List.of(new UnboundedGrowthDetector(), new StaticRootDetector(),
+            new ValueRetentionDetector(), new UniqueKeysDetector(), new WeakMapNoReleaseDetector(),
+            new StaleThreadLocalsDetector(), new UnboundedCacheDetector(), new HollowTableDetector(),
+            new SmallMapOverheadDetector(), new CollisionHotspotDetector(), new ConcurrentCorruptionDetector(),
+            new MutatedKeysDetector());
+
+    private Detectors() {
+    }
+
+    /** The ids of all detectors, in the order they run. */
+    public static List<String> ids() {
+        return ALL.stream().map(Detector::id).toList();
+    }
+
+    public static List<Finding> run(DetectContext ctx) {
+        List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
+        ctx.views.parallelStream().forEach(m -> {
+            List<Finding> local = new ArrayList<>();
+            for (Detector d : ALL) {
+                try {
+                    d.examine(ctx, m, local);
+                } catch (RuntimeException e) {
+                    // A map whose internals defeat one detector must not hide the others' findings.
+                }
+            }
+            findings.addAll(local);
+        });
+        List<Finding> all = new ArrayList<>(findings);
+        for (Detector d : ALL) {
+            d.examineAll(ctx, ctx.views, all);
+        }
+        // Deterministic order whatever the parallel schedule: by map, then detector order.
+        List<String> order = ids();
+        all.sort((a, b) -> a.maps()[0] != b.maps()[0] ? Integer.compare(a.maps()[0], b.maps()[0])
+                : Integer.compare(order.indexOf(a.kind()), order.indexOf(b.kind())));
+        return all;
+    }
+}

@@ -1,0 +1,93 @@
+package io.mapleak.detect;
+
+import io.mapleak.maps.MapView;
+import io.mapleak.report.Hex;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Evidence pieces several detectors share: the map's numbers, and key/value class counts from a sample. */
+final class Evidence {
+    private Evidence() {
+    }
+
+    static Map<String, Object> basics(DetectContext ctx, MapView m) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("map", m.implementation() + " " + Hex.id(ctx.index.id(m.object())));
+        e.put("entries", m.size());
+        if (m.capacity() >= 0) {
+            e.put("capacity", m.capacity());
+        }
+        long retained = ctx.retained(m.object());
+        e.put("retainedBytes", retained);
+        e.put("heapPercent", Math.round(1000.0 * ctx.share(retained)) / 10.0);
+        e.put("owner", ctx.ownerLabel(m.object()));
+        return e;
+    }
+
+    /** Counts of key and value classes over the first {@code limit} entries, most frequent first. */
+    static Map<String, Object> classMix(DetectContext ctx, MapView m, int limit) {
+        Map<String, Integer> keys = new HashMap<>();
+        Map<String, Integer> values = new HashMap<>();
+        int[] n = {0};
+        m.entries((node, key, value, hash, known, bin) -> {
+            keys.merge(ctx.className(key), 1, Integer::sum);
+            if (!m.set()) {
+                values.merge(ctx.className(value), 1, Integer::sum);
+            }
+            return ++n[0] < limit;
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("keyClasses", top(keys));
+        if (!m.set()) {
+            out.put("valueClasses", top(values));
+        }
+        out.put("sampled", n[0]);
+        return out;
+    }
+
+    static List<String> top(Map<String, Integer> counts) {
+        List<Map.Entry<String, Integer>> l = new ArrayList<>(counts.entrySet());
+        l.sort((a, b) -> b.getValue() - a.getValue());
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(3, l.size()); i++) {
+            out.add(l.get(i).getKey() + " (" + l.get(i).getValue() + ")");
+        }
+        return out;
+    }
+
+    /** Dominator steps between a map and its keys and values (map, table, node, value; wrappers add one). */
+    private static final int MAX_DEPTH = 6;
+
+    /** Whether {@code map} dominates {@code object} within a few steps (its keys and values, not far below). */
+    static boolean dominatedBy(DetectContext ctx, int object, int map) {
+        int d = object;
+        for (int i = 0; i < MAX_DEPTH && d >= 0; i++) {
+            d = ctx.tree.dominator(d);
+            if (d == map) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String percent(double share) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", 100 * share);
+    }
+
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = b;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+    }
+}

@@ -1,0 +1,88 @@
+package io.mapleak.detect;
+
+import io.mapleak.maps.MapView;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code small-map-overhead}: many maps held by one field (one per session, per request, per node) that are
+ * empty or hold one or two entries, so the maps' own machinery outweighs the data; also maps of maps.
+ */
+final class SmallMapOverheadDetector implements Detector {
+    @Override
+    public String id() {
+        return "small-map-overhead";
+    }
+
+    @Override
+    public void examineAll(DetectContext ctx, List<MapView> maps, List<Finding> out) {
+        long minMaps = ctx.thresholds.getLong("small.maps");
+        if (maps.size() < minMaps) {
+            return;
+        }
+        long small = ctx.thresholds.getLong("small.maxEntries");
+        Map<String, List<MapView>> byOwner = new ConcurrentHashMap<>();
+        maps.parallelStream().forEach(m -> byOwner.computeIfAbsent(ctx.ownerLabel(m.object()),
+                k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(m));
+        for (var group : byOwner.entrySet()) {
+            List<MapView> members = group.getValue();
+            if (members.size() < minMaps || group.getKey().startsWith("(")) {
+                continue;
+            }
+            long[] histogram = new long[5]; // 0, 1, 2, 3-8, 9+
+            long smallCount = 0;
+            long overhead = 0;
+            List<Integer> smallMaps = new ArrayList<>();
+            for (MapView m : members) {
+                long s = m.size();
+                histogram[s == 0 ? 0 : s == 1 ? 1 : s == 2 ? 2 : s <= 8 ? 3 : 4]++;
+                if (s <= small) {
+                    smallCount++;
+                    smallMaps.add(m.object());
+                    overhead += machinery(ctx, m);
+                }
+            }
+            if (smallCount < ctx.thresholds.get("small.share") * members.size()) {
+                continue;
+            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("owner", group.getKey());
+            e.put("maps", members.size());
+            e.put("smallMaps", smallCount);
+            Map<String, Long> h = new LinkedHashMap<>();
+            h.put("0", histogram[0]);
+            h.put("1", histogram[1]);
+            h.put("2", histogram[2]);
+            h.put("3-8", histogram[3]);
+            h.put("9+", histogram[4]);
+            e.put("sizeHistogram", h);
+            e.put("overheadBytes", overhead);
+            e.put("implementation", members.get(0).implementation());
+            String advice = String.format("%,d maps held by %s hold at most %d entries (%,d of them none), and their "
+                    + "own objects cost %s. Create the map only when the first entry arrives (leave the field null "
+                    + "until then), use Map.of()/Collections.emptyMap() for the empty case and Map.of(k, v) for one "
+                    + "entry, or size them small (new HashMap<>(2)); for maps of maps, consider one map keyed by "
+                    + "both keys.", smallCount, group.getKey(), small, histogram[0], Evidence.bytes(overhead));
+            out.add(new Finding(id(), smallMaps.stream().mapToInt(Integer::intValue).toArray(), e, advice, overhead,
+                    Finding.Category.WASTE));
+        }
+    }
+
+    /** A small map's own bytes: what it retains minus what its keys and values retain. */
+    private static long machinery(DetectContext ctx, MapView m) {
+        long[] data = {0};
+        m.entries((node, key, value, hash, known, bin) -> {
+            for (long id : new long[] {key, value}) {
+                int o = id == 0 ? -1 : ctx.index.indexOf(id);
+                if (o >= 0 && Evidence.dominatedBy(ctx, o, m.object())) {
+                    data[0] += ctx.retained(o);
+                }
+            }
+            return true;
+        });
+        return Math.max(ctx.index.shallowSize(m.object()), ctx.retained(m.object()) - data[0]);
+    }
+}

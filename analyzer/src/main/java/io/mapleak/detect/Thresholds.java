@@ -1,0 +1,85 @@
+package io.mapleak.detect;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The numbers detectors decide with, each with why it is what it is. Every one can be changed with
+ * {@code --threshold name=value} or a properties file ({@code --config}); {@link #describe()} lists them.
+ */
+public final class Thresholds {
+    private final Map<String, Double> values = new LinkedHashMap<>();
+    private final Map<String, String> why = new LinkedHashMap<>();
+
+    public Thresholds() {
+        def("growth.heapShare", 0.10, "a map retaining a tenth of the live heap is worth an explanation");
+        def("growth.entries", 100_000, "a hundred thousand entries is beyond what most maps hold on purpose");
+        def("static.heapShare", 0.02, "static maps below 2% of the heap are the JDK's and frameworks' own tables");
+        def("static.minBytes", 1 << 20, "and below 1 MB they do not matter on any heap");
+        def("values.heapShare", 0.05, "value breakdowns are shown for maps retaining at least 5% of the heap");
+        def("keys.minEntries", 1000, "patterns in fewer keys are not a trend");
+        def("keys.sample", 2000, "keys examined per map: enough for a share to within a few percent");
+        def("keys.share", 0.80, "most keys must match one pattern before it describes the map");
+        def("weak.sample", 500, "weak-map entries checked for a value that reaches its key");
+        def("weak.searchLimit", 20_000, "objects visited per value while looking for its key");
+        def("threadLocals.minStale", 1, "one stale entry with a live value is already a leak per thread");
+        def("cache.entries", 1000, "caches this small do no harm without a bound");
+        def("hollow.capacity", 1024, "tables smaller than this waste too little to mention");
+        def("hollow.fill", 0.10, "fewer entries than a tenth of the slots: the table grew, then emptied");
+        def("hollow.wastedBytes", 64 << 10, "64 KB of empty slots in one table, or in one group of tables");
+        def("small.maps", 1000, "a thousand maps from one owner field make a pattern");
+        def("small.maxEntries", 2, "maps of at most two entries pay more overhead than they store");
+        def("small.share", 0.50, "half of the owner's maps must be that small");
+        def("collision.minEntries", 64, "hash quality cannot be judged on a handful of keys");
+        def("collision.longestBin", 8, "HashMap turns a bin into a tree at 8 entries: that is already a hotspot");
+        def("collision.binShare", 0.50, "fewer than half the bins uniform hashing would fill");
+        def("mutated.sample", 5000, "entries whose key hash is recomputed per map");
+    }
+
+    private void def(String name, double value, String reason) {
+        values.put(name, value);
+        why.put(name, reason);
+    }
+
+    public double get(String name) {
+        Double v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no threshold " + name);
+        }
+        return v;
+    }
+
+    public long getLong(String name) {
+        return (long) get(name);
+    }
+
+    /** Sets {@code name=value}; unknown names and non-numbers are errors a user can act on. */
+    public void set(String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq < 0) {
+            throw new IllegalArgumentException("thresholds are name=value, not '" + assignment + "'");
+        }
+        String name = assignment.substring(0, eq).trim();
+        if (!values.containsKey(name)) {
+            throw new IllegalArgumentException("unknown threshold '" + name + "'; known: " + values.keySet());
+        }
+        try {
+            values.put(name, Double.parseDouble(assignment.substring(eq + 1).trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("threshold " + name + " takes a number");
+        }
+    }
+
+    /** name = value: why, one per line. */
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        values.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%-22s %12s  %s%n", k,
+                v == Math.rint(v) ? String.valueOf(v.longValue()) : String.valueOf(v), why.get(k))));
+        return b.toString();
+    }
+
+    public Map<String, Double> values() {
+        return Map.copyOf(values);
+    }
+}
