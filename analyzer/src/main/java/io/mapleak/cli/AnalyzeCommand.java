@@ -70,6 +70,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private Map<String, Double> detectorSeconds = Map.of();
+
     @Override
     public Integer call() throws Exception {
         Thresholds t = thresholds();
@@ -91,12 +93,15 @@ final class AnalyzeCommand implements Callable<Integer> {
                 timer.lap("decode maps");
                 DetectContext ctx = new DetectContext(wb.index, wb.graph, wb.dominators, wb.paths, catalog, views, t,
                         redact);
-                List<Finding> findings = Detectors.run(ctx);
+                Map<String, Double> perDetector = new LinkedHashMap<>();
+                List<Finding> findings = Detectors.run(ctx, perDetector);
                 timer.lap("detectors");
+                detectorSeconds = perDetector;
                 suspects = Ranker.rank(ctx, findings);
                 timer.lap("ranking");
             }
             wb.phases.putAll(timer.phases());
+            Map<String, Double> detectorTimes = detectorSeconds;
             Text.warnings(spec.commandLine().getErr(), wb.index.facts().warnings());
             printSummary(out, wb, suspects, views.size());
             if (json != null) {
@@ -107,6 +112,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("thresholds", t.values());
                 extra.put("redacted", redact);
+                extra.put("detectorSeconds", detectorTimes);
                 Map<String, Object> report = AnalysisReport.build(wb.file, wb.index, wb.dominators, suspects,
                         views.size(), wb.phases, wb.seconds(), extra, o -> mapJson(wb, byObject.get(o), o));
                 JsonReports.write(json, report);

@@ -22,21 +22,34 @@ public final class Detectors {
     }
 
     public static List<Finding> run(DetectContext ctx) {
+        return run(ctx, new java.util.LinkedHashMap<>());
+    }
+
+    /** Runs the detectors; {@code seconds} receives the time each took (summed over threads). */
+    public static List<Finding> run(DetectContext ctx, java.util.Map<String, Double> seconds) {
         List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicLongArray nanos = new java.util.concurrent.atomic.AtomicLongArray(ALL.size());
         ctx.views.parallelStream().forEach(m -> {
             List<Finding> local = new ArrayList<>();
-            for (Detector d : ALL) {
+            for (int i = 0; i < ALL.size(); i++) {
+                long t0 = System.nanoTime();
                 try {
-                    d.examine(ctx, m, local);
+                    ALL.get(i).examine(ctx, m, local);
                 } catch (RuntimeException e) {
                     // A map whose internals defeat one detector must not hide the others' findings.
                 }
+                nanos.addAndGet(i, System.nanoTime() - t0);
             }
             findings.addAll(local);
         });
         List<Finding> all = new ArrayList<>(findings);
-        for (Detector d : ALL) {
-            d.examineAll(ctx, ctx.views, all);
+        for (int i = 0; i < ALL.size(); i++) {
+            long t0 = System.nanoTime();
+            ALL.get(i).examineAll(ctx, ctx.views, all);
+            nanos.addAndGet(i, System.nanoTime() - t0);
+        }
+        for (int i = 0; i < ALL.size(); i++) {
+            seconds.put("detector " + ALL.get(i).id(), nanos.get(i) / 1e9);
         }
         // Deterministic order whatever the parallel schedule: by map, then detector order.
         List<String> order = ids();

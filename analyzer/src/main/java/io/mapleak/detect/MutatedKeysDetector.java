@@ -19,7 +19,7 @@ final class MutatedKeysDetector implements Detector {
 
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
-        if (m.size() == 0) {
+        if (m.size() == 0 || !mutableKeys(ctx, m)) {
             return;
         }
         String storage = storageClass(ctx, m);
@@ -70,6 +70,27 @@ final class MutatedKeysDetector implements Detector {
                 + "change, remove the entry first, change the key, then put it back.", mismatched[0],
                 ctx.ownerLabel(m.object()), example.get("keyClass"));
         out.add(new Finding(id(), new int[] {m.object()}, e, advice, 0, Finding.Category.BROKEN));
+    }
+
+    /**
+     * Key classes whose content-defined hash can change while the key sits in a map. Strings, boxed numbers and
+     * UUIDs are immutable, so their stored hashes cannot go stale; a decoder that records no key classes is
+     * checked in full.
+     */
+    static final java.util.Set<String> MUTABLE_CONTENT_HASHED = java.util.Set.of("java.util.ArrayList",
+            "java.util.Arrays$ArrayList", "java.util.LinkedList", "java.util.HashSet", "java.util.Vector");
+
+    private static boolean mutableKeys(DetectContext ctx, MapView m) {
+        int[] classes = m.keyClasses();
+        if (classes.length == 0) {
+            return m.size() <= 10_000;
+        }
+        for (int c : classes) {
+            if (c < 0 || MUTABLE_CONTENT_HASHED.contains(ctx.index.classInfo(c).name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The JDK class whose hash rules apply: the storage map's class or its nearest JDK superclass. */

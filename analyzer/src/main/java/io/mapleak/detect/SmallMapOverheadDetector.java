@@ -12,6 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * empty or hold one or two entries, so the maps' own machinery outweighs the data; also maps of maps.
  */
 final class SmallMapOverheadDetector implements Detector {
+    /** Small maps whose machinery is measured per group; the rest are estimated from their average. */
+    private static final int OVERHEAD_SAMPLE = 2000;
+
     @Override
     public String id() {
         return "small-map-overhead";
@@ -32,9 +35,11 @@ final class SmallMapOverheadDetector implements Detector {
             if (members.size() < minMaps || group.getKey().startsWith("(")) {
                 continue;
             }
+            members.sort(java.util.Comparator.comparingInt(MapView::object)); // deterministic sample
             long[] histogram = new long[5]; // 0, 1, 2, 3-8, 9+
             long smallCount = 0;
-            long overhead = 0;
+            long sampledOverhead = 0;
+            long sampled = 0;
             List<Integer> smallMaps = new ArrayList<>();
             for (MapView m : members) {
                 long s = m.size();
@@ -42,9 +47,13 @@ final class SmallMapOverheadDetector implements Detector {
                 if (s <= small) {
                     smallCount++;
                     smallMaps.add(m.object());
-                    overhead += machinery(ctx, m);
+                    if (sampled < OVERHEAD_SAMPLE) {
+                        sampledOverhead += machinery(ctx, m);
+                        sampled++;
+                    }
                 }
             }
+            long overhead = sampled == 0 ? 0 : Math.round((double) sampledOverhead / sampled * smallCount);
             if (smallCount < ctx.thresholds.get("small.share") * members.size()) {
                 continue;
             }

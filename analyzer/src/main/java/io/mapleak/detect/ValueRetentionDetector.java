@@ -12,8 +12,8 @@ import java.util.Map;
  * the heaviest chain from the map down the dominator tree to where the bytes are.
  */
 final class ValueRetentionDetector implements Detector {
-    /** Values counted per map: the breakdown of a million-entry map is stable long before the end. */
-    private static final int MAX_ENTRIES = 200_000;
+    /** Entries examined per map: the breakdown of a million-entry map is stable long before the end. */
+    private static final int MAX_ENTRIES = 50_000;
 
     @Override
     public String id() {
@@ -54,6 +54,7 @@ final class ValueRetentionDetector implements Detector {
         e.put("keyRetainedBytes", totals[0]);
         e.put("valueRetainedBytes", totals[1]);
         e.put("valueClasses", classes);
+        e.put("entriesExamined", seen[0]);
         e.put("heaviestChain", chain);
         String heaviest = classes.isEmpty() ? "its values" : (String) classes.get(0).get("class");
         String end = chain.isEmpty() ? "" : (String) chain.get(chain.size() - 1).get("class");

@@ -122,25 +122,40 @@ public final class ObjectReader {
                 return new String(b, StandardCharsets.ISO_8859_1);
             }
             byte[] b = primitiveArray(value, (int) Math.min(Integer.MAX_VALUE, 2L * maxChars));
-            return utf16(b);
+            return utf16(b, bigEndianStrings());
         }
         return null;
     }
 
-    /** Decodes UTF-16 in whichever byte order the bytes show (the JVM's own; little-endian on x86 and ARM). */
-    static String utf16(byte[] b) {
-        int n = b.length / 2;
-        int zeroEven = 0;
-        int zeroOdd = 0;
-        for (int i = 0; i + 1 < b.length; i += 2) {
-            if (b[i] == 0) {
-                zeroEven++;
+    /** 0 unknown, 1 little-endian, 2 big-endian: the byte order of UTF-16 strings in this dump. */
+    private volatile int stringOrder;
+
+    /**
+     * The JVM's byte order for UTF-16 strings, as the dump records it: {@code java.lang.StringUTF16.HI_BYTE_SHIFT}
+     * is 8 on big-endian JVMs and 0 on little-endian ones. Dumps without that class (JDK 8 and older keep
+     * {@code char[]}) default to little-endian, the order of x86 and ARM.
+     */
+    private boolean bigEndianStrings() {
+        int order = stringOrder;
+        if (order == 0) {
+            order = 1;
+            for (ClassInfo c : index.classes) {
+                if (c.loaderId == 0 && "java.lang.StringUTF16".equals(c.name)) {
+                    for (int i = 0; i < c.staticCount(); i++) {
+                        if ("HI_BYTE_SHIFT".equals(c.staticName(i)) && c.staticType(i) == BasicType.INT) {
+                            order = c.staticValue(i) == 8 ? 2 : 1;
+                        }
+                    }
+                }
             }
-            if (b[i + 1] == 0) {
-                zeroOdd++;
-            }
+            stringOrder = order;
         }
-        boolean bigEndian = zeroEven > zeroOdd;
+        return order == 2;
+    }
+
+    /** Decodes UTF-16 bytes in the given byte order. */
+    static String utf16(byte[] b, boolean bigEndian) {
+        int n = b.length / 2;
         char[] chars = new char[n];
         for (int i = 0; i < n; i++) {
             int hi = b[2 * i + (bigEndian ? 0 : 1)] & 0xFF;

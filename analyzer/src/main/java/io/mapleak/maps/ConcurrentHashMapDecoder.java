@@ -43,7 +43,7 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
                 "sizeCtl", ctx.intOr(m, "sizeCtl", 0));
         return new MapView(object, object, ctx.className(object), MapKind.HASH_TABLE, false, size, stats.entries,
                 capacity, 0.75f, -1, -1, true, stats.result(size), settings,
-                sink -> walk(ctx, table, new WalkStats(), sink));
+                sink -> walk(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     static boolean walk(MapContext ctx, int table, WalkStats stats, EntrySink sink) {

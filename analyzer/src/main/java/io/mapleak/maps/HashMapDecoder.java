@@ -37,7 +37,7 @@ final class HashMapDecoder implements MapDecoder {
         return new MapView(object, object, ctx.className(object), MapKind.HASH_TABLE, false, size, stats.entries,
                 capacity, ctx.floatOr(m, "loadFactor", Float.NaN), ctx.intOr(m, "threshold", -1),
                 ctx.intOr(m, "modCount", -1), false, stats.result(size), settings,
-                sink -> walkTable(ctx, table, "value", new WalkStats(), null, sink));
+                sink -> walkTable(ctx, table, "value", new WalkStats(), null, sink)).withKeyClasses(stats.keyClasses());
     }
 
     /**
@@ -111,6 +111,9 @@ final class HashMapDecoder implements MapDecoder {
             }
             length++;
             stats.entries++;
+            if (sink == null) {
+                stats.key(ctx, ctx.refId(n, "key"));
+            }
             if (nodes != null) {
                 nodes.add(node);
             }

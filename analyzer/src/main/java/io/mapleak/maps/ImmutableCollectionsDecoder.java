@@ -3,6 +3,7 @@ package io.mapleak.maps;
 import io.mapleak.heap.HeapIndex;
 import io.mapleak.heap.Instance;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -63,7 +64,12 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
     private static MapView view(MapContext ctx, int object, boolean set, long size, long reached, long capacity,
             Entries entries) {
         return new MapView(object, object, ctx.className(object), MapKind.IMMUTABLE, set, size, reached, capacity,
-                Float.NaN, -1, -1, true, Consistency.NONE, Map.of(), entries::walk);
+                Float.NaN, -1, -1, true, fixedShape(reached), Map.of(), entries::walk);
+    }
+
+    /** The consistency of a shape without a table (fields, a tree, a list): every place in use holds one entry. */
+    static Consistency fixedShape(long entries) {
+        return new Consistency(entries, entries > 0 ? 1 : 0, 0, 0, 0, false, 0, 0, 0, List.of());
     }
 
     /** A walk over fields rather than a table: calls the sink in order, stops at the first false. */

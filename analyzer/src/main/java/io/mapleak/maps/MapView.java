@@ -25,6 +25,7 @@ public final class MapView {
     private final Consistency consistency;
     private final Map<String, Object> settings;
     private final Walker walker;
+    private int[] keyClasses = new int[0];
 
     /** Re-walks the entries of the map this view describes. */
     @FunctionalInterface
@@ -112,6 +113,19 @@ public final class MapView {
     /** Configuration read from the object (cache bounds, access order...); keys are field-like names. */
     public Map<String, Object> settings() {
         return settings;
+    }
+
+    /**
+     * Class indices of the keys the decoding walk met (up to eight; a trailing -1 means there were more).
+     * Empty where a decoder does not record them.
+     */
+    public int[] keyClasses() {
+        return keyClasses.clone();
+    }
+
+    MapView withKeyClasses(int[] classes) {
+        this.keyClasses = classes;
+        return this;
     }
 
     /** Walks the entries again, reading them from the dump. */

@@ -29,6 +29,6 @@ final class SingletonMapDecoder implements MapDecoder {
 
     private static MapView view(MapContext ctx, int object, long size, MapView.Walker walker) {
         return new MapView(object, object, ctx.className(object), MapKind.IMMUTABLE, false, size, size, size,
-                Float.NaN, -1, -1, true, Consistency.NONE, Map.of(), walker);
+                Float.NaN, -1, -1, true, ImmutableCollectionsDecoder.fixedShape(size), Map.of(), walker);
     }
 }

@@ -77,6 +77,7 @@ final class SkipListMapDecoder implements MapDecoder {
             long value = ctx.refId(n, n.has("val") ? "val" : "value");
             if (key != 0 && value != 0 && value != id) {
                 stats.entries++;
+                stats.bin(1); // no bins: each entry is a place of its own
                 if (sink != null && !sink.entry(node, key, value, 0, false, -1)) {
                     return;
                 }

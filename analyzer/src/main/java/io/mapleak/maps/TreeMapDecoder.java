@@ -57,6 +57,7 @@ final class TreeMapDecoder implements MapDecoder {
             }
             Instance n = stack.pop();
             stats.entries++;
+            stats.bin(1); // no bins: each entry is a place of its own
             if (sink != null && !sink.entry(n.object(), ctx.refId(n, "key"), ctx.refId(n, "value"), 0, false, -1)) {
                 return;
             }

@@ -64,15 +64,15 @@ final class ViewDecoder implements MapDecoder {
                 return true;
             }
             int wrapper = ctx.object(held);
-            if (held != 0 && wrapper != map && wrapper >= 0 && ctx.className(wrapper).startsWith("java.util.Collections$")
-                    && holds(ctx, ctx.instance(wrapper), view)) {
+            if (wrapper >= 0 && wrapper != map && ctx.className(wrapper).startsWith("java.util.Collections$")
+                    && holds(ctx.instance(wrapper), view)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean holds(MapContext ctx, Instance wrapper, long view) {
+    private static boolean holds(Instance wrapper, long view) {
         if (wrapper == null) {
             return false;
         }

@@ -18,6 +18,32 @@ final class WalkStats {
     long stale;
     long forwarded;
     final List<String> problems = new ArrayList<>();
+    /** Distinct key classes seen (class indices), at most {@link #MAX_KEY_CLASSES}; -1 marks "and more". */
+    private final int[] keyClasses = new int[MAX_KEY_CLASSES + 1];
+    private int keyClassCount;
+    private static final int MAX_KEY_CLASSES = 8;
+
+    /** Notes the class of a key the walk met (index lookups only: no file reads). */
+    void key(MapContext ctx, long keyId) {
+        if (keyClassCount > MAX_KEY_CLASSES || keyId == 0) {
+            return;
+        }
+        int o = ctx.object(keyId);
+        if (o < 0) {
+            return;
+        }
+        int cls = ctx.index.classIndexOf(o);
+        for (int i = 0; i < keyClassCount; i++) {
+            if (keyClasses[i] == cls) {
+                return;
+            }
+        }
+        keyClasses[keyClassCount++] = keyClassCount <= MAX_KEY_CLASSES ? cls : -1;
+    }
+
+    int[] keyClasses() {
+        return java.util.Arrays.copyOf(keyClasses, keyClassCount);
+    }
 
     void bin(long length) {
         if (length > 0) {

@@ -22,6 +22,7 @@ import io.mapleak.testing.HprofWriter.Value;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,7 +181,7 @@ class HprofEdgeCasesTest {
         long item = heap.newClass("com.acme.Item").field("id", INT).define();
         heap.instance(item, Map.of("id", Value.ofInt(1)));
         // The body looks like records itself: only a reader that skips by the length stays in step.
-        heap.top(w -> w.mark("unknown").record(0x42, new byte[] {0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0x21, 0x21, 0x21}));
+        heap.top(w -> w.record(0x42, new byte[] {0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0x21, 0x21, 0x21}));
         Path file = save(heap.write());
 
         Histogram h = histogram(file);
@@ -559,20 +560,34 @@ class HprofEdgeCasesTest {
     }
 
     /**
-     * Little-endian UTF-16 whose characters mostly end in a zero byte (U+4E00 "一" is 00 4E): the bytes alone
-     * cannot tell the byte order, and the JVM that wrote them was little-endian.
+     * A coder-1 string holds UTF-16 in the byte order of the JVM that wrote the dump, which every JDK 9+ dump records
+     * in {@code java.lang.StringUTF16}'s statics ({@code HI_BYTE_SHIFT} 0 and {@code LO_BYTE_SHIFT} 8 on a
+     * little-endian JVM, as in the JDK 17 fixture dump). The bytes of one string cannot tell: "一万" (U+4E00 U+4E07)
+     * is {@code 00 4E 07 4E} in little-endian, and "日本語の文字列" has no zero byte at all.
      */
-    @Test
-    void utf16StringOfCharactersEndingInAZeroByteReadsInTheDumpsByteOrder() throws IOException {
+    @ParameterizedTest(name = "{0}-endian JVM")
+    @ValueSource(strings = {"little", "big"})
+    void utf16StringsReadInTheByteOrderTheDumpRecords(String order) throws IOException {
+        boolean big = order.equals("big");
         HprofWriter writer = new HprofWriter(V102, 8);
         HprofWriter.Heap heap = writer.heap().withJdkBasics();
-        long plain = heap.string("日本語の文字列");
-        long one = heap.string("一万");
+        heap.newClass("java.lang.StringUTF16").staticField("HI_BYTE_SHIFT", Value.ofInt(big ? 8 : 0))
+                .staticField("LO_BYTE_SHIFT", Value.ofInt(big ? 0 : 8)).define();
+        List<String> texts = List.of("一万", "日本語の文字列", "Grüße ✓");
+        List<Long> ids = new ArrayList<>();
+        for (String text : texts) {
+            long value = heap.primitiveArray(text.getBytes(big ? StandardCharsets.UTF_16BE : StandardCharsets.UTF_16LE));
+            ids.add(heap.instance(heap.classId("java.lang.String"),
+                    Map.of("value", Value.ofObject(value), "coder", Value.ofByte((byte) 1))));
+        }
         Path file = save(heap.write());
 
         try (HeapIndex index = index(file)) {
-            assertThat(index.reader().string(index.indexOf(plain), 100)).isEqualTo("日本語の文字列");
-            assertThat(index.reader().string(index.indexOf(one), 100)).isEqualTo("一万");
+            List<String> read = new ArrayList<>();
+            for (long id : ids) {
+                read.add(index.reader().string(index.indexOf(id), 100));
+            }
+            assertThat(read).containsExactlyElementsOf(texts);
         }
     }
 
