@@ -89,7 +89,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             try (Progress p = Progress.steps("Analysing maps")) {
                 wb.paths = StrongPaths.compute(wb.graph);
                 timer.lap("strong paths");
-                views = catalog.findAll(wb.index);
+                views = catalog.findAll(wb.index, wb.dominators);
                 timer.lap("decode maps");
                 DetectContext ctx = new DetectContext(wb.index, wb.graph, wb.dominators, wb.paths, catalog, views, t,
                         redact);

@@ -78,7 +78,7 @@ final class MapsCommand implements Callable<Integer> {
             if (entriesOf != null) {
                 return entries(wb, catalog, out);
             }
-            List<MapView> all = catalog.findAll(wb.index);
+            List<MapView> all = catalog.findAll(wb.index, wb.dominators);
             List<MapView> shown = new ArrayList<>();
             for (MapView m : all) {
                 if ((classFilter == null || m.implementation().contains(classFilter)) && m.size() >= minSize

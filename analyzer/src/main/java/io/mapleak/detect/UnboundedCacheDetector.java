@@ -15,12 +15,24 @@ final class UnboundedCacheDetector implements Detector {
         return "unbounded-cache";
     }
 
+    /** Weak or soft keys or values: the garbage collector bounds the cache, if loosely. */
+    private static boolean collectedByGc(MapView m) {
+        for (String k : new String[] {"keyStrength", "valueStrength"}) {
+            Object v = m.settings().get(k);
+            if (v != null && !v.toString().equalsIgnoreCase("STRONG")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
         if (m.size() < ctx.thresholds.get("cache.entries")) {
             return;
         }
-        boolean cache = m.kind() == MapKind.CACHE && Boolean.FALSE.equals(m.settings().get("bounded"));
+        boolean cache = m.kind() == MapKind.CACHE && Boolean.FALSE.equals(m.settings().get("bounded"))
+                && !collectedByGc(m);
         boolean lruWithoutEviction = m.implementation().equals("java.util.LinkedHashMap")
                 && Boolean.TRUE.equals(m.settings().get("accessOrder"));
         if (!cache && !lruWithoutEviction) {

@@ -86,6 +86,27 @@ public final class MapCatalog {
 
     /** Every map of the dump that is not another map's internals, in object order. */
     public List<MapView> findAll(HeapIndex index) {
+        return findAll(index, null);
+    }
+
+    /** Whether {@code outer} dominates {@code inner} (within a few steps: a wrapper, a cache and its table). */
+    private static boolean dominates(io.mapleak.graph.DominatorTree tree, int outer, int inner) {
+        int d = inner;
+        for (int i = 0; i < 8 && d >= 0; i++) {
+            d = tree.dominator(d);
+            if (d == outer) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Every map of the dump, in object order, leaving out maps that are another map's internals (a HashSet's
+     * HashMap, a wrapper's map). With {@code tree}, an inner map is left out only when its outer map dominates it:
+     * a map also held in a field of its own stays listed, under its own owner.
+     */
+    public List<MapView> findAll(HeapIndex index, io.mapleak.graph.DominatorTree tree) {
         MapContext ctx = new MapContext(index);
         MapDecoder[] byClass = resolve(index);
         int n = index.objectCount();
@@ -94,8 +115,13 @@ public final class MapCatalog {
         for (int o = 0; o < n; o++) {
             MapDecoder d = byClass[cls[o]];
             if (d != null && !index.isMirror(o)) {
+                final int outer = o;
                 try {
-                    d.internals(ctx, o, internal::set);
+                    d.internals(ctx, o, inner -> {
+                        if (tree == null || dominates(tree, outer, inner)) {
+                            internal.set(inner);
+                        }
+                    });
                 } catch (RuntimeException e) {
                     // undecodable: it will be left out below too
                 }
