@@ -31,6 +31,30 @@ final class MappedDump {
         }
     }
 
+    /** The big-endian int at {@code position}. */
+    int getInt(long position) {
+        int w = (int) (position / WINDOW);
+        long within = position - w * WINDOW;
+        if (w < windows.length && within + 4 <= windows[w].capacity()) {
+            return windows[w].getInt((int) within);
+        }
+        byte[] b = new byte[4];
+        read(position, b, 0, 4);
+        return io.mapleak.hprof.Bytes.i4(b, 0);
+    }
+
+    /** The big-endian long at {@code position}. */
+    long getLong(long position) {
+        int w = (int) (position / WINDOW);
+        long within = position - w * WINDOW;
+        if (w < windows.length && within + 8 <= windows[w].capacity()) {
+            return windows[w].getLong((int) within);
+        }
+        byte[] b = new byte[8];
+        read(position, b, 0, 8);
+        return io.mapleak.hprof.Bytes.i8(b, 0);
+    }
+
     /** Copies {@code length} bytes from file offset {@code position} into {@code out} at {@code at}. */
     void read(long position, byte[] out, int at, int length) {
         if (position < 0 || position + length > size) {

@@ -47,6 +47,31 @@ public final class ObjectReader {
         return new Instance(object, c, table(c.index), data, idSize).withIndex(index);
     }
 
+    /**
+     * Where a field sits in instance records of class {@code classIndex}: an offset for {@link #intAt} and
+     * {@link #idAt}, or -1 if the class has no field of that name and type. The most-derived field wins.
+     */
+    public int fieldOffset(int classIndex, String name, int type) {
+        FieldTable t = table(classIndex);
+        for (int i = 0; i < t.names.length; i++) {
+            if (t.names[i].equals(name)) {
+                return t.types[i] == type ? t.offsets[i] : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The int field at {@code fieldOffset} of an instance, read straight from the mapped file (no copy). */
+    public int intAt(int object, int fieldOffset) {
+        return mapped.getInt(index.offset(object) + 1 + 2L * idSize + 8 + fieldOffset);
+    }
+
+    /** The reference (an id, 0 for null) at {@code fieldOffset} of an instance, read straight from the file. */
+    public long idAt(int object, int fieldOffset) {
+        long at = index.offset(object) + 1 + 2L * idSize + 8 + fieldOffset;
+        return idSize == 8 ? mapped.getLong(at) : mapped.getInt(at) & 0xFFFF_FFFFL;
+    }
+
     /** Number of elements of an array object, or -1 if it is not an array. */
     public int arrayLength(int object) {
         if (!index.classOf(object).isArray()) {

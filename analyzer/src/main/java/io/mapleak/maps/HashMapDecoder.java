@@ -92,16 +92,18 @@ final class HashMapDecoder implements MapDecoder {
                     return loop(stats, bin, length);
                 }
             }
-            Instance n = ctx.instance(node);
-            if (n == null || !n.has("next")) {
+            int cls = ctx.index.classIndexOf(node);
+            int[] layout = ctx.nodeLayout(cls, valueField);
+            if (layout[3] < 0 || ctx.index.isMirror(node) || ctx.index.classInfo(cls).isArray()) {
                 stats.problem("bin " + bin + " holds a " + ctx.className(node) + ", not a map node");
                 break;
             }
-            if (ctx.className(node).endsWith("$TreeNode")) {
+            if (ctx.index.classInfo(cls).name().endsWith("$TreeNode")) {
                 tree = true;
             }
-            boolean hashKnown = n.type("hash") == io.mapleak.hprof.BasicType.INT;
-            int hash = hashKnown ? n.getInt("hash") : 0;
+            boolean hashKnown = layout[0] >= 0;
+            int hash = hashKnown ? ctx.index.reader().intAt(node, layout[0]) : 0;
+            long key = layout[1] >= 0 ? ctx.index.reader().idAt(node, layout[1]) : 0;
             if (hashKnown && mask >= 0 && (hash & mask) != bin) {
                 stats.misplaced++;
                 if (stats.misplaced <= 3) {
@@ -112,17 +114,17 @@ final class HashMapDecoder implements MapDecoder {
             length++;
             stats.entries++;
             if (sink == null) {
-                stats.key(ctx, ctx.refId(n, "key"));
+                stats.key(ctx, key);
             }
             if (nodes != null) {
                 nodes.add(node);
             }
-            if (sink != null && !sink.entry(node, ctx.refId(n, "key"), ctx.refId(n, valueField), hash, hashKnown,
-                    bin)) {
+            if (sink != null && !sink.entry(node, key, layout[2] >= 0 ? ctx.index.reader().idAt(node, layout[2]) : 0,
+                    hash, hashKnown, bin)) {
                 stats.bin(length);
                 return false;
             }
-            id = ctx.refId(n, "next");
+            id = ctx.index.reader().idAt(node, layout[3]);
         }
         stats.bin(length);
         if (tree) {

@@ -9,8 +9,25 @@ import io.mapleak.hprof.BasicType;
 public final class MapContext {
     final HeapIndex index;
 
+    private final java.util.concurrent.ConcurrentHashMap<Long, int[]> nodeLayouts =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public MapContext(HeapIndex index) {
         this.index = index;
+    }
+
+    /**
+     * Offsets of a chained-hash node class's {@code hash} (int), {@code key}, value and {@code next} fields
+     * (references), cached per class: nodes are read field by field straight from the file, millions of times.
+     * An offset is -1 where the class has no such field.
+     */
+    int[] nodeLayout(int classIndex, String valueField) {
+        long key = ((long) classIndex << 1) | (valueField.equals("val") ? 1 : 0);
+        return nodeLayouts.computeIfAbsent(key, k -> new int[] {
+            index.reader().fieldOffset(classIndex, "hash", BasicType.INT),
+            index.reader().fieldOffset(classIndex, "key", BasicType.OBJECT),
+            index.reader().fieldOffset(classIndex, valueField, BasicType.OBJECT),
+            index.reader().fieldOffset(classIndex, "next", BasicType.OBJECT)});
     }
 
     public HeapIndex index() {
