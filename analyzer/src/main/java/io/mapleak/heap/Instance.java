@@ -60,6 +60,21 @@ public final class Instance {
         return Bytes.id(data, at(field, BasicType.OBJECT), idSize);
     }
 
+    /**
+     * The object a reference field declared by {@code declaringClass} points to (-1 for null, absent, or no such
+     * field): for fields a subclass shadows, such as {@code java.lang.Enum.name} under an enum's own {@code name}.
+     */
+    public int refIndexDeclaredIn(String declaringClass, String field) {
+        for (int i = 0; i < table.names.length; i++) {
+            if (table.names[i].equals(field) && table.declaringClasses[i].equals(declaringClass)
+                    && table.types[i] == BasicType.OBJECT) {
+                long id = refAt(table.offsets[i]);
+                return id == 0 || index == null ? -1 : index.indexOf(id);
+            }
+        }
+        return -1;
+    }
+
     /** The id stored at a byte offset of the record (for callers that walk a {@link FieldTable}). */
     long refAt(int offset) {
         return offset + idSize <= data.length ? Bytes.id(data, offset, idSize) : 0;

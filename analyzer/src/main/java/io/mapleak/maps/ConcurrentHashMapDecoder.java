@@ -70,7 +70,7 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
                     return false;
                 }
             } else if (cls.endsWith("$TreeBin")) {
-                stats.treeBins++;
+                // walkChain counts the bin as a tree: its nodes are ConcurrentHashMap$TreeNodes.
                 long first = ctx.refId(ctx.instance(head), "first");
                 if (first != 0 && !HashMapDecoder.walkChain(ctx, first, bin, mask, "val", stats, null, sink)) {
                     return false;
@@ -103,9 +103,6 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
             }
             String cls = ctx.className(head);
             long first = cls.endsWith("$TreeBin") ? ctx.refId(ctx.instance(head), "first") : slots[b];
-            if (cls.endsWith("$TreeBin")) {
-                stats.treeBins++;
-            }
             if (first != 0 && !HashMapDecoder.walkChain(ctx, first, b, mask, "val", stats, null, sink)) {
                 return false;
             }

@@ -32,7 +32,8 @@ final class EnumMapDecoder implements MapDecoder {
         }
         return new MapView(object, object, ctx.className(object), MapKind.ENUM, false, size, stats.entries,
                 capacity, Float.NaN, -1, -1, false, stats.result(size), settings,
-                sink -> walk(ctx, universe, vals, nullValue, new WalkStats(), sink));
+                sink -> walk(ctx, universe, vals, nullValue, new WalkStats(), sink))
+                .withKeyClasses(stats.keyClasses());
     }
 
     private static void walk(MapContext ctx, int universe, int vals, long nullValue, WalkStats stats,
@@ -51,7 +52,9 @@ final class EnumMapDecoder implements MapDecoder {
             stats.entries++;
             stats.bin(1);
             long key = i < keys.length ? keys[i] : 0;
-            if (sink != null && !sink.entry(-1, key, value == nullValue ? 0 : value, 0, false, i)) {
+            if (sink == null) {
+                stats.key(ctx, key);
+            } else if (!sink.entry(-1, key, value == nullValue ? 0 : value, 0, false, i)) {
                 return;
             }
         }

@@ -25,7 +25,8 @@ final class IdentityHashMapDecoder implements MapDecoder {
         walk(ctx, table, nullKey, stats, null);
         return new MapView(object, object, ctx.className(object), MapKind.IDENTITY, false, size, stats.entries,
                 capacity, Float.NaN, ctx.intOr(m, "threshold", -1), ctx.intOr(m, "modCount", -1), false,
-                stats.result(size), Map.of(), sink -> walk(ctx, table, nullKey, new WalkStats(), sink));
+                stats.result(size), Map.of(), sink -> walk(ctx, table, nullKey, new WalkStats(), sink))
+                .withKeyClasses(stats.keyClasses());
     }
 
     private static void walk(MapContext ctx, int table, long nullKey, WalkStats stats, EntrySink sink) {
@@ -40,7 +41,9 @@ final class IdentityHashMapDecoder implements MapDecoder {
             }
             stats.entries++;
             stats.bin(1);
-            if (sink != null && !sink.entry(-1, key == nullKey ? 0 : key, slots[i + 1], 0, false, i / 2)) {
+            if (sink == null) {
+                stats.key(ctx, key == nullKey ? 0 : key);
+            } else if (!sink.entry(-1, key == nullKey ? 0 : key, slots[i + 1], 0, false, i / 2)) {
                 return;
             }
         }

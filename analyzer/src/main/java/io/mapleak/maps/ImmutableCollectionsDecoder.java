@@ -11,8 +11,8 @@ import java.util.WeakHashMap;
  * The maps and sets of {@code Map.of}/{@code Set.of} (JDK 9 to 25), told apart by their fields:
  * {@code ImmutableCollections$Map1{k0, v0}}; {@code $MapN{table, size}}, a probe table of alternating key and
  * value slots (capacity {@code table.length / 2}, bin = pair index); {@code $SetN{elements, size}}, a probe table
- * of elements; {@code $Set12{e0, e1}}, where a one-element set marks {@code e1} unused with the static
- * {@code ImmutableCollections.EMPTY} (JDK 15+; JDK 17 and 25 checked) or null (before). Sets report value 0.
+ * of elements; {@code $Set12{e0, e1}}, where a one-element set marks {@code e1} unused: with the static
+ * {@code ImmutableCollections.EMPTY} on JDK 17 and 25 (checked), with null on older releases. Sets report value 0.
  */
 final class ImmutableCollectionsDecoder implements MapDecoder {
     private static final String OUTER = "java.util.ImmutableCollections";
@@ -30,7 +30,8 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
         if (m.has("k0")) {
             long key = ctx.refId(m, "k0");
             long value = ctx.refId(m, "v0");
-            return view(ctx, object, false, 1, 1, 1, sink -> sink.entry(-1, key, value, 0, false, -1));
+            return view(ctx, object, false, 1, 1, 1, sink -> sink.entry(-1, key, value, 0, false, -1))
+                    .withKeyClasses(keyClasses(ctx, key));
         }
         if (m.has("table")) {
             int table = ctx.ref(m, "table");
@@ -39,7 +40,7 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
             walkPairs(ctx, table, stats, null);
             return new MapView(object, object, cls, MapKind.IMMUTABLE, false, size, stats.entries,
                     Math.max(0, ctx.arrayLength(table)) / 2, Float.NaN, -1, -1, true, stats.result(size), Map.of(),
-                    sink -> walkPairs(ctx, table, new WalkStats(), sink));
+                    sink -> walkPairs(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
         }
         if (m.has("elements")) {
             int elements = ctx.ref(m, "elements");
@@ -48,7 +49,7 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
             walkElements(ctx, elements, stats, null);
             return new MapView(object, object, cls, MapKind.IMMUTABLE, true, size, stats.entries,
                     Math.max(0, ctx.arrayLength(elements)), Float.NaN, -1, -1, true, stats.result(size), Map.of(),
-                    sink -> walkElements(ctx, elements, new WalkStats(), sink));
+                    sink -> walkElements(ctx, elements, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
         }
         if (m.has("e0")) {
             long e0 = ctx.refId(m, "e0");
@@ -56,7 +57,8 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
             boolean two = e1 != 0 && e1 != ctx.index().id(object) && e1 != empty(ctx);
             int size = two ? 2 : 1;
             return view(ctx, object, true, size, size, 2,
-                    sink -> sink.entry(-1, e0, 0, 0, false, -1) && (!two || sink.entry(-1, e1, 0, 0, false, -1)));
+                    sink -> sink.entry(-1, e0, 0, 0, false, -1) && (!two || sink.entry(-1, e1, 0, 0, false, -1)))
+                    .withKeyClasses(two ? keyClasses(ctx, e0, e1) : keyClasses(ctx, e0));
         }
         return null;
     }
@@ -65,6 +67,15 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
             Entries entries) {
         return new MapView(object, object, ctx.className(object), MapKind.IMMUTABLE, set, size, reached, capacity,
                 Float.NaN, -1, -1, true, fixedShape(reached), Map.of(), entries::walk);
+    }
+
+    /** The classes of a fixed shape's keys, as a walk records them. */
+    static int[] keyClasses(MapContext ctx, long... keys) {
+        WalkStats stats = new WalkStats();
+        for (long k : keys) {
+            stats.key(ctx, k);
+        }
+        return stats.keyClasses();
     }
 
     /** The consistency of a shape without a table (fields, a tree, a list): every place in use holds one entry. */
@@ -90,7 +101,9 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
             }
             stats.entries++;
             stats.bin(1);
-            if (sink != null && !sink.entry(-1, slots[i], slots[i + 1], 0, false, i / 2)) {
+            if (sink == null) {
+                stats.key(ctx, slots[i]);
+            } else if (!sink.entry(-1, slots[i], slots[i + 1], 0, false, i / 2)) {
                 return;
             }
         }
@@ -104,7 +117,9 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
             }
             stats.entries++;
             stats.bin(1);
-            if (sink != null && !sink.entry(-1, slots[i], 0, 0, false, i)) {
+            if (sink == null) {
+                stats.key(ctx, slots[i]);
+            } else if (!sink.entry(-1, slots[i], 0, 0, false, i)) {
                 return;
             }
         }

@@ -118,7 +118,8 @@ public final class MapCatalog {
                 final int outer = o;
                 try {
                     d.internals(ctx, o, inner -> {
-                        if (tree == null || dominates(tree, outer, inner)) {
+                        // A view that hides itself (its map caches it) is always hidden.
+                        if (tree == null || inner == outer || dominates(tree, outer, inner)) {
                             internal.set(inner);
                         }
                     });

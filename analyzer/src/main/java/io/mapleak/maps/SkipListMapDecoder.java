@@ -47,7 +47,7 @@ final class SkipListMapDecoder implements MapDecoder {
         }
         return new MapView(object, object, ctx.className(object), MapKind.SKIP_LIST, false, size, stats.entries,
                 size, Float.NaN, -1, -1, true, stats.result(size), settings,
-                sink -> walk(ctx, header, new WalkStats(), sink));
+                sink -> walk(ctx, header, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     /** The bottom level after the header, in key order. */
@@ -78,7 +78,9 @@ final class SkipListMapDecoder implements MapDecoder {
             if (key != 0 && value != 0 && value != id) {
                 stats.entries++;
                 stats.bin(1); // no bins: each entry is a place of its own
-                if (sink != null && !sink.entry(node, key, value, 0, false, -1)) {
+                if (sink == null) {
+                    stats.key(ctx, key);
+                } else if (!sink.entry(node, key, value, 0, false, -1)) {
                     return;
                 }
             }

@@ -29,7 +29,7 @@ final class ThreadLocalMapDecoder implements MapDecoder {
         walk(ctx, table, stats, null);
         return new MapView(object, object, ctx.className(object), MapKind.THREAD_LOCAL, false, size,
                 stats.entries, capacity, Float.NaN, ctx.intOr(m, "threshold", -1), -1, false, stats.result(size),
-                Map.of(), sink -> walk(ctx, table, new WalkStats(), sink));
+                Map.of(), sink -> walk(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     private static void walk(MapContext ctx, int table, WalkStats stats, EntrySink sink) {
@@ -63,7 +63,9 @@ final class ThreadLocalMapDecoder implements MapDecoder {
             } else if (sink == null && powerOfTwo && lastEmpty >= 0) { // a re-walk for entries needs no check
                 checkPlacement(ctx, key, i, lastEmpty, mask, stats);
             }
-            if (sink != null && !sink.entry(node, key, ctx.refId(e, "value"), 0, false, i)) {
+            if (sink == null) {
+                stats.key(ctx, key);
+            } else if (!sink.entry(node, key, ctx.refId(e, "value"), 0, false, i)) {
                 return;
             }
         }

@@ -33,7 +33,7 @@ final class TreeMapDecoder implements MapDecoder {
         }
         return new MapView(object, object, ctx.className(object), MapKind.TREE, false, size, stats.entries, size,
                 Float.NaN, -1, ctx.intOr(m, "modCount", -1), false, stats.result(size), settings,
-                sink -> walk(ctx, root, new WalkStats(), sink));
+                sink -> walk(ctx, root, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     /** In-order walk from {@code rootId}; the stack holds the entries whose left subtree is being walked. */
@@ -58,7 +58,9 @@ final class TreeMapDecoder implements MapDecoder {
             Instance n = stack.pop();
             stats.entries++;
             stats.bin(1); // no bins: each entry is a place of its own
-            if (sink != null && !sink.entry(n.object(), ctx.refId(n, "key"), ctx.refId(n, "value"), 0, false, -1)) {
+            if (sink == null) {
+                stats.key(ctx, ctx.refId(n, "key"));
+            } else if (!sink.entry(n.object(), ctx.refId(n, "key"), ctx.refId(n, "value"), 0, false, -1)) {
                 return;
             }
             parent = ctx.index().id(n.object());

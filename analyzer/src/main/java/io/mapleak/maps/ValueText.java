@@ -65,8 +65,8 @@ public final class ValueText {
         if (i != null && name.equals("java.util.UUID") && i.type("mostSigBits") == BasicType.LONG) {
             return new UUID(i.getLong("mostSigBits"), i.getLong("leastSigBits")).toString();
         }
-        if (i != null && isEnum(c) && i.type("name") == BasicType.OBJECT) {
-            int n = i.refIndex("name");
+        if (i != null && isEnum(c)) {
+            int n = i.refIndexDeclaredIn("java.lang.Enum", "name");
             String constant = n >= 0 ? index.reader().string(n, 100) : null;
             if (constant != null) {
                 return simple(name) + "." + constant;

@@ -29,7 +29,7 @@ final class WeakHashMapDecoder implements MapDecoder {
         return new MapView(object, object, ctx.className(object), MapKind.WEAK_KEYED, false, size, stats.entries,
                 capacity, ctx.floatOr(m, "loadFactor", Float.NaN), ctx.intOr(m, "threshold", -1),
                 ctx.intOr(m, "modCount", -1), false, stats.result(size), Map.of(),
-                sink -> walk(ctx, table, nullKey, new WalkStats(), sink));
+                sink -> walk(ctx, table, nullKey, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     private static void walk(MapContext ctx, int table, long nullKey, WalkStats stats, EntrySink sink) {
@@ -42,7 +42,12 @@ final class WeakHashMapDecoder implements MapDecoder {
             if (referent == 0) {
                 stats.stale++;
             }
-            return sink == null || sink.entry(node, referent == nullKey ? 0 : referent, value, hash, hashKnown, bin);
+            long k = referent == nullKey ? 0 : referent;
+            if (sink == null) {
+                stats.key(ctx, k);
+                return true;
+            }
+            return sink.entry(node, k, value, hash, hashKnown, bin);
         };
         long[] slots = ctx.elements(table);
         int mask = slots.length - 1;
