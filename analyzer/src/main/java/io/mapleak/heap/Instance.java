@@ -32,7 +32,7 @@ public final class Instance {
     }
 
     public boolean has(String field) {
-        return table.find(field) >= 0;
+        return find(field) >= 0;
     }
 
     /** Names of all fields, own class first, with duplicates where a subclass shadows a field. */
@@ -41,7 +41,7 @@ public final class Instance {
     }
 
     private int at(String field, int type) {
-        int i = table.find(field);
+        int i = find(field);
         if (i < 0) {
             throw new IllegalArgumentException(cls.name() + " has no field " + field);
         }
@@ -75,6 +75,47 @@ public final class Instance {
         return -1;
     }
 
+    /** Packages whose classes map decoders read: their fields win over same-named fields of user subclasses. */
+    private static final String[] LIBRARY_PREFIXES = {"java.", "javax.", "jdk.", "sun.", "com.google.common.",
+        "com.github.benmanes.caffeine."};
+
+    /**
+     * A view of this instance where a field name resolves to the field a JDK or library class declares, when
+     * one does, rather than the most-derived one: a user's {@code class Lru extends LinkedHashMap} that declares
+     * its own {@code int size} must not be read as the map's size.
+     */
+    public Instance preferringLibraryFields() {
+        if (preferLibrary) {
+            return this;
+        }
+        Instance i = new Instance(object, cls, table, data, idSize);
+        i.index = index;
+        i.preferLibrary = true;
+        return i;
+    }
+
+    private boolean preferLibrary;
+
+    private int find(String field) {
+        if (!preferLibrary) {
+            return table.find(field);
+        }
+        int first = -1;
+        for (int i = 0; i < table.names.length; i++) {
+            if (table.names[i].equals(field)) {
+                if (first < 0) {
+                    first = i;
+                }
+                for (String prefix : LIBRARY_PREFIXES) {
+                    if (table.declaringClasses[i].startsWith(prefix)) {
+                        return i;
+                    }
+                }
+            }
+        }
+        return first;
+    }
+
     /** The id stored at a byte offset of the record (for callers that walk a {@link FieldTable}). */
     long refAt(int offset) {
         return offset + idSize <= data.length ? Bytes.id(data, offset, idSize) : 0;
@@ -82,7 +123,7 @@ public final class Instance {
 
     /** The type code of a field, or 0 if there is none of that name. */
     public int type(String field) {
-        int i = table.find(field);
+        int i = find(field);
         return i < 0 ? 0 : table.types[i];
     }
 

@@ -61,6 +61,25 @@ public final class ObjectReader {
         return -1;
     }
 
+    /** Like {@link #fieldOffset}, preferring a field declared by a JDK or library class over a subclass's. */
+    public int libraryFieldOffset(int classIndex, String name, int type) {
+        FieldTable t = table(classIndex);
+        int first = -1;
+        for (int i = 0; i < t.names.length; i++) {
+            if (t.names[i].equals(name) && t.types[i] == type) {
+                if (first < 0) {
+                    first = t.offsets[i];
+                }
+                String d = t.declaringClasses[i];
+                if (d.startsWith("java.") || d.startsWith("com.google.common.")
+                        || d.startsWith("com.github.benmanes.caffeine.")) {
+                    return t.offsets[i];
+                }
+            }
+        }
+        return first;
+    }
+
     /** The int field at {@code fieldOffset} of an instance, read straight from the mapped file (no copy). */
     public int intAt(int object, int fieldOffset) {
         return mapped.getInt(index.offset(object) + 1 + 2L * idSize + 8 + fieldOffset);

@@ -24,10 +24,10 @@ public final class MapContext {
     int[] nodeLayout(int classIndex, String valueField) {
         long key = ((long) classIndex << 1) | (valueField.equals("val") ? 1 : 0);
         return nodeLayouts.computeIfAbsent(key, k -> new int[] {
-            index.reader().fieldOffset(classIndex, "hash", BasicType.INT),
-            index.reader().fieldOffset(classIndex, "key", BasicType.OBJECT),
-            index.reader().fieldOffset(classIndex, valueField, BasicType.OBJECT),
-            index.reader().fieldOffset(classIndex, "next", BasicType.OBJECT)});
+            index.reader().libraryFieldOffset(classIndex, "hash", BasicType.INT),
+            index.reader().libraryFieldOffset(classIndex, "key", BasicType.OBJECT),
+            index.reader().libraryFieldOffset(classIndex, valueField, BasicType.OBJECT),
+            index.reader().libraryFieldOffset(classIndex, "next", BasicType.OBJECT)});
     }
 
     public HeapIndex index() {
@@ -36,7 +36,11 @@ public final class MapContext {
 
     /** The instance's fields, or null for arrays, class objects and -1. */
     Instance instance(int object) {
-        return object < 0 ? null : index.reader().instance(object);
+        if (object < 0) {
+            return null;
+        }
+        Instance i = index.reader().instance(object);
+        return i == null ? null : i.preferringLibraryFields();
     }
 
     /** The object a reference field points to, -1 if null, absent from the dump, or no such field. */

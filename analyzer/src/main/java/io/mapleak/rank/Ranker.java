@@ -98,7 +98,8 @@ public final class Ranker {
                 && share >= HIGH_SHARE / 5)) {
             severity = "high";
         } else if (share >= MEDIUM_SHARE && kinds.stream().anyMatch(k -> !k.equals("static-root"))
-                || wasteShare >= MEDIUM_SHARE || specific > 0 || kinds.contains("collision-hotspot")) {
+                || wasteShare >= MEDIUM_SHARE || kinds.contains("collision-hotspot")
+                || kinds.contains("mutated-keys")) {
             severity = "medium";
         } else {
             severity = "low";

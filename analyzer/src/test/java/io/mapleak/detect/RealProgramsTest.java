@@ -1,0 +1,131 @@
+package io.mapleak.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mapleak.cli.Main;
+import io.mapleak.testing.FixtureDump;
+import io.mapleak.testing.FixtureDumps;
+import io.mapleak.testing.Jvm;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * mapleak on dumps of real applications nobody here wrote (embedded Tomcat serving requests, an H2 database after a
+ * workload, a Lucene index after searches): analysed without error and, where the program does not leak, without a
+ * {@code high} suspect; and one real framework's own map leaking through its API (Tomcat's session map when
+ * sessions never expire), found at the top and named by its field.
+ */
+class RealProgramsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The JDK alone makes a few hundred maps; a real application's dump has far more. */
+    private static final int MIN_MAPS = 100;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"real-tomcat", "real-h2", "real-lucene"})
+    void healthyRealProgramHasNoHighSuspect(String scenario) throws IOException {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, scenario);
+
+        JsonNode report = analyze(dump);
+
+        assertThat(report.get("mapCount").asInt()).as("maps found in %s", scenario).isGreaterThan(MIN_MAPS);
+        List<String> high = new ArrayList<>();
+        for (JsonNode s : report.get("suspects")) {
+            if (s.get("severity").asText().equals("high")) {
+                high.add(describe(s));
+            }
+        }
+        assertThat(high).as("high suspects in the healthy %s; all suspects:%n%s", scenario, describeAll(report))
+                .isEmpty();
+    }
+
+    @Test
+    void healthyTomcatSessionMapIsNoSuspect() throws IOException {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "real-tomcat");
+        assertThat(dump.fact("sessions.active")).as("sessions alive at the dump").isBetween(1L, dump.fact("users") * 2);
+
+        JsonNode report = analyze(dump);
+
+        List<String> owners = new ArrayList<>();
+        report.get("suspects").forEach(s -> owners.add(s.get("owner").get("label").asText()));
+        assertThat(owners).as(describeAll(report)).doesNotContain(dump.factString("sessions.owner"));
+    }
+
+    @Test
+    void tomcatSessionsThatNeverExpireAreFoundAndNamed() throws IOException {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "tomcat-session-leak");
+        String owner = dump.factString("sessions.owner");
+        long sessions = dump.fact("sessions.active");
+        assertThat(sessions).as("sessions the manager holds").isGreaterThanOrEqualTo(20_000);
+        assertThat(dump.fact("sessionTimeoutMinutes")).isNegative();
+
+        JsonNode report = analyze(dump);
+
+        JsonNode suspect = null;
+        for (JsonNode s : report.get("suspects")) {
+            if (s.get("rank").asInt() <= 3 && s.get("owner").get("label").asText().equals(owner)) {
+                suspect = s;
+                break;
+            }
+        }
+        assertThat(suspect).as("a suspect of rank <= 3 owned by %s; all suspects:%n%s", owner, describeAll(report))
+                .isNotNull();
+        String all = describeAll(report);
+        assertThat(suspect.get("severity").asText()).as(all).isIn("high", "medium");
+        List<String> kinds = new ArrayList<>();
+        suspect.get("findings").forEach(f -> kinds.add(f.get("kind").asText()));
+        assertThat(kinds).as(all).containsAnyOf("unbounded-growth", "unique-keys");
+        JsonNode map = suspect.get("maps").get(0);
+        assertThat(map.get("className").asText()).isEqualTo("java.util.concurrent.ConcurrentHashMap");
+        assertThat(map.get("size").asLong()).as("entries of the session map").isGreaterThanOrEqualTo(sessions);
+        for (JsonNode f : suspect.get("findings")) {
+            if (f.get("evidence").has("entries")) {
+                assertThat(f.get("evidence").get("entries").asLong()).as(f.get("kind").asText())
+                        .isGreaterThanOrEqualTo(sessions);
+            }
+        }
+        // Sessions hold 2 KB each, so the map holds at least that much of the heap.
+        assertThat(suspect.get("retainedBytes").asLong())
+                .isGreaterThanOrEqualTo(sessions * dump.fact("profileBytes"));
+    }
+
+    /** Runs {@code mapleak analyze DUMP --json FILE} and returns the report; any exit code but 0 fails. */
+    private JsonNode analyze(FixtureDump dump) throws IOException {
+        Path json = dir.resolve(dump.hprof().getFileName() + ".json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"analyze", dump.hprof().toString(), "--json", json.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(code).as("exit code of analyze %s%n--- stdout%n%s--- stderr%n%s", dump.hprof(), out, err)
+                .isZero();
+        return JSON.readTree(json.toFile());
+    }
+
+    private static String describeAll(JsonNode report) {
+        StringBuilder b = new StringBuilder();
+        report.get("suspects").forEach(s -> b.append("  ").append(describe(s)).append('\n'));
+        return b.length() == 0 ? "  (none)\n" : b.toString();
+    }
+
+    /** One line per suspect: rank, severity, title, owner, summary and the kinds of its findings. */
+    private static String describe(JsonNode s) {
+        List<String> kinds = new ArrayList<>();
+        s.get("findings").forEach(f -> kinds.add(f.get("kind").asText()));
+        return String.format(Locale.ROOT, "#%d %s (score %s) %s | owner %s | %s | findings %s",
+                s.get("rank").asInt(), s.get("severity").asText(), s.get("score").asText(), s.get("title").asText(),
+                s.get("owner").get("label").asText(), s.get("summary").asText(), kinds);
+    }
+}
