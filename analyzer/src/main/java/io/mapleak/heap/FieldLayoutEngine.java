@@ -51,6 +51,8 @@ final class FieldLayoutEngine {
     /** End of the last field, before rounding to the object alignment. */
     private final int[] lastFieldEnd;
     private final boolean[] done;
+    /** For classes with @Contended fields: where their last field ends, before the trailing pad. */
+    private final int[] contendedFieldsEnd;
 
     FieldLayoutEngine(List<ClassInfo> classes, Layout layout) {
         this.classes = classes;
@@ -60,6 +62,7 @@ final class FieldLayoutEngine {
         this.fieldsEnd = new int[n];
         this.lastFieldEnd = new int[n];
         this.done = new boolean[n];
+        this.contendedFieldsEnd = new int[n];
     }
 
     /** The instance size of class {@code index} under this engine's layout. */
@@ -191,10 +194,10 @@ final class FieldLayoutEngine {
                 blocks.add(new int[] {occ[i], occ[i + 1]});
             }
             if (contended(classes.get(sup))) {
-                // Gaps in a contended superclass are padding, and a pad separates its fields from ours.
-                int end = blocks.get(blocks.size() - 1)[1];
+                // Gaps in a contended superclass are padding, and one pad after its last field (HotSpot rebuilds
+                // the superclass from its fields, so its own trailing pad is not counted twice) precedes ours.
                 blocks.clear();
-                blocks.add(new int[] {0, end + CONTENDED_PADDING});
+                blocks.add(new int[] {0, contendedFieldsEnd[sup] + CONTENDED_PADDING});
             }
         }
         List<List<String>> groups = c.loaderId == 0 && c.name != null ? CONTENDED.get(c.name) : null;
@@ -218,6 +221,7 @@ final class FieldLayoutEngine {
                     appendAll(blocks, placementOrder(c, new java.util.HashSet<>(group), true));
                 }
             }
+            contendedFieldsEnd[index] = blocks.get(blocks.size() - 1)[1];
             padAtEnd(blocks);
         }
         int[] flat = new int[blocks.size() * 2];

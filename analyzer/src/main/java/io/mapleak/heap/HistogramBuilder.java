@@ -51,6 +51,7 @@ public final class HistogramBuilder {
         private final SizeLearner learner = new SizeLearner(1024);
         private long prevId;
         private int prevInstanceClass = -1;
+
         private boolean sawDump;
         /** Addresses of class mirrors (class ids), sorted: objects the instance stream does not show. */
         private long[] mirrors = new long[0];
