@@ -12,6 +12,9 @@ import io.mapleak.rank.Ranker;
 import io.mapleak.rank.Suspect;
 import io.mapleak.report.AnalysisReport;
 import io.mapleak.report.Hex;
+import io.mapleak.report.HtmlExtras;
+import io.mapleak.report.HtmlExtrasCollector;
+import io.mapleak.report.HtmlReport;
 import io.mapleak.report.JsonReports;
 import io.mapleak.graph.StrongPaths;
 import java.io.PrintWriter;
@@ -44,6 +47,15 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON to FILE.")
     Path json;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Write the report as one self-contained HTML file (no network, readable without scripts).")
+    Path html;
+
+    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR",
+            description = "Write DIR/NAME.html and DIR/NAME.json, NAME being the dump's file name without .hprof or "
+                    + ".hprof.gz (--json and --html still name their own files).")
+    Path outputDir;
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Suspects to print (default: ${DEFAULT-VALUE}; the JSON has all).")
     int top;
@@ -104,7 +116,11 @@ final class AnalyzeCommand implements Callable<Integer> {
             Map<String, Double> detectorTimes = detectorSeconds;
             Text.warnings(spec.commandLine().getErr(), wb.index.facts().warnings());
             printSummary(out, wb, suspects, views.size());
-            if (json != null) {
+            Path jsonFile = json != null ? json : outputDir != null ? outputDir.resolve(reportName(dump.dump) + ".json")
+                    : null;
+            Path htmlFile = html != null ? html : outputDir != null ? outputDir.resolve(reportName(dump.dump) + ".html")
+                    : null;
+            if (jsonFile != null || htmlFile != null) {
                 Map<Integer, MapView> byObject = new HashMap<>();
                 for (MapView v : views) {
                     byObject.put(v.object(), v);
@@ -115,7 +131,15 @@ final class AnalyzeCommand implements Callable<Integer> {
                 extra.put("detectorSeconds", detectorTimes);
                 Map<String, Object> report = AnalysisReport.build(wb.file, wb.index, wb.dominators, suspects,
                         views.size(), wb.phases, wb.seconds(), extra, o -> mapJson(wb, byObject.get(o), o));
-                JsonReports.write(json, report);
+                if (jsonFile != null) {
+                    JsonReports.write(jsonFile, report);
+                }
+                if (htmlFile != null) {
+                    HtmlExtras extras = HtmlExtrasCollector.collect(wb.index, wb.dominators, wb.paths, wb.namer, views,
+                            suspects, redact);
+                    HtmlReport.write(htmlFile, HtmlReport.render(report, extras));
+                    out.printf("%nHTML report: %s%n", htmlFile.toAbsolutePath().normalize());
+                }
             }
             if (failRank >= 0) {
                 for (Suspect s : suspects) {
@@ -128,6 +152,17 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The name -o gives the reports: the dump's file name without .hprof, .hprof.gz or .gz. */
+    static String reportName(Path dumpFile) {
+        String name = dumpFile.getFileName().toString();
+        for (String suffix : new String[] {".hprof.gz", ".hprof", ".gz"}) {
+            if (name.endsWith(suffix) && name.length() > suffix.length()) {
+                return name.substring(0, name.length() - suffix.length());
+            }
+        }
+        return name;
     }
 
     private Thresholds thresholds() throws Exception {

@@ -58,16 +58,28 @@ final class Evidence {
         return out;
     }
 
-    /** Dominator steps between a map and its keys and values (map, table, node, value; wrappers add one). */
-    private static final int MAX_DEPTH = 6;
+    /**
+     * Dominator steps walked at most: far more than a key or value sits below its map (chain and tree depths), and
+     * a bound on the time spent on an object that lies below another long structure instead.
+     */
+    private static final int MAX_DEPTH = 10_000;
 
-    /** Whether {@code map} dominates {@code object} within a few steps (its keys and values, not far below). */
+    /**
+     * Whether {@code map} dominates {@code object}. Walks up the dominator tree: a key or value is as many steps
+     * below its map as its node is deep in a bin's chain or a tree, so no small fixed depth will do. Stops at the
+     * first dominator retaining at least as much as the map: retained sizes grow strictly on the way up, so the
+     * map cannot lie above it.
+     */
     static boolean dominatedBy(DetectContext ctx, int object, int map) {
+        long mapRetained = ctx.retained(map);
         int d = object;
         for (int i = 0; i < MAX_DEPTH && d >= 0; i++) {
             d = ctx.tree.dominator(d);
             if (d == map) {
                 return true;
+            }
+            if (d < 0 || ctx.retained(d) >= mapRetained) {
+                return false;
             }
         }
         return false;

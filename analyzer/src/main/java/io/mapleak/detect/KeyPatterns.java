@@ -89,10 +89,18 @@ final class KeyPatterns {
     }
 
     /**
-     * Whether the keys are numbers (or one prefix plus a number) spread densely over a range, as ids handed
-     * out by a counter are; returns the pattern's description or null.
+     * How much wider than the map's size the range of a counter's ids may be: ids handed out by a counter fill
+     * their range, less what was removed; random numbers (account numbers, hashed ids) spread far wider.
      */
-    static String sequential(List<String> classes, List<String> texts) {
+    static final int COUNTER_RANGE_PER_ENTRY = 4;
+
+    /**
+     * Whether the keys are numbers (or one prefix plus a number) spread densely over a range, as ids handed
+     * out by a counter are; returns the pattern's description or null. {@code mapSize} is the number of entries
+     * the keys were sampled from; with {@code redact} the description leaves out the prefix and the range, which
+     * are key contents.
+     */
+    static String sequential(List<String> classes, List<String> texts, long mapSize, boolean redact) {
         Map<String, List<Long>> byPrefix = new HashMap<>();
         for (int i = 0; i < texts.size(); i++) {
             String t = texts.get(i);
@@ -132,7 +140,12 @@ final class KeyPatterns {
             long max = nums.stream().mapToLong(Long::longValue).max().orElse(0);
             long distinct = nums.stream().distinct().count();
             // A sample of a counter's ids: all distinct, and the range not much wider than the whole map would fill.
-            if (distinct == nums.size() && max - min + 1 >= nums.size()) {
+            long range = max - min + 1;
+            if (distinct == nums.size() && range >= nums.size()
+                    && range <= COUNTER_RANGE_PER_ENTRY * Math.max(mapSize, nums.size())) {
+                if (redact) {
+                    return e.getKey().isEmpty() ? "increasing numbers" : "increasing ids with a common prefix";
+                }
                 return e.getKey().isEmpty() ? "increasing numbers (" + min + " to " + max + ")"
                         : "increasing ids \"" + e.getKey() + "N\" (" + min + " to " + max + ")";
             }

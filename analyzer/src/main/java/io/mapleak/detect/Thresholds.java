@@ -21,6 +21,8 @@ public final class Thresholds {
         def("keys.minEntries", 1000, "patterns in fewer keys are not a trend");
         def("keys.sample", 2000, "keys examined per map: enough for a share to within a few percent");
         def("keys.share", 0.80, "most keys must match one pattern before it describes the map");
+        def("keys.sequentialEntries", 10_000, "counter ids key many lookup tables; only in large maps do they "
+                + "suggest ids that are never reused");
         def("weak.sample", 500, "weak-map entries checked for a value that reaches its key");
         def("weak.searchLimit", 20_000, "objects visited per value while looking for its key");
         def("threadLocals.minStale", 1, "one stale entry with a live value is already a leak per thread");

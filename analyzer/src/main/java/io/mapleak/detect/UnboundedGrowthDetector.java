@@ -15,7 +15,9 @@ final class UnboundedGrowthDetector implements Detector {
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
         long retained = ctx.retained(m.object());
-        boolean big = ctx.share(retained) >= ctx.thresholds.get("growth.heapShare")
+        // Empty slots are not growth: a table that grew and was emptied is a hollow table, not a map that only grows.
+        long held = retained - emptySlotBytes(ctx, m);
+        boolean big = ctx.share(held) >= ctx.thresholds.get("growth.heapShare")
                 || m.size() >= ctx.thresholds.get("growth.entries");
         if (!big || bounded(m)) {
             return;
@@ -33,13 +35,33 @@ final class UnboundedGrowthDetector implements Detector {
         out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained, Finding.Category.LEAK));
     }
 
-    /** Bounded caches and LRU-style linked maps (access-ordered subclasses evict in removeEldestEntry). */
+    /** Bytes of a hash table's slots that hold nothing (0 for maps that are not hash tables). */
+    private static long emptySlotBytes(DetectContext ctx, MapView m) {
+        boolean table = m.kind() == MapKind.HASH_TABLE || m.kind() == MapKind.WEAK_KEYED
+                || m.kind() == MapKind.IDENTITY || m.kind() == MapKind.CACHE;
+        return table && m.capacity() > 0 ? HollowTableDetector.wastedBytes(ctx, m) : 0;
+    }
+
+    /**
+     * Bounded caches, LRU-style linked maps (access-ordered subclasses evict in removeEldestEntry), and
+     * unmodifiable or immutable maps, which no put can grow (a wrapper's inner map that someone else also holds is
+     * a map of its own in the catalogue, judged on its own).
+     */
     static boolean bounded(MapView m) {
         Object b = m.settings().get("bounded");
         if (b instanceof Boolean bool) {
             return bool;
         }
+        if (unmodifiable(m.implementation())) {
+            return true;
+        }
         return m.kind() == MapKind.HASH_TABLE && Boolean.TRUE.equals(m.settings().get("accessOrder"))
                 && !m.implementation().startsWith("java.util.");
+    }
+
+    private static boolean unmodifiable(String implementation) {
+        return implementation.startsWith("java.util.Collections$Unmodifiable")
+                || implementation.startsWith("java.util.ImmutableCollections$")
+                || implementation.startsWith("com.google.common.collect.") && implementation.contains("Immutable");
     }
 }

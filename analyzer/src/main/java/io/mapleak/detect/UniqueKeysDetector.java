@@ -6,7 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code unique-keys}: keys that never repeat (UUIDs, timestamps, request ids, counters): every put adds one. */
+/**
+ * {@code unique-keys}: keys that never repeat (UUIDs, timestamps, request ids, counters): every put adds one.
+ * Bounded maps (size-bounded or expiring caches, LRU maps that evict, unmodifiable maps) are left out: for them
+ * such keys are what a bound is for, and the bound removes entries.
+ */
 final class UniqueKeysDetector implements Detector {
     @Override
     public String id() {
@@ -15,7 +19,7 @@ final class UniqueKeysDetector implements Detector {
 
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
-        if (m.size() < ctx.thresholds.get("keys.minEntries")) {
+        if (m.size() < ctx.thresholds.get("keys.minEntries") || UnboundedGrowthDetector.bounded(m)) {
             return;
         }
         int limit = (int) ctx.thresholds.getLong("keys.sample");
@@ -48,7 +52,8 @@ final class UniqueKeysDetector implements Detector {
         }
         double share = (double) matched / texts.size();
         if (share < ctx.thresholds.get("keys.share")) {
-            String seq = KeyPatterns.sequential(classes, texts);
+            String seq = m.size() < ctx.thresholds.get("keys.sequentialEntries") ? null
+                    : KeyPatterns.sequential(classes, texts, m.size(), ctx.redact);
             if (seq == null) {
                 return;
             }

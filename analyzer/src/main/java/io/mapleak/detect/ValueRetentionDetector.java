@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * {@code value-retention}: for a large map, where its memory is: under the values or the keys, by class, and
- * the heaviest chain from the map down the dominator tree to where the bytes are.
+ * the heaviest chain from the map's heaviest value (or key) down the dominator tree to where the bytes are.
  */
 final class ValueRetentionDetector implements Detector {
     /** Entries examined per map: the breakdown of a million-entry map is stable long before the end. */
@@ -28,10 +28,11 @@ final class ValueRetentionDetector implements Detector {
         }
         Map<String, long[]> byValueClass = new HashMap<>();
         long[] totals = new long[2]; // key bytes, value bytes
+        int[] heaviestEntry = {-1, -1}; // the key and the value retaining the most
         int[] seen = {0};
         m.entries((node, key, value, hash, known, bin) -> {
-            add(ctx, m, key, null, totals, 0);
-            add(ctx, m, value, byValueClass, totals, 1);
+            add(ctx, m, key, null, totals, 0, heaviestEntry);
+            add(ctx, m, value, byValueClass, totals, 1, heaviestEntry);
             return ++seen[0] < MAX_ENTRIES;
         });
         boolean values = totals[1] >= totals[0];
@@ -48,7 +49,7 @@ final class ValueRetentionDetector implements Detector {
                     c.put("retainedBytes", en.getValue()[1]);
                     classes.add(c);
                 });
-        List<Map<String, Object>> chain = heaviestChain(ctx, m.object(), retained);
+        List<Map<String, Object>> chain = heaviestChain(ctx, heaviestEntry[values ? 1 : 0], values ? "value" : "key");
         Map<String, Object> e = Evidence.basics(ctx, m);
         e.put("mostlyBelow", values ? "values" : "keys");
         e.put("keyRetainedBytes", totals[0]);
@@ -67,13 +68,16 @@ final class ValueRetentionDetector implements Detector {
     }
 
     private static void add(DetectContext ctx, MapView m, long id, Map<String, long[]> byClass, long[] totals,
-            int slot) {
+            int slot, int[] heaviest) {
         int o = id == 0 ? -1 : ctx.index.indexOf(id);
         if (o < 0 || !Evidence.dominatedBy(ctx, o, m.object())) {
             return;
         }
         long r = ctx.retained(o);
         totals[slot] += r;
+        if (heaviest[slot] < 0 || r > ctx.retained(heaviest[slot])) {
+            heaviest[slot] = o;
+        }
         if (byClass != null) {
             long[] v = byClass.computeIfAbsent(ctx.index.classOf(o).name(), k -> new long[2]);
             v[0]++;
@@ -81,9 +85,18 @@ final class ValueRetentionDetector implements Detector {
         }
     }
 
-    /** From the map, repeatedly the dominated successor retaining the most, while it holds a tenth of the start. */
-    static List<Map<String, Object>> heaviestChain(DetectContext ctx, int start, long startRetained) {
+    /**
+     * From the map's heaviest value (or key), {@code start}, repeatedly the dominated successor retaining the most,
+     * while it holds at least half of what its parent retains: the path to where that entry's bytes concentrate
+     * (map → entry → value → … → e.g. {@code byte[]}). Starting at the entry rather than the map: below a table
+     * the heaviest child of a node is the rest of its bin's chain, which says nothing about the values.
+     */
+    static List<Map<String, Object>> heaviestChain(DetectContext ctx, int start, String what) {
         List<Map<String, Object>> chain = new ArrayList<>();
+        if (start < 0) {
+            return chain;
+        }
+        chain.add(step("heaviest " + what, ctx.index.classOf(start).name(), ctx.retained(start)));
         int v = start;
         for (int depth = 0; depth < 16; depth++) {
             int best = -1;
@@ -96,16 +109,20 @@ final class ValueRetentionDetector implements Detector {
                     bestRetained = ctx.retained(w);
                 }
             }
-            if (best < 0 || bestRetained < startRetained / 10 / Math.max(1, depth) && depth > 3) {
+            if (best < 0 || bestRetained < ctx.retained(v) / 2) {
                 break;
             }
-            Map<String, Object> step = new LinkedHashMap<>();
-            step.put("step", ctx.namer.edgeLabel(v, best));
-            step.put("class", ctx.index.classOf(best).name());
-            step.put("retainedBytes", bestRetained);
-            chain.add(step);
+            chain.add(step(ctx.namer.edgeLabel(v, best), ctx.index.classOf(best).name(), bestRetained));
             v = best;
         }
         return chain;
+    }
+
+    private static Map<String, Object> step(String label, String className, long retained) {
+        Map<String, Object> step = new LinkedHashMap<>();
+        step.put("step", label);
+        step.put("class", className);
+        step.put("retainedBytes", retained);
+        return step;
     }
 }

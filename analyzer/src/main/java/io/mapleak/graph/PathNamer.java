@@ -86,7 +86,8 @@ public final class PathNamer {
     public String rootLabel(int object) {
         Integer r = bestRoot.get(object);
         if (r == null) {
-            return "root";
+            ClassInfo c = index.mirroredClass(object);
+            return c != null ? "class " + c.name() : "root";
         }
         GcRootKind kind = index.rootKind(r);
         ThreadInfo t = threadsBySerial.get(index.rootThread(r));

@@ -30,11 +30,20 @@ public final class GcRootKindOrder {
         keyed = Arrays.copyOf(keyed, m);
         Arrays.sort(keyed);
         java.util.BitSet seen = new java.util.BitSet(index.objectCount());
-        int[] out = new int[m];
+        int[] out = new int[m + index.classes().size()];
         int k = 0;
         for (long key : keyed) {
             int o = (int) key;
             if (!seen.get(o)) {
+                seen.set(o);
+                out[k++] = o;
+            }
+        }
+        // Array classes live as long as their element class (the JVM links them from it, HPROF does not show
+        // that link): without this, an array's class object would look owned by the array's holder.
+        for (ClassInfo c : index.classes()) {
+            int o = c.objectIndex;
+            if (c.isArray() && o >= 0 && !seen.get(o)) {
                 seen.set(o);
                 out[k++] = o;
             }

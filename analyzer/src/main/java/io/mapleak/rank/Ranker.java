@@ -26,6 +26,8 @@ public final class Ranker {
             "unbounded-cache", "mutated-keys");
     /** A specific leak pattern is high severity from this share of the live heap. */
     static final double HIGH_SHARE = 0.05;
+    /** Below this, nothing can plausibly cause an OutOfMemoryError, whatever its share of a small heap. */
+    static final long HIGH_MIN_BYTES = 1 << 20;
     /** Any finding becomes medium from this share of the live heap (retained or wasted). */
     static final double MEDIUM_SHARE = 0.01;
 
@@ -94,8 +96,8 @@ public final class Ranker {
                 + (kinds.contains("unbounded-growth") ? 10 : 0) + 50 * wasteShare + (broken ? 100 : 0)
                 + (kinds.contains("collision-hotspot") ? 2 : 0);
         String severity;
-        if (broken || specific > 0 && (share >= HIGH_SHARE || kinds.contains("stale-thread-locals")
-                && share >= HIGH_SHARE / 5)) {
+        if (broken || specific > 0 && retained >= HIGH_MIN_BYTES && (share >= HIGH_SHARE
+                || kinds.contains("stale-thread-locals") && share >= HIGH_SHARE / 5)) {
             severity = "high";
         } else if (share >= MEDIUM_SHARE && kinds.stream().anyMatch(k -> !k.equals("static-root"))
                 || wasteShare >= MEDIUM_SHARE || kinds.contains("collision-hotspot")
