@@ -70,7 +70,7 @@ final class SmallMapOverheadDetector implements Detector {
             e.put("sizeHistogram", h);
             e.put("overheadBytes", overhead);
             e.put("implementation", members.get(0).implementation());
-            String advice = String.format("%,d maps held by %s hold at most %d entries (%,d of them none), and their "
+            String advice = String.format("%,d maps held by %s hold at most %d entries (%,d of them empty), and their "
                     + "own objects cost %s. Create the map only when the first entry arrives (leave the field null "
                     + "until then), use Map.of()/Collections.emptyMap() for the empty case and Map.of(k, v) for one "
                     + "entry, or size them small (new HashMap<>(2)); for maps of maps, consider one map keyed by "
