@@ -33,6 +33,13 @@ final class GrowableInts {
         return chunks[i >>> SHIFT][i & (CHUNK - 1)];
     }
 
+    /** Forgets the last value. */
+    void removeLast() {
+        if (size > 0) {
+            size--;
+        }
+    }
+
     int size() {
         return size;
     }

@@ -29,6 +29,13 @@ final class GrowableLongs {
         return chunks[i >>> SHIFT][i & (CHUNK - 1)];
     }
 
+    /** Forgets the last value. */
+    void removeLast() {
+        if (size > 0) {
+            size--;
+        }
+    }
+
     int size() {
         return size;
     }

@@ -110,6 +110,9 @@ final class HeapIndexBuilder {
                 r.randomAccessPath = file.path();
             }
             r.tempFile = tempFile;
+            if (summary.truncated()) {
+                p1.dropIncompleteLast(summary.truncationOffset());
+            }
             if (!p1.sawDump) {
                 if (summary.heapDumps() == 0) {
                     throw new HprofFormatException("the file has no heap dump records"
@@ -170,6 +173,7 @@ final class HeapIndexBuilder {
 
         @Override
         public void instance(long offset, long id, long classId, int length, byte[] fields, int at) {
+            lastRecordEnd = 0; // instances are reported only once complete
             int cls = catalog.classIndex(classId);
             int[] refOffs = catalog.referenceOffsets(cls);
             int count;
@@ -191,6 +195,7 @@ final class HeapIndexBuilder {
         public void objectArray(long offset, long id, long arrayClassId, int length) {
             currentArrayRefs = 0;
             add(id, offset, catalog.classIndex(arrayClassId), length, 0);
+            lastRecordEnd = offset + 1 + 2L * idSize + 8 + (long) length * idSize;
         }
 
         @Override
@@ -208,11 +213,26 @@ final class HeapIndexBuilder {
 
         @Override
         public void primitiveArray(long offset, long id, int elementType, int length) {
+            lastRecordEnd = 0; // reported only once complete
             add(id, offset, ClassCatalog.primitiveArrayMarker(elementType), length, 0);
         }
 
         boolean sortedInFile = true;
         private long lastId = Long.MIN_VALUE;
+        /** File offset where the last object's record ends (its elements included). */
+        private long lastRecordEnd;
+
+        /** Drops the last object if the dump was cut inside its record (an object array's elements). */
+        void dropIncompleteLast(long cutAt) {
+            if (ids.size() > 0 && lastRecordEnd > cutAt) {
+                ids.removeLast();
+                offsets.removeLast();
+                classes.removeLast();
+                lengths.removeLast();
+                refCounts.removeLast();
+                warnings.add("the object array cut by the truncation is left out");
+            }
+        }
 
         private void add(long id, long offset, int cls, int length, int refs) {
             if (id < lastId) {
@@ -568,13 +588,22 @@ final class HeapIndexBuilder {
         final java.util.BitSet weakReferents = new java.util.BitSet();
         private int currentIndex;
 
+        /** The next object's index, or -1 past the objects pass 1 kept (one a truncation cut). */
         private int next() {
             int i;
             if (fileToIndex != null) {
-                i = fileToIndex[position++];
+                i = position < fileToIndex.length ? fileToIndex[position++] : -1;
             } else {
                 i = mirrorPositions.nextClearBit(nextIndex);
                 nextIndex = i + 1;
+                if (i >= refStart.length - 1) {
+                    i = -1;
+                }
+            }
+            if (i < 0) {
+                cursor = 0;
+                cursorEnd = 0; // nothing is written for an object the index does not hold
+                return -1;
             }
             cursor = refStart[i];
             cursorEnd = refStart[i + 1];
@@ -620,7 +649,9 @@ final class HeapIndexBuilder {
 
         @Override
         public void instance(long offset, long id, long classId, int length, byte[] fields, int at) {
-            next();
+            if (next() < 0) {
+                return;
+            }
             int cls = catalogForOffsets.findClass(classId);
             int[] offs = cls >= 0 ? catalogForOffsets.referenceOffsets(cls) : null;
             if (offs == null || fields == null) {

@@ -371,14 +371,20 @@ public final class HprofReader {
                             bad("an object array claims " + (length & 0xFFFF_FFFFL) + " elements", at, end, what);
                             return;
                         }
-                        v.objectArray(at, objectId, classId, length);
                         if (wantElements) {
+                            // Elements follow the header callback; a visitor that keeps objects drops one whose
+                            // record the truncation cut (see ReadSummary.endOffset).
+                            v.objectArray(at, objectId, classId, length);
                             if (!elements(length, at)) {
                                 return;
                             }
-                        } else if (in.skip(bytes) < bytes) {
-                            truncated("inside an object array record", at, in.position());
-                            return;
+                        } else {
+                            // Reported only once complete, so a cut array is not counted.
+                            if (in.skip(bytes) < bytes) {
+                                truncated("inside an object array record", at, in.position());
+                                return;
+                            }
+                            v.objectArray(at, objectId, classId, length);
                         }
                     }
                     case SUB_PRIMITIVE_ARRAY -> {

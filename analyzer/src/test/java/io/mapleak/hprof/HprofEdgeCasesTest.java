@@ -360,6 +360,23 @@ class HprofEdgeCasesTest {
                 Map.of("com.acme.Item", 2L, "int[]", 1L, "java.lang.Class", 6L));
     }
 
+    @Test
+    void cutInsideAnObjectArraysElementsDoesNotCountTheArray() throws IOException {
+        HprofWriter writer = new HprofWriter(V102, 8);
+        HprofWriter.Heap heap = writer.heap().withJdkBasics();
+        long item = heap.newClass("com.acme.Item").field("id", INT).define();
+        long a = heap.instance(item, Map.of("id", Value.ofInt(1)));
+        long b = heap.instance(item, Map.of("id", Value.ofInt(2)));
+        long big = heap.objectArray(heap.classId("java.lang.Object[]"), a, b, a, b, a, b, a, b, a, b);
+        heap.instance(item, Map.of("id", Value.ofInt(3)));
+        heap.write();
+        long start = writer.offsetOfObject(big);
+        long cut = start + 1 + 8 + 4 + 4 + 8 + 3 * 8 + 5; // inside the fourth of ten element ids
+
+        assertTruncated(save(writer.bytesUpTo(cut)), cut, start, "an object array record",
+                Map.of("com.acme.Item", 2L, "java.lang.Class", 6L));
+    }
+
     /**
      * Both readers: exactly {@code expected} objects, truncated, and one warning that says the dump ends at
      * {@code end} inside a {@code what} starting at {@code recordStart}.
