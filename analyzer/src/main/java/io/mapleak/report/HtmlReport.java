@@ -509,17 +509,7 @@ public final class HtmlReport {
     // ------------------------------------------------------------------ formatting and tree access
 
     static String bytes(long b) {
-        if (b < 1024) {
-            return b + " B";
-        }
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = b;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+        return io.mapleak.heap.ByteCounts.format(b);
     }
 
     private static String percent(double share) {
