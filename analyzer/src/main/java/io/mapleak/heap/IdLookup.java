@@ -11,6 +11,8 @@ final class IdLookup {
     private final long min;
     private final int shift;
     private final int[] bucketStart;
+    /** Ids too far apart for buckets: every lookup bisects the whole array. */
+    private boolean wide;
 
     IdLookup(long[] sortedIds, PackedLongs packed) {
         long[] ids = sortedIds;
@@ -23,7 +25,16 @@ final class IdLookup {
             return;
         }
         min = ids[0];
-        long span = ids[n - 1] - min + 1;
+        long span;
+        try {
+            span = Math.addExact(Math.subtractExact(ids[n - 1], min), 1);
+        } catch (ArithmeticException e) {
+            // Ids spread over more than 2^63 (a damaged dump): one bucket, searched by bisection.
+            shift = 63;
+            bucketStart = new int[] {0, n};
+            wide = true;
+            return;
+        }
         long wanted = Math.max(1, n / OBJECTS_PER_BUCKET);
         int s = 0;
         while ((span >>> s) > wanted) {
@@ -46,6 +57,23 @@ final class IdLookup {
 
     /** The index of {@code id}, or -1 if no object has it. */
     int indexOf(long id) {
+        if (wide) {
+            int lo = 0;
+            int hi = ids.length() - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                long v = ids.get(mid);
+                if (v == id) {
+                    return mid;
+                }
+                if (v < id) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return -1;
+        }
         long rel = id - min;
         if (rel < 0) {
             return -1;

@@ -31,6 +31,10 @@ final class MappedDump {
         }
     }
 
+    long size() {
+        return size;
+    }
+
     /** The big-endian int at {@code position}. */
     int getInt(long position) {
         int w = (int) (position / WINDOW);

@@ -278,6 +278,11 @@ public final class ObjectReader {
     }
 
     byte[] read(long position, int length) {
+        if (length < 0 || position < 0 || position + length > mapped.size()) {
+            // Checked before allocating: a damaged length must not become a huge allocation.
+            throw new java.io.UncheckedIOException(new java.io.IOException("an object at offset " + position
+                    + " claims " + length + " bytes, past the end of the dump (" + mapped.size() + ")"));
+        }
         byte[] out = new byte[length];
         mapped.read(position, out, 0, length);
         return out;

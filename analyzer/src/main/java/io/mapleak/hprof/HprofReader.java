@@ -36,6 +36,14 @@ public final class HprofReader {
     /** Object-array elements are handed over in pieces of at most this many bytes. */
     private static final int ELEMENT_CHUNK_BYTES = 1 << 20;
     private static final long PROGRESS_EVERY = 32L << 20;
+    /**
+     * Lengths beyond these are corruption, not data: a symbol is at most 64 KB in HotSpot, a stack trace a few
+     * thousand frames, an instance's fields a few hundred KB. Refusing them keeps a damaged length from making the
+     * reader allocate gigabytes.
+     */
+    private static final long MAX_UTF8_BYTES = 16L << 20;
+    private static final long MAX_STACK_TRACE_BYTES = 64L << 20;
+    private static final long MAX_INSTANCE_BYTES = 16L << 20;
     private static final long FOUR_GB = 1L << 32;
 
     private final ReadableByteChannel channel;
@@ -236,7 +244,10 @@ public final class HprofReader {
         }
 
         private void utf8(long length, long recordStart) throws IOException {
-            if (length < idSize || length > Integer.MAX_VALUE) {
+            if (length > MAX_UTF8_BYTES) {
+                v.warning("a UTF8 record claims " + length + " bytes; skipped as corrupt", recordStart);
+            }
+            if (length < idSize || length > MAX_UTF8_BYTES) {
                 skipBody(length, recordStart, "UTF8 record");
                 return;
             }
@@ -279,7 +290,7 @@ public final class HprofReader {
         }
 
         private void stackTrace(long length, long recordStart) throws IOException {
-            if (length < 12 || length > Integer.MAX_VALUE) {
+            if (length < 12 || length > MAX_STACK_TRACE_BYTES) {
                 skipBody(length, recordStart, "STACK_TRACE record");
                 return;
             }
@@ -343,7 +354,11 @@ public final class HprofReader {
                         in.pos += 4;
                         long classId = in.id(id);
                         long len = in.u4();
-                        if (wantFields && len <= Integer.MAX_VALUE) {
+                        if (len > MAX_INSTANCE_BYTES) {
+                            bad("an instance claims " + len + " bytes of fields", at, end, what);
+                            return;
+                        }
+                        if (wantFields) {
                             if (!need((int) len, "inside an instance record", at)) {
                                 return;
                             }
