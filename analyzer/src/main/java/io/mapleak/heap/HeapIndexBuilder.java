@@ -1,17 +1,13 @@
 package io.mapleak.heap;
 
 import io.mapleak.hprof.BasicType;
-import io.mapleak.hprof.Bytes;
-import io.mapleak.hprof.ClassDump;
 import io.mapleak.hprof.DumpFile;
-import io.mapleak.hprof.GcRootKind;
 import io.mapleak.hprof.HprofFormatException;
 import io.mapleak.hprof.HprofHeader;
 import io.mapleak.hprof.HprofReader;
 import io.mapleak.hprof.ReadSummary;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
@@ -25,16 +21,18 @@ import java.util.List;
  * Builds a {@link HeapIndex} in two streaming passes.
  *
  * <ol>
- *   <li>Objects in file order: id, record offset, class, array length, and the number of non-null references
- *       (so the reference array can be laid out exactly before any id is resolved). Classes, names, roots and
- *       stack traces go to the {@link ClassCatalog}.</li>
+ *   <li>{@link IndexPass1}, objects in file order: id, record offset, class, array length, and the number of
+ *       non-null references (so the reference array can be laid out exactly before any id is resolved). Classes,
+ *       names, roots and stack traces go to the {@link ClassCatalog}.</li>
  *   <li>Between passes: class mirrors join the objects, everything is ordered by id (a natural merge over the
  *       dump's address-ordered runs), the layout is inferred, shallow sizes computed, reference slots laid out.</li>
- *   <li>References in file order: every non-null id resolved to its dense index and written to its slot.</li>
+ *   <li>{@link IndexPass2}, references in file order: every non-null id resolved to its dense index and written
+ *       to its slot.</li>
  * </ol>
  *
- * Memory per object: id 8, offset 8, class 4, size 4, reference start 4 (+ about 1 for the id lookup), plus 4
- * per reference; transient extras are one array at a time while permuting.
+ * Memory per object in the finished index: id 4 and file offset 4 (32-bit deltas from per-block bases, see
+ * {@link PackedLongs}), class 4, size 4, reference start 4, about 1 for the id lookup; plus 4 per reference.
+ * While building, the full 8-byte ids and offsets exist one array at a time.
  */
 final class HeapIndexBuilder {
     private final DumpFile file;
@@ -92,7 +90,7 @@ final class HeapIndexBuilder {
         boolean ok = false;
         PhaseTimer timer = new PhaseTimer();
         try {
-            Pass1 p1 = new Pass1(r.catalog, options);
+            IndexPass1 p1 = new IndexPass1(r.catalog, options);
             ReadSummary summary;
             if (file.compressed()) {
                 Path dir = options.tempDir() != null ? options.tempDir() : Path.of(System.getProperty("java.io.tmpdir"));
@@ -140,118 +138,12 @@ final class HeapIndexBuilder {
         }
     }
 
-    /** Pass 1: objects in file order, and everything the catalog gathers. */
-    private static final class Pass1 extends CatalogVisitor {
-        final GrowableLongs ids = new GrowableLongs();
-        final GrowableLongs offsets = new GrowableLongs();
-        final GrowableInts classes = new GrowableInts();
-        final GrowableInts lengths = new GrowableInts();
-        final GrowableInts refCounts = new GrowableInts();
-        boolean sawDump;
-        private int currentArrayRefs;
-        private final int idSize;
-
-        Pass1(ClassCatalog catalog, ReadOptions options) {
-            super(catalog, options.dump(), options.progress());
-            this.idSize = catalog.idSize();
-        }
-
-        @Override
-        public boolean wantsInstanceFields() {
-            return true;
-        }
-
-        @Override
-        public boolean wantsArrayElements() {
-            return true;
-        }
-
-        @Override
-        public void heapDumpStart(int dumpNumber, long offset) {
-            sawDump = true;
-        }
-
-        @Override
-        public void instance(long offset, long id, long classId, int length, byte[] fields, int at) {
-            lastRecordEnd = 0; // instances are reported only once complete
-            int cls = catalog.classIndex(classId);
-            int[] refOffs = catalog.referenceOffsets(cls);
-            int count;
-            if (refOffs == null || fields == null) {
-                count = -1; // class not known yet: settled after the pass from the class's reference fields
-            } else {
-                count = 0;
-                int limit = length - idSize;
-                for (int off : refOffs) {
-                    if (off <= limit && Bytes.id(fields, at + off, idSize) != 0) {
-                        count++;
-                    }
-                }
-            }
-            add(id, offset, cls, -1, count);
-        }
-
-        @Override
-        public void objectArray(long offset, long id, long arrayClassId, int length) {
-            currentArrayRefs = 0;
-            add(id, offset, catalog.classIndex(arrayClassId), length, 0);
-            lastRecordEnd = offset + 1 + 2L * idSize + 8 + (long) length * idSize;
-        }
-
-        @Override
-        public void objectArrayElements(byte[] bytes, int at, int count) {
-            int n = 0;
-            int step = idSize;
-            for (int i = 0, p = at; i < count; i++, p += step) {
-                if (Bytes.id(bytes, p, step) != 0) {
-                    n++;
-                }
-            }
-            currentArrayRefs += n;
-            refCounts.set(refCounts.size() - 1, currentArrayRefs);
-        }
-
-        @Override
-        public void primitiveArray(long offset, long id, int elementType, int length) {
-            lastRecordEnd = 0; // reported only once complete
-            add(id, offset, ClassCatalog.primitiveArrayMarker(elementType), length, 0);
-        }
-
-        boolean sortedInFile = true;
-        private long lastId = Long.MIN_VALUE;
-        /** File offset where the last object's record ends (its elements included). */
-        private long lastRecordEnd;
-
-        /** Drops the last object if the dump was cut inside its record (an object array's elements). */
-        void dropIncompleteLast(long cutAt) {
-            if (ids.size() > 0 && lastRecordEnd > cutAt) {
-                ids.removeLast();
-                offsets.removeLast();
-                classes.removeLast();
-                lengths.removeLast();
-                refCounts.removeLast();
-                warnings.add("the object array cut by the truncation is left out");
-            }
-        }
-
-        private void add(long id, long offset, int cls, int length, int refs) {
-            if (id < lastId) {
-                sortedInFile = false;
-            }
-            lastId = id;
-            ids.add(id);
-            offsets.add(offset);
-            classes.add(cls);
-            lengths.add(length);
-            refCounts.add(refs);
-        }
-    }
 
     /**
      * Joins class mirrors to the objects, orders everything by id, and lays out the reference slots.
      * Returns, for each object of pass 1 in file order, its index (mirrors are found by id in pass 2).
      */
-    private int[] arrange(Result r, Pass1 p1) throws HprofFormatException {
+    private int[] arrange(Result r, IndexPass1 p1) throws HprofFormatException {
         ClassCatalog cat = r.catalog;
         List<ClassInfo> mirrors = new ArrayList<>();
         for (ClassInfo c : cat.classes) {
@@ -403,7 +295,7 @@ final class HeapIndexBuilder {
         return n;
     }
 
-    private void layoutAndSizes(Result r, ReadSummary summary, Pass1 p1) {
+    private void layoutAndSizes(Result r, ReadSummary summary, IndexPass1 p1) {
         ClassCatalog cat = r.catalog;
         List<ClassInfo> classes = cat.classes;
         long[] ids = r.ids;
@@ -492,7 +384,7 @@ final class HeapIndexBuilder {
 
     /** Pass 2: resolves every reference to its index and writes it into the object's slots. */
     private void pass2(Result r, int[] fileToIndex) throws IOException {
-        Pass2 p2 = new Pass2(r, fileToIndex, options);
+        IndexPass2 p2 = new IndexPass2(r, fileToIndex, options);
         try (FileChannel ch = FileChannel.open(r.randomAccessPath, StandardOpenOption.READ)) {
             new HprofReader(ch, ch.size()).read(p2);
         }
@@ -528,173 +420,6 @@ final class HeapIndexBuilder {
         }
     }
 
-    private static final class Pass2 extends CatalogVisitor {
-        private final int[] fileToIndex;
-        private final int[] refs;
-        private final int[] refStart;
-        private final IdLookup lookup;
-        private final int idSize;
-        private int position;
-        private int nextIndex;
-        private final java.util.BitSet mirrorPositions;
-        private int cursor;
-        private int cursorEnd;
-        long dangling;
-
-        Pass2(Result r, int[] fileToIndex, ReadOptions options) {
-            super(new ClassCatalog(r.catalog.idSize()), options.dump(), options.progress());
-            this.fileToIndex = fileToIndex;
-            this.mirrorPositions = r.mirrorPositions;
-            this.refs = r.refs;
-            this.refStart = r.refStart;
-            this.lookup = r.lookup;
-            this.idSize = r.catalog.idSize();
-            this.catalogForOffsets = r.catalog;
-        }
-
-        private final ClassCatalog catalogForOffsets;
-
-        @Override
-        public boolean wantsInstanceFields() {
-            return true;
-        }
-
-        @Override
-        public boolean wantsArrayElements() {
-            return true;
-        }
-
-        // Pass 2 needs none of the catalog's records again.
-        @Override
-        public void utf8(long id, byte[] bytes, int offset, int length) {
-        }
-
-        @Override
-        public void loadClass(int classSerial, long classId, int stackTraceSerial, long nameId) {
-        }
-
-        @Override
-        public void stackFrame(long f, long m, long s, long src, int cs, int line) {
-        }
-
-        @Override
-        public void stackTrace(int serial, int threadSerial, long[] frameIds) {
-        }
-
-        @Override
-        public void gcRoot(GcRootKind kind, long objectId, int threadSerial, int frame) {
-        }
-
-        final java.util.BitSet weakReferents = new java.util.BitSet();
-        private int currentIndex;
-
-        /** The next object's index, or -1 past the objects pass 1 kept (one a truncation cut). */
-        private int next() {
-            int i;
-            if (fileToIndex != null) {
-                i = position < fileToIndex.length ? fileToIndex[position++] : -1;
-            } else {
-                i = mirrorPositions.nextClearBit(nextIndex);
-                nextIndex = i + 1;
-                if (i >= refStart.length - 1) {
-                    i = -1;
-                }
-            }
-            if (i < 0) {
-                cursor = 0;
-                cursorEnd = 0; // nothing is written for an object the index does not hold
-                return -1;
-            }
-            cursor = refStart[i];
-            cursorEnd = refStart[i + 1];
-            currentIndex = i;
-            return i;
-        }
-
-        private void ref(long id) {
-            if (id == 0) {
-                return;
-            }
-            int t = lookup.indexOf(id);
-            if (t < 0) {
-                dangling++;
-            } else if (cursor < cursorEnd) {
-                refs[cursor++] = t;
-            }
-        }
-
-        @Override
-        public void classDump(ClassDump d) {
-            int i = lookup.indexOf(d.id());
-            if (i < 0) {
-                return;
-            }
-            cursor = refStart[i];
-            cursorEnd = refStart[i + 1];
-            ref(d.superId());
-            ref(d.loaderId());
-            ref(d.signersId());
-            ref(d.protectionDomainId());
-            byte[] types = d.staticTypes();
-            long[] values = d.staticValues();
-            for (int k = 0; k < types.length; k++) {
-                if (types[k] == BasicType.OBJECT) {
-                    ref(values[k]);
-                }
-            }
-            for (long id : d.constantPoolObjectIds()) {
-                ref(id);
-            }
-        }
-
-        @Override
-        public void instance(long offset, long id, long classId, int length, byte[] fields, int at) {
-            if (next() < 0) {
-                return;
-            }
-            int cls = catalogForOffsets.findClass(classId);
-            int[] offs = cls >= 0 ? catalogForOffsets.referenceOffsets(cls) : null;
-            if (offs == null || fields == null) {
-                return;
-            }
-            int limit = length - idSize;
-            int referent = catalogForOffsets.referentOffset(cls);
-            for (int off : offs) {
-                if (off <= limit && off != referent) {
-                    ref(Bytes.id(fields, at + off, idSize));
-                }
-            }
-            if (referent >= 0 && referent <= limit) {
-                // The referent goes last, so strong-path searches can skip exactly that slot.
-                long target = Bytes.id(fields, at + referent, idSize);
-                if (target != 0 && lookup.indexOf(target) >= 0 && cursor < cursorEnd) {
-                    weakReferents.set(currentIndex);
-                }
-                ref(target);
-            }
-        }
-
-        @Override
-        public void objectArray(long offset, long id, long arrayClassId, int length) {
-            next();
-        }
-
-        @Override
-        public void objectArrayElements(byte[] bytes, int at, int count) {
-            int step = idSize;
-            for (int i = 0, p = at; i < count; i++, p += step) {
-                long e = Bytes.id(bytes, p, step);
-                if (e != 0) {
-                    ref(e);
-                }
-            }
-        }
-
-        @Override
-        public void primitiveArray(long offset, long id, int elementType, int length) {
-            next();
-        }
-    }
 
     private static void roots(Result r) {
         ClassCatalog cat = r.catalog;
@@ -717,35 +442,5 @@ final class HeapIndexBuilder {
         }
     }
 
-    /** Copies what it reads to an output, so a compressed dump is inflated once and read at random later. */
-    private static final class TeeChannel implements ReadableByteChannel {
-        private final ReadableByteChannel in;
-        private final OutputStream out;
-
-        TeeChannel(ReadableByteChannel in, OutputStream out) {
-            this.in = in;
-            this.out = out;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            int start = dst.position();
-            int n = in.read(dst);
-            if (n > 0) {
-                out.write(dst.array(), dst.arrayOffset() + start, n);
-            }
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return in.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-    }
 
 }
