@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
         cl.setErr(err);
         cl.parseArgs(dump.toString(), "-o", dir.toString());
         int code = analyze.call();
-        spec.commandLine().getOut().printf("JSON report: %s%n", dir.resolve(AnalyzeCommand.reportName(dump) + ".json"));
+        spec.commandLine().getOut().printf("JSON report: %s%n", dir.resolve(ReportOutputs.reportName(dump) + ".json"));
         return code;
     }
 

@@ -1,12 +1,14 @@
 package io.mapleak.cli;
 
+import io.mapleak.analysis.Workbench;
+
 import io.mapleak.heap.HeapIndex;
 import io.mapleak.heap.JvmHints;
 import io.mapleak.heap.ThreadInfo;
 import io.mapleak.hprof.DumpFile;
 import io.mapleak.hprof.GcRootKind;
 import io.mapleak.report.DumpJson;
-import io.mapleak.report.Hex;
+import io.mapleak.heap.Hex;
 import io.mapleak.report.JsonReports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -45,8 +47,13 @@ final class InfoCommand implements Callable<Integer> {
         DumpFile file = DumpFile.open(dump.dump);
         long started = System.nanoTime();
         HeapIndex index;
-        try (Progress p = Progress.bytes("Indexing", file.knownLength() > 0 ? 2 * file.knownLength() : -1)) {
-            index = Indexing.build(file, dump, p);
+        TerminalListener progress = new TerminalListener();
+        progress.phase("Indexing", file.knownLength() > 0 ? 2 * file.knownLength() : -1);
+        try {
+            index = HeapIndex.build(file, dump.readOptions().withProgress(Workbench.bothPasses(file.knownLength(),
+                    progress)));
+        } finally {
+            progress.phaseDone();
         }
         try (index) {
             double seconds = (System.nanoTime() - started) / 1e9;

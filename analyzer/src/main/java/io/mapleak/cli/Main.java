@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 /** The {@code mapleak} command: finds the maps that leak memory in JVM heap dumps. */
 @Command(name = "mapleak", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Finds the maps that leak memory in JVM heap dumps (HPROF).",
-        subcommands = {HistogramCommand.class, InfoCommand.class, TopCommand.class, PathCommand.class, MapsCommand.class, AnalyzeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 done, 1 a --fail-on gate was met, 2 wrong usage, 3 the input is not a readable "
-                + "heap dump, 4 internal error."})
+        subcommands = {HistogramCommand.class, InfoCommand.class, TopCommand.class, PathCommand.class, MapsCommand.class, AnalyzeCommand.class, ReportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 done, 1 a --fail-on gate was met, 2 wrong usage, 3 the input cannot be read "
+                + "(not a heap dump, or not a report), 4 internal error, 5 an output cannot be written."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -42,6 +42,13 @@ public final class Main implements Runnable {
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
+        if (e instanceof io.mapleak.report.OutputException o) {
+            err.println("mapleak: " + o.getMessage());
+            if (debug(parsed)) {
+                e.printStackTrace(err);
+            }
+            return ExitCodes.OUTPUT;
+        }
         if (e instanceof HprofFormatException f) {
             err.println("mapleak: " + f.describe());
             return ExitCodes.BAD_INPUT;

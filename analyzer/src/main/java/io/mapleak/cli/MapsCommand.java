@@ -1,12 +1,14 @@
 package io.mapleak.cli;
 
+import io.mapleak.analysis.Workbench;
+
 import io.mapleak.graph.PathNamer;
 import io.mapleak.maps.MapCatalog;
 import io.mapleak.maps.MapContext;
 import io.mapleak.maps.MapView;
 import io.mapleak.maps.UserMapSpecs;
 import io.mapleak.maps.ValueText;
-import io.mapleak.report.Hex;
+import io.mapleak.heap.Hex;
 import io.mapleak.report.JsonReports;
 import io.mapleak.report.DumpJson;
 import java.io.PrintWriter;
@@ -72,7 +74,7 @@ final class MapsCommand implements Callable<Integer> {
                     "--sort takes retained, size, capacity or waste, not '" + sort + "'");
         }
         MapCatalog catalog = MapCatalog.standard(userMaps != null ? UserMapSpecs.read(userMaps) : List.of());
-        try (Workbench wb = Workbench.open(dump)) {
+        try (Workbench wb = Workbench.open(dump.dump, dump.readOptions(), new TerminalListener())) {
             PrintWriter out = spec.commandLine().getOut();
             Text.warnings(spec.commandLine().getErr(), wb.index.facts().warnings());
             if (entriesOf != null) {

@@ -1,7 +1,9 @@
 package io.mapleak.cli;
 
+import io.mapleak.analysis.Workbench;
+
 import io.mapleak.graph.PathNamer;
-import io.mapleak.report.Hex;
+import io.mapleak.heap.Hex;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +32,7 @@ final class PathCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long id = parseId(objectId);
-        try (Workbench wb = Workbench.open(dump)) {
+        try (Workbench wb = Workbench.open(dump.dump, dump.readOptions(), new TerminalListener())) {
             PrintWriter out = spec.commandLine().getOut();
             int o = wb.index.indexOf(id);
             if (o < 0) {
@@ -38,7 +40,7 @@ final class PathCommand implements Callable<Integer> {
                         "no object " + Hex.id(id) + " in this dump");
             }
             wb.pathsFor(new int[] {o});
-            int[] path = wb.paths.pathTo(o);
+            int[] path = wb.paths().pathTo(o);
             if (path.length == 0) {
                 out.printf("%s (%s) has no strong path from a GC root: it is %s%n", Hex.id(id),
                         Text.safe(wb.index.classOf(o).name()), wb.dominators.reachable(o)

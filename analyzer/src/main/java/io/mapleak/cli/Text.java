@@ -18,22 +18,7 @@ final class Text {
 
     /** A string from the dump made safe for a terminal: control characters (escape sequences) shown as '?'. */
     static String safe(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
-                if (b == null) {
-                    b = new StringBuilder(s.substring(0, i));
-                }
-                b.append('?');
-            } else if (b != null) {
-                b.append(c);
-            }
-        }
-        return b == null ? s : b.toString();
+        return io.mapleak.report.TerminalReport.safe(s);
     }
 
     static void warnings(PrintWriter err, List<String> warnings) {

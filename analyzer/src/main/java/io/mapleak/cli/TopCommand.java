@@ -1,9 +1,11 @@
 package io.mapleak.cli;
 
+import io.mapleak.analysis.Workbench;
+
 import io.mapleak.graph.PathNamer;
 import io.mapleak.heap.ClassInfo;
 import io.mapleak.report.DumpJson;
-import io.mapleak.report.Hex;
+import io.mapleak.heap.Hex;
 import io.mapleak.report.JsonReports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,7 +42,7 @@ final class TopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Workbench wb = Workbench.open(dump)) {
+        try (Workbench wb = Workbench.open(dump.dump, dump.readOptions(), new TerminalListener())) {
             PrintWriter out = spec.commandLine().getOut();
             Text.warnings(spec.commandLine().getErr(), wb.index.facts().warnings());
             int[] best = largest(wb, Math.max(1, top));

@@ -30,7 +30,12 @@ public final class DetectContext {
     final ValueText text;
     final long liveBytes;
     private final ConcurrentHashMap<Integer, String> ownerLabels = new ConcurrentHashMap<>();
+    private final List<SharedGroup> sharedGroups;
 
+    /**
+     * {@code views} are the maps to examine: callers pass the reachable ones, since nothing is reported about
+     * garbage the dump still holds.
+     */
     public DetectContext(HeapIndex index, HeapGraph graph, DominatorTree tree, StrongPaths paths,
             MapCatalog catalog, List<MapView> views, Thresholds thresholds, boolean redact) {
         this.index = index;
@@ -45,6 +50,31 @@ public final class DetectContext {
         this.redact = redact;
         this.text = new ValueText(index, 80);
         this.liveBytes = Math.max(1, tree.reachableBytes());
+        this.sharedGroups = SharedGroups.find(this, views);
+    }
+
+    /** Groups of large maps that index the same entries, with what each group retains together. */
+    public List<SharedGroup> sharedGroups() {
+        return sharedGroups;
+    }
+
+    /** The group {@code map} belongs to, or null. */
+    SharedGroup groupOf(int map) {
+        for (SharedGroup g : sharedGroups) {
+            if (g.contains(map)) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What {@code map} holds: its retained size, or for a map that shares its entries with others, what the group
+     * retains together (none of them alone keeps the shared entries alive).
+     */
+    long held(int map) {
+        SharedGroup g = groupOf(map);
+        return g != null ? g.retainedTogether() : retained(map);
     }
 
     public HeapIndex index() {
@@ -73,6 +103,32 @@ public final class DetectContext {
 
     double share(long bytes) {
         return (double) bytes / liveBytes;
+    }
+
+    /** {@code bytes} as a percentage of the live heap, to one decimal. */
+    double heapPercent(long bytes) {
+        return Math.round(1000.0 * share(bytes)) / 10.0;
+    }
+
+    public List<MapView> views() {
+        return views;
+    }
+
+    public Thresholds thresholds() {
+        return thresholds;
+    }
+
+    public HeapGraph graph() {
+        return graph;
+    }
+
+    public boolean redact() {
+        return redact;
+    }
+
+    /** The cached owner label of {@code object}: the field that holds it, or its root in words. */
+    public String owner(int object) {
+        return ownerLabel(object);
     }
 
     /** The field that holds {@code object} ("Decl.field"), or a description of its root; cached. */

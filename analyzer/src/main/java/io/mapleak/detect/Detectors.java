@@ -3,32 +3,74 @@ package io.mapleak.detect;
 import io.mapleak.maps.MapView;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
-/** Runs every detector over every map (maps in parallel; detectors only read) and collects the findings. */
+/**
+ * The registry of detectors, and running them: every detector over every map (maps in parallel; detectors only
+ * read). Adding a detector means its class, its line in {@link #ALL}, and docs/detectors.md.
+ */
 public final class Detectors {
     private static final List<Detector> ALL = List.of(new UnboundedGrowthDetector(), new StaticRootDetector(),
             new ValueRetentionDetector(), new UniqueKeysDetector(), new WeakMapNoReleaseDetector(),
             new StaleThreadLocalsDetector(), new UnboundedCacheDetector(), new HollowTableDetector(),
             new SmallMapOverheadDetector(), new CollisionHotspotDetector(), new ConcurrentCorruptionDetector(),
             new MutatedKeysDetector());
+    private static final Map<String, Detector> BY_ID = byId();
+    /** Failures described in words, at most; the count carries the rest. */
+    private static final int FAILURES_KEPT = 5;
 
     private Detectors() {
     }
 
+    private static Map<String, Detector> byId() {
+        Map<String, Detector> m = new LinkedHashMap<>();
+        for (Detector d : ALL) {
+            m.put(d.id(), d);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
     /** The ids of all detectors, in the order they run. */
     public static List<String> ids() {
-        return ALL.stream().map(Detector::id).toList();
+        return List.copyOf(BY_ID.keySet());
     }
 
-    public static List<Finding> run(DetectContext ctx) {
-        return run(ctx, new java.util.LinkedHashMap<>());
+    /** The detector with this id; an unknown id is a programming error. */
+    public static Detector detector(String id) {
+        Detector d = BY_ID.get(id);
+        if (d == null) {
+            throw new IllegalArgumentException("no detector " + id);
+        }
+        return d;
     }
 
-    /** Runs the detectors; {@code seconds} receives the time each took (summed over threads). */
-    public static List<Finding> run(DetectContext ctx, java.util.Map<String, Double> seconds) {
+    /** What the detector with this id is; an unknown id is a programming error. */
+    public static DetectorInfo info(String id) {
+        return detector(id).info();
+    }
+
+    /** The evidence record type of a finding kind, or null for kinds this version does not know. */
+    public static Class<? extends Evidence> evidenceType(String id) {
+        Detector d = BY_ID.get(id);
+        return d == null ? null : d.info().evidenceType();
+    }
+
+    /**
+     * What a run found: the findings (ordered by map, then detector), the time each detector took (summed over
+     * threads), and the detector failures (a detector that threw on a map): how many, and the first few in words.
+     */
+    public record Run(List<Finding> findings, Map<String, Double> seconds, int failures, List<String> failureExamples) {
+    }
+
+    public static Run run(DetectContext ctx) {
         List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicLongArray nanos = new java.util.concurrent.atomic.AtomicLongArray(ALL.size());
+        AtomicLongArray nanos = new AtomicLongArray(ALL.size());
+        AtomicInteger failures = new AtomicInteger();
+        List<String> examples = Collections.synchronizedList(new ArrayList<>());
         ctx.views.parallelStream().forEach(m -> {
             List<Finding> local = new ArrayList<>();
             for (int i = 0; i < ALL.size(); i++) {
@@ -36,7 +78,11 @@ public final class Detectors {
                 try {
                     ALL.get(i).examine(ctx, m, local);
                 } catch (RuntimeException e) {
-                    // A map whose internals defeat one detector must not hide the others' findings.
+                    // A map whose internals defeat one detector must not hide the others' findings; it is counted.
+                    if (failures.incrementAndGet() <= FAILURES_KEPT) {
+                        examples.add(ALL.get(i).id() + " on " + m.implementation() + " "
+                                + io.mapleak.heap.Hex.id(ctx.index.id(m.object())) + ": " + e);
+                    }
                 }
                 nanos.addAndGet(i, System.nanoTime() - t0);
             }
@@ -45,9 +91,16 @@ public final class Detectors {
         List<Finding> all = new ArrayList<>(findings);
         for (int i = 0; i < ALL.size(); i++) {
             long t0 = System.nanoTime();
-            ALL.get(i).examineAll(ctx, ctx.views, all);
+            try {
+                ALL.get(i).examineAll(ctx, ctx.views, all);
+            } catch (RuntimeException e) {
+                if (failures.incrementAndGet() <= FAILURES_KEPT) {
+                    examples.add(ALL.get(i).id() + " over all maps: " + e);
+                }
+            }
             nanos.addAndGet(i, System.nanoTime() - t0);
         }
+        Map<String, Double> seconds = new LinkedHashMap<>();
         for (int i = 0; i < ALL.size(); i++) {
             seconds.put("detector " + ALL.get(i).id(), nanos.get(i) / 1e9);
         }
@@ -55,6 +108,6 @@ public final class Detectors {
         List<String> order = ids();
         all.sort((a, b) -> a.maps()[0] != b.maps()[0] ? Integer.compare(a.maps()[0], b.maps()[0])
                 : Integer.compare(order.indexOf(a.kind()), order.indexOf(b.kind())));
-        return all;
+        return new Run(List.copyOf(all), seconds, failures.get(), List.copyOf(examples));
     }
 }

@@ -4,16 +4,28 @@ import io.mapleak.hprof.BasicType;
 import io.mapleak.maps.MapKind;
 import io.mapleak.maps.MapView;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code hollow-table}: a hash table sized for far more entries than it holds. Java's hash tables grow and never
  * shrink: after bulk removal or {@code clear()} the table keeps its size, mostly empty slots.
  */
 final class HollowTableDetector implements Detector {
+    static final DetectorInfo INFO = new DetectorInfo("hollow-table", "Table that never shrinks",
+            Finding.Category.WASTE, DetectorInfo.Role.WASTE, HollowTableEvidence.class, 70, 0);
+
     @Override
-    public String id() {
-        return "hollow-table";
+    public DetectorInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public String title(Finding f, Subject s) {
+        return s.mapClass() + " table that never shrinks: " + s.owner();
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        return "wastes " + EvidenceReader.bytes(f.bytesAtStake()) + " in empty table slots";
     }
 
     @Override
@@ -31,21 +43,16 @@ final class HollowTableDetector implements Detector {
             return;
         }
         long compacted = compactedTableBytes(ctx, m);
-        Map<String, Object> e = Evidence.basics(ctx, m);
-        e.put("size", m.size());
-        e.put("capacity", m.capacity());
-        e.put("loadFactor", Float.isNaN(m.loadFactor()) ? null : m.loadFactor());
-        e.put("modCount", m.modCount());
-        e.put("wastedBytes", wasted);
-        e.put("compactedTableBytes", compacted);
+        HollowTableEvidence e = new HollowTableEvidence(m.size(), m.capacity(),
+                Float.isNaN(m.loadFactor()) ? null : m.loadFactor(), m.modCount(), wasted, compacted);
         String churn = m.modCount() > 0 ? String.format(" It has seen %,d changes (modCount) for %,d entries now: "
                 + "entries came and went.", m.modCount(), m.size()) : "";
         String advice = String.format("%s has %,d slots for %,d entries, wasting %s; hash tables never shrink after "
                 + "removals or clear().%s Replace it with a right-sized copy after bulk removal (map = new "
                 + "HashMap<>(map); a table for %,d entries takes %s), or create a new map instead of calling "
                 + "clear() when it is emptied.", ctx.ownerLabel(m.object()), m.capacity(), m.size(),
-                Evidence.bytes(wasted), churn, m.size(), Evidence.bytes(compacted));
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, wasted, Finding.Category.WASTE));
+                EvidenceReader.bytes(wasted), churn, m.size(), EvidenceReader.bytes(compacted));
+        out.add(new Finding(id(), new int[] {m.object()}, e, advice, wasted));
     }
 
     /** Bytes of table slots that hold nothing. */

@@ -4,22 +4,94 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Recognises keys that never repeat: UUIDs (as strings or {@code java.util.UUID}), timestamps (epoch seconds or
- * milliseconds as numbers or digit strings, ISO-8601 strings, {@code Date}/{@code Instant}), long hex or
- * base64 tokens (request and session ids), and numbers or prefixed numbers that keep increasing
- * ({@code order-10231}). Works on key texts as {@link io.mapleak.maps.ValueText} renders them plus class names.
+ * milliseconds as numbers or digit strings, ISO-8601 strings, {@code Date}/{@code Instant}), long hex or random
+ * alphanumeric tokens (request and session ids, also inside a fixed prefix and suffix such as {@code node0…​.node0}),
+ * and numbers or prefixed numbers that keep increasing ({@code order-10231}). Works on key texts as
+ * {@link io.mapleak.maps.ValueText} renders them plus class names.
  */
 final class KeyPatterns {
     static final long EPOCH_MS_MIN = 946_684_800_000L; // 2000-01-01
     static final long EPOCH_MS_MAX = 4_102_444_800_000L; // 2100-01-01
+    /** Patterns of random ids, which a fixed prefix or suffix may surround. */
+    static final Set<String> RANDOM = Set.of("UUID", "hex id", "token");
+    /** The shortest random part a token has: 64 bits in base 36 take 13 characters. */
+    static final int MIN_TOKEN = 13;
 
     private KeyPatterns() {
     }
 
-    /** The pattern one key matches, or null. {@code text} is the key's rendering, {@code cls} its class. */
+    /**
+     * The prefix and suffix every sampled string key shares (e.g. a servlet container's worker name around its
+     * random session ids); empty strings where they share none or the keys are not strings.
+     */
+    record Affixes(String prefix, String suffix) {
+        static final Affixes NONE = new Affixes("", "");
+
+        boolean present() {
+            return !prefix.isEmpty() || !suffix.isEmpty();
+        }
+
+        String strip(String s) {
+            return s.length() >= prefix.length() + suffix.length() && s.startsWith(prefix) && s.endsWith(suffix)
+                    ? s.substring(prefix.length(), s.length() - suffix.length()) : s;
+        }
+
+        String describe() {
+            return "\"" + prefix + "…" + suffix + "\"";
+        }
+    }
+
+    /** The common prefix and suffix of the sampled string keys (at least two of them). */
+    static Affixes affixes(List<String> classes, List<String> texts) {
+        String prefix = null;
+        String suffix = null;
+        int strings = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            if (!classes.get(i).equals("java.lang.String") || texts.get(i).length() < 2) {
+                return Affixes.NONE;
+            }
+            String s = texts.get(i).substring(1, texts.get(i).length() - 1);
+            prefix = prefix == null ? s : s.substring(0, common(prefix, s));
+            suffix = suffix == null ? s : s.substring(s.length() - commonTail(suffix, s));
+            strings++;
+        }
+        if (strings < 2) {
+            return Affixes.NONE;
+        }
+        return new Affixes(prefix, suffix);
+    }
+
+    private static int common(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        int i = 0;
+        while (i < n && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int commonTail(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        int i = 0;
+        while (i < n && a.charAt(a.length() - 1 - i) == b.charAt(b.length() - 1 - i)) {
+            i++;
+        }
+        return i;
+    }
+
     static String classify(String cls, String text) {
+        return classify(cls, text, Affixes.NONE);
+    }
+
+    /**
+     * The pattern one key matches, or null. {@code text} is the key's rendering, {@code cls} its class; a random
+     * id is also recognised between the {@code affixes} all sampled keys share.
+     */
+    static String classify(String cls, String text, Affixes affixes) {
         switch (cls) {
             case "java.util.UUID": return "UUID";
             case "java.util.Date":
@@ -45,6 +117,15 @@ final class KeyPatterns {
             return null;
         }
         String s = text.substring(1, text.length() - 1);
+        String whole = wholeString(s);
+        if (whole != null || !affixes.present()) {
+            return whole;
+        }
+        String middle = affixes.strip(s);
+        return isUuid(middle) ? "UUID" : isHexId(middle) ? "hex id" : isToken(middle) ? "token" : null;
+    }
+
+    private static String wholeString(String s) {
         if (isUuid(s)) {
             return "UUID";
         }
@@ -63,7 +144,7 @@ final class KeyPatterns {
                 || s.charAt(10) == ' ') && Character.isDigit(s.charAt(0))) {
             return "timestamp";
         }
-        if (s.length() >= 16 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (isHexId(s)) {
             return "hex id";
         }
         if (s.length() >= 20 && s.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_'
@@ -71,7 +152,47 @@ final class KeyPatterns {
                 && s.chars().anyMatch(Character::isUpperCase) && s.chars().anyMatch(Character::isLowerCase)) {
             return "token";
         }
+        if (isToken(s)) {
+            return "token";
+        }
         return null;
+    }
+
+    private static boolean isHexId(String s) {
+        return s.length() >= 16 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    }
+
+    /**
+     * Letters and digits as a random generator mixes them: at least {@link #MIN_TOKEN} characters of {@code
+     * [A-Za-z0-9_-]}, several digits, and letters and digits alternating often (a word with a number after it, such
+     * as {@code applicationContext1}, alternates once).
+     */
+    static boolean isToken(String s) {
+        if (s.length() < MIN_TOKEN) {
+            return false;
+        }
+        int digits = 0;
+        int switches = 0;
+        int last = 0; // 1 letter, 2 digit
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int kind;
+            if (c >= '0' && c <= '9') {
+                kind = 2;
+                digits++;
+            } else if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+                kind = 1;
+            } else if (c == '-' || c == '_') {
+                continue;
+            } else {
+                return false;
+            }
+            if (last != 0 && kind != last) {
+                switches++;
+            }
+            last = kind;
+        }
+        return digits >= 2 && digits < s.length() && switches * 6 >= s.length();
     }
 
     static boolean isUuid(String s) {
@@ -94,13 +215,15 @@ final class KeyPatterns {
      */
     static final int COUNTER_RANGE_PER_ENTRY = 4;
 
+    /** Numbers (or one prefix plus a number) handed out by a counter: the prefix and the range the sample spans. */
+    record Sequence(String prefix, long min, long max) {
+    }
+
     /**
      * Whether the keys are numbers (or one prefix plus a number) spread densely over a range, as ids handed
-     * out by a counter are; returns the pattern's description or null. {@code mapSize} is the number of entries
-     * the keys were sampled from; with {@code redact} the description leaves out the prefix and the range, which
-     * are key contents.
+     * out by a counter are; null if not. {@code mapSize} is the number of entries the keys were sampled from.
      */
-    static String sequential(List<String> classes, List<String> texts, long mapSize, boolean redact) {
+    static Sequence sequential(List<String> classes, List<String> texts, long mapSize) {
         Map<String, List<Long>> byPrefix = new HashMap<>();
         for (int i = 0; i < texts.size(); i++) {
             String t = texts.get(i);
@@ -131,8 +254,10 @@ final class KeyPatterns {
                 // not a number after all
             }
         }
-        for (var e : byPrefix.entrySet()) {
-            List<Long> nums = e.getValue();
+        List<String> prefixes = new ArrayList<>(byPrefix.keySet());
+        prefixes.sort(null);
+        for (String prefix : prefixes) {
+            List<Long> nums = byPrefix.get(prefix);
             if (nums.size() < texts.size() * 0.8) {
                 continue;
             }
@@ -143,11 +268,7 @@ final class KeyPatterns {
             long range = max - min + 1;
             if (distinct == nums.size() && range >= nums.size()
                     && range <= COUNTER_RANGE_PER_ENTRY * Math.max(mapSize, nums.size())) {
-                if (redact) {
-                    return e.getKey().isEmpty() ? "increasing numbers" : "increasing ids with a common prefix";
-                }
-                return e.getKey().isEmpty() ? "increasing numbers (" + min + " to " + max + ")"
-                        : "increasing ids \"" + e.getKey() + "N\" (" + min + " to " + max + ")";
+                return new Sequence(prefix, min, max);
             }
         }
         return null;

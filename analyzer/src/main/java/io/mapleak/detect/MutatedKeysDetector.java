@@ -2,9 +2,7 @@ package io.mapleak.detect;
 
 import io.mapleak.heap.ClassInfo;
 import io.mapleak.maps.MapView;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code mutated-keys}: entries whose key's current hash (recomputed for content-hashed key types) no longer
@@ -12,9 +10,22 @@ import java.util.Map;
  * or removed.
  */
 final class MutatedKeysDetector implements Detector {
+    static final DetectorInfo INFO = new DetectorInfo("mutated-keys", "Keys changed after insertion",
+            Finding.Category.BROKEN, DetectorInfo.Role.SPECIFIC_LEAK, MutatedKeysEvidence.class, 10, 15);
+
     @Override
-    public String id() {
-        return "mutated-keys";
+    public DetectorInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public String title(Finding f, Subject s) {
+        return "Keys changed after insertion in " + s.owner();
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        return "some keys changed after insertion and can never be removed";
     }
 
     @Override
@@ -29,7 +40,7 @@ final class MutatedKeysDetector implements Detector {
         int sample = (int) ctx.thresholds.getLong("mutated.sample");
         int[] checked = {0};
         int[] mismatched = {0};
-        Map<String, Object> example = new LinkedHashMap<>();
+        MutatedKeysEvidence.Example[] example = {null};
         m.entries((node, key, value, hash, known, bin) -> {
             if (!known || key == 0) {
                 return true;
@@ -47,12 +58,9 @@ final class MutatedKeysDetector implements Detector {
             int expected = KeyHashes.stored(storage, h);
             if (expected != hash) {
                 mismatched[0]++;
-                if (example.isEmpty()) {
-                    example.put("key", ctx.show(key));
-                    example.put("keyClass", ctx.className(key));
-                    example.put("storedHash", KeyHashes.hex(hash));
-                    example.put("currentHash", KeyHashes.hex(expected));
-                    example.put("bin", bin);
+                if (example[0] == null) {
+                    example[0] = new MutatedKeysEvidence.Example(ctx.show(key), ctx.className(key),
+                            KeyHashes.hex(hash), KeyHashes.hex(expected), bin);
                 }
             }
             return checked[0] < sample;
@@ -60,16 +68,13 @@ final class MutatedKeysDetector implements Detector {
         if (mismatched[0] == 0) {
             return;
         }
-        Map<String, Object> e = Evidence.basics(ctx, m);
-        e.put("entriesChecked", checked[0]);
-        e.put("entriesAffected", mismatched[0]);
-        e.put("example", example);
+        MutatedKeysEvidence e = new MutatedKeysEvidence(m.size(), checked[0], mismatched[0], example[0]);
         String advice = String.format("%d entries of %s have keys (%s) whose hashCode changed after they were put: "
                 + "lookups search another bin, so these entries can never be found or removed and the map keeps "
                 + "them forever. Make keys immutable (records of final fields, List.copyOf, String); if a key must "
                 + "change, remove the entry first, change the key, then put it back.", mismatched[0],
-                ctx.ownerLabel(m.object()), example.get("keyClass"));
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, 0, Finding.Category.BROKEN));
+                ctx.ownerLabel(m.object()), example[0].keyClass());
+        out.add(new Finding(id(), new int[] {m.object()}, e, advice, 0));
     }
 
     /**

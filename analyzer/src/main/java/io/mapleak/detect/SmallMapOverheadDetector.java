@@ -15,9 +15,24 @@ final class SmallMapOverheadDetector implements Detector {
     /** Small maps whose machinery is measured per group; the rest are estimated from their average. */
     private static final int OVERHEAD_SAMPLE = 2000;
 
+    static final DetectorInfo INFO = new DetectorInfo("small-map-overhead", "Many tiny or empty maps",
+            Finding.Category.WASTE, DetectorInfo.Role.WASTE, SmallMapsEvidence.class, 80, 0);
+
     @Override
-    public String id() {
-        return "small-map-overhead";
+    public DetectorInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public String title(Finding f, Subject s) {
+        return String.format(java.util.Locale.ROOT, "%,d tiny maps held by %s", s.maps(), s.owner());
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        SmallMapsEvidence e = (SmallMapsEvidence) f.evidence();
+        return String.format(java.util.Locale.ROOT, "%,d of its %,d maps hold at most two entries and cost %s in "
+                + "map machinery", e.smallMaps(), e.maps(), EvidenceReader.bytes(e.overheadBytes()));
     }
 
     @Override
@@ -57,26 +72,21 @@ final class SmallMapOverheadDetector implements Detector {
             if (smallCount < ctx.thresholds.get("small.share") * members.size()) {
                 continue;
             }
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("owner", group.getKey());
-            e.put("maps", members.size());
-            e.put("smallMaps", smallCount);
             Map<String, Long> h = new LinkedHashMap<>();
             h.put("0", histogram[0]);
             h.put("1", histogram[1]);
             h.put("2", histogram[2]);
             h.put("3-8", histogram[3]);
             h.put("9+", histogram[4]);
-            e.put("sizeHistogram", h);
-            e.put("overheadBytes", overhead);
-            e.put("implementation", members.get(0).implementation());
+            SmallMapsEvidence e = new SmallMapsEvidence(group.getKey(), members.size(), smallCount, h, overhead,
+                    sampled, members.get(0).implementation());
             String advice = String.format("%,d maps held by %s hold at most %d entries (%,d of them empty), and their "
                     + "own objects cost %s. Create the map only when the first entry arrives (leave the field null "
                     + "until then), use Map.of()/Collections.emptyMap() for the empty case and Map.of(k, v) for one "
                     + "entry, or size them small (new HashMap<>(2)); for maps of maps, consider one map keyed by "
-                    + "both keys.", smallCount, group.getKey(), small, histogram[0], Evidence.bytes(overhead));
-            out.add(new Finding(id(), smallMaps.stream().mapToInt(Integer::intValue).toArray(), e, advice, overhead,
-                    Finding.Category.WASTE));
+                    + "both keys.", smallCount, group.getKey(), small, histogram[0], EvidenceReader.bytes(overhead));
+            out.add(new Finding(id(), smallMaps.stream().mapToInt(Integer::intValue).toArray(), e, advice,
+                    overhead));
         }
     }
 
@@ -86,7 +96,7 @@ final class SmallMapOverheadDetector implements Detector {
         m.entries((node, key, value, hash, known, bin) -> {
             for (long id : new long[] {key, value}) {
                 int o = id == 0 ? -1 : ctx.index.indexOf(id);
-                if (o >= 0 && Evidence.dominatedBy(ctx, o, m.object())) {
+                if (o >= 0 && EvidenceReader.dominatedBy(ctx, o, m.object())) {
                     data[0] += ctx.retained(o);
                 }
             }

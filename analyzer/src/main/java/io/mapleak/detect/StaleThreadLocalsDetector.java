@@ -13,14 +13,20 @@ import java.util.Map;
  * ThreadLocal is gone) and a live value; pooled threads never exit, so those values stay. One finding for all.
  */
 final class StaleThreadLocalsDetector implements Detector {
+    static final DetectorInfo INFO = new DetectorInfo("stale-thread-locals",
+            "Thread-local values outliving their ThreadLocal", Finding.Category.LEAK, DetectorInfo.Role.SPECIFIC_LEAK,
+            StaleThreadLocalsEvidence.class, 30, 15);
+    /** The field every thread's map hangs from: the suspect's owner. */
+    static final String OWNER = "java.lang.Thread.threadLocals";
+
     @Override
-    public String id() {
-        return "stale-thread-locals";
+    public DetectorInfo info() {
+        return INFO;
     }
 
     @Override
     public void examineAll(DetectContext ctx, List<MapView> maps, List<Finding> out) {
-        List<Map<String, Object>> threads = new ArrayList<>();
+        List<StaleThreadLocalsEvidence.PerThread> threads = new ArrayList<>();
         List<Integer> affected = new ArrayList<>();
         long totalBytes = 0;
         long totalStale = 0;
@@ -43,11 +49,7 @@ final class StaleThreadLocalsDetector implements Detector {
             if (stale[0] < ctx.thresholds.get("threadLocals.minStale")) {
                 continue;
             }
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("thread", threadName(ctx, m.object()));
-            t.put("staleEntries", stale[0]);
-            t.put("staleValueBytes", bytes[0]);
-            threads.add(t);
+            threads.add(new StaleThreadLocalsEvidence.PerThread(threadName(ctx, m.object()), stale[0], bytes[0]));
             affected.add(m.object());
             totalBytes += bytes[0];
             totalStale += stale[0];
@@ -55,21 +57,28 @@ final class StaleThreadLocalsDetector implements Detector {
         if (affected.isEmpty()) {
             return;
         }
-        threads.sort((a, b) -> Long.compare((Long) b.get("staleValueBytes"), (Long) a.get("staleValueBytes")));
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("threads", threads.size());
-        e.put("staleEntries", totalStale);
-        e.put("staleValueBytes", totalBytes);
-        e.put("valueClasses", Evidence.top(valueClasses));
-        e.put("perThread", threads.subList(0, Math.min(20, threads.size())));
-        e.put("owner", "java.lang.Thread.threadLocals");
-        String advice = String.format("%d threads keep %,d values (%s) of ThreadLocals that no longer exist, most "
-                + "of them %s. Threads in a pool never exit, so nothing clears these entries: call "
-                + "threadLocal.remove() in a finally block around each task that calls set(), and keep ThreadLocal "
-                + "instances in static final fields so each class creates one.", threads.size(), totalStale,
-                Evidence.bytes(totalBytes), Evidence.top(valueClasses).stream().findFirst().orElse("values"));
-        out.add(new Finding(id(), affected.stream().mapToInt(Integer::intValue).toArray(), e, advice, totalBytes,
-                Finding.Category.LEAK));
+        threads.sort((a, b) -> Long.compare(b.staleValueBytes(), a.staleValueBytes()));
+        List<ClassCount> classes = EvidenceReader.top(valueClasses);
+        StaleThreadLocalsEvidence e = new StaleThreadLocalsEvidence(threads.size(), totalStale, totalBytes, classes,
+                List.copyOf(threads.subList(0, Math.min(20, threads.size()))));
+        String advice = String.format("%s keep %s (%s) of ThreadLocals that no longer exist, most of them %s. "
+                + "Threads in a pool never exit, so nothing clears these entries: call threadLocal.remove() in a "
+                + "finally block around each task that calls set(), and keep ThreadLocal instances in static final "
+                + "fields so each class creates one.", EvidenceReader.count(threads.size(), "thread", "threads"),
+                EvidenceReader.count(totalStale, "value", "values"), EvidenceReader.bytes(totalBytes),
+                classes.isEmpty() ? "values" : classes.get(0).className());
+        out.add(new Finding(id(), affected.stream().mapToInt(Integer::intValue).toArray(), e, advice, totalBytes));
+    }
+
+    @Override
+    public String title(Finding f, Subject s) {
+        int threads = ((StaleThreadLocalsEvidence) f.evidence()).threads();
+        return "Stale thread-local values in " + EvidenceReader.count(threads, "thread", "threads");
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        return "threads hold values of ThreadLocals that are gone";
     }
 
     /** The name of the thread whose threadLocals field holds the map. */

@@ -3,13 +3,18 @@ package io.mapleak.detect;
 import io.mapleak.graph.PathNamer;
 import io.mapleak.maps.MapView;
 import java.util.List;
-import java.util.Map;
 
-/** {@code static-root}: a significant map whose shortest strong path starts at a static field. */
+/**
+ * {@code static-root}: a significant map whose shortest strong path starts at a static field. Context for a
+ * suspect (it lives as long as its class loader), never a suspect on its own.
+ */
 final class StaticRootDetector implements Detector {
+    static final DetectorInfo INFO = new DetectorInfo("static-root", "Map anchored in a static field",
+            Finding.Category.LEAK, DetectorInfo.Role.CONTEXT, StaticRootEvidence.class, 110, 5);
+
     @Override
-    public String id() {
-        return "static-root";
+    public DetectorInfo info() {
+        return INFO;
     }
 
     @Override
@@ -27,14 +32,23 @@ final class StaticRootDetector implements Detector {
         if (!owner.root().equals("static-field") || !owner.path().get(0).startsWith("static ")) {
             return;
         }
-        Map<String, Object> e = Evidence.basics(ctx, m);
         String field = owner.path().get(0).substring("static ".length());
-        e.put("field", field);
-        e.put("path", owner.path());
         String advice = String.format("%s lives as long as its class loader, so every entry in it stays until it is "
                 + "removed by hand. Give the map an owner with a lifecycle (the session, the request, an object "
                 + "that is closed) instead of a static field, or make the static field a bounded cache and remove "
                 + "entries when their owner ends.", field);
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained, Finding.Category.LEAK));
+        out.add(new Finding(id(), new int[] {m.object()},
+                new StaticRootEvidence(field, owner.path(), retained, ctx.heapPercent(retained)), advice, retained));
+    }
+
+    @Override
+    public String title(Finding f, Subject s) {
+        return "Large " + s.mapClass() + " held from a static field: " + s.owner();
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        String field = ((StaticRootEvidence) f.evidence()).field();
+        return field.equals(s.owner()) ? "lives in a static field" : "is held from the static field " + field;
     }
 }

@@ -14,6 +14,8 @@ public final class Thresholds {
 
     public Thresholds() {
         def("growth.heapShare", 0.10, "a map retaining a tenth of the live heap is worth an explanation");
+        def("growth.minEntries", 1000, "a map with fewer entries whose values are large holds memory, but it is "
+                + "not growing: the report lists it as a large holder");
         def("growth.entries", 100_000, "a hundred thousand entries is beyond what most maps hold on purpose");
         def("static.heapShare", 0.02, "static maps below 2% of the heap are the JDK's and frameworks' own tables");
         def("static.minBytes", 1 << 20, "and below 1 MB they do not matter on any heap");
@@ -37,6 +39,17 @@ public final class Thresholds {
         def("collision.longestBin", 8, "HashMap turns a bin into a tree at 8 entries: that is already a hotspot");
         def("collision.binShare", 0.50, "fewer than half the bins uniform hashing would fill");
         def("mutated.sample", 5000, "entries whose key hash is recomputed per map");
+        def("severity.highShare", 0.05, "a specific leak pattern over a twentieth of the live heap can exhaust it");
+        def("severity.highMinBytes", 1 << 20, "below 1 MB nothing causes an OutOfMemoryError, whatever its share");
+        def("severity.growthHighShare", 0.50, "a map holding over half the live heap through many entries is the "
+                + "leak whatever holds it, even without a key pattern");
+        def("severity.growthHighEntries", 10_000, "tens of thousands of entries: the half of the heap is spread "
+                + "over entries that keep coming, not one large value");
+        def("severity.mediumShare", 0.01, "leak signals and waste matter from a hundredth of the live heap");
+        def("report.jdkShare", 0.05, "maps owned by the JDK's own classes are reported only from this share of "
+                + "the heap: below it they are the JVM's normal bookkeeping");
+        def("report.nestedShare", 0.50, "a map inside another suspect's map that holds at least this share of it "
+                + "and as many entries is where the memory accumulates: the outer map is its container");
     }
 
     private void def(String name, double value, String reason) {
@@ -82,6 +95,6 @@ public final class Thresholds {
     }
 
     public Map<String, Double> values() {
-        return Map.copyOf(values);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 }

@@ -3,16 +3,28 @@ package io.mapleak.detect;
 import io.mapleak.maps.MapKind;
 import io.mapleak.maps.MapView;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code unbounded-cache}: a Guava or Caffeine cache, or a {@code LinkedHashMap} used as one (access-ordered
  * without an eviction subclass), built with no size, weight or expiry bound, holding many entries.
  */
 final class UnboundedCacheDetector implements Detector {
+    static final DetectorInfo INFO = new DetectorInfo("unbounded-cache", "Cache without a bound",
+            Finding.Category.LEAK, DetectorInfo.Role.SPECIFIC_LEAK, UnboundedCacheEvidence.class, 50, 15);
+
     @Override
-    public String id() {
-        return "unbounded-cache";
+    public DetectorInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public String title(Finding f, Subject s) {
+        return "Cache without a bound: " + s.owner();
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        return "the cache has no size bound or expiry";
     }
 
     /** Weak or soft keys or values: the garbage collector bounds the cache, if loosely. */
@@ -38,8 +50,7 @@ final class UnboundedCacheDetector implements Detector {
         if (!cache && !lruWithoutEviction) {
             return;
         }
-        Map<String, Object> e = Evidence.basics(ctx, m);
-        e.put("configuration", m.settings());
+        UnboundedCacheEvidence e = new UnboundedCacheEvidence(m.size(), m.settings());
         long retained = ctx.retained(m.object());
         String advice;
         if (lruWithoutEviction) {
@@ -57,6 +68,6 @@ final class UnboundedCacheDetector implements Detector {
                     + "CacheBuilder.maximumSize(N) and an expiry, or move to Caffeine with the same bounds.",
                     ctx.ownerLabel(m.object()), m.size());
         }
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained, Finding.Category.LEAK));
+        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained));
     }
 }

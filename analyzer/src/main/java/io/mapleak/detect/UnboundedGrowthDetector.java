@@ -3,36 +3,54 @@ package io.mapleak.detect;
 import io.mapleak.maps.MapKind;
 import io.mapleak.maps.MapView;
 import java.util.List;
-import java.util.Map;
 
-/** {@code unbounded-growth}: a map that holds a large share of the heap or very many entries, with no bound. */
+/**
+ * {@code unbounded-growth}: a map that holds a large share of the heap through many entries, or very many
+ * entries, with nothing that bounds it. A map with a handful of entries whose values are large is not growing:
+ * it is a large holder, which the report lists for information.
+ */
 final class UnboundedGrowthDetector implements Detector {
+    static final DetectorInfo INFO = new DetectorInfo("unbounded-growth", "Map that only grows",
+            Finding.Category.LEAK, DetectorInfo.Role.GROWTH, GrowthEvidence.class, 60, 10);
+
     @Override
-    public String id() {
-        return "unbounded-growth";
+    public DetectorInfo info() {
+        return INFO;
     }
 
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
-        long retained = ctx.retained(m.object());
+        long retained = ctx.held(m.object());
+        SharedGroup group = ctx.groupOf(m.object());
         // Empty slots are not growth: a table that grew and was emptied is a hollow table, not a map that only grows.
         long held = retained - emptySlotBytes(ctx, m);
         boolean big = ctx.share(held) >= ctx.thresholds.get("growth.heapShare")
+                && m.size() >= ctx.thresholds.get("growth.minEntries")
                 || m.size() >= ctx.thresholds.get("growth.entries");
         if (!big || bounded(m)) {
             return;
         }
-        Map<String, Object> e = Evidence.basics(ctx, m);
         int[] path = ctx.paths.pathTo(m.object());
-        e.put("root", path.length == 0 ? "none" : ctx.namer.owner(path).root());
-        e.putAll(Evidence.classMix(ctx, m, 1000));
+        EvidenceReader.ClassMix mix = EvidenceReader.classMix(ctx, m, 1000);
+        GrowthEvidence e = new GrowthEvidence(m.size(), retained, ctx.heapPercent(retained),
+                group == null ? 0 : group.maps().length - 1, path.length == 0 ? "none" : ctx.namer.owner(path).root(), mix.keyClasses(), mix.valueClasses(),
+                mix.examined());
         String owner = ctx.ownerLabel(m.object());
         String advice = String.format("%s holds %,d entries (%s of the heap) and nothing removes them. Decide what "
                 + "ends an entry's life and remove it then (e.g. when the session or request completes, in a finally "
-                + "block), or replace the map with a bounded cache: Caffeine.newBuilder().maximumSize(N)"
-                + ".expireAfterAccess(...) keeps the newest entries and evicts the rest.", owner, m.size(),
-                Evidence.percent(ctx.share(retained)));
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained, Finding.Category.LEAK));
+                + "block), or replace the map with a bounded cache (Caffeine.newBuilder().maximumSize(N)) that evicts "
+                + "the oldest entries.", owner, m.size(), EvidenceReader.percent(ctx.share(retained)));
+        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained));
+    }
+
+    @Override
+    public String title(Finding f, Subject s) {
+        return s.mapClass() + " that only grows: " + s.owner();
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        return "nothing bounds it";
     }
 
     /** Bytes of a hash table's slots that hold nothing (0 for maps that are not hash tables). */

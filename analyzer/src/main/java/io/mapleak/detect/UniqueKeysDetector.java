@@ -4,17 +4,21 @@ import io.mapleak.maps.MapView;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code unique-keys}: keys that never repeat (UUIDs, timestamps, request ids, counters): every put adds one.
- * Bounded maps (size-bounded or expiring caches, LRU maps that evict, unmodifiable maps) are left out: for them
- * such keys are what a bound is for, and the bound removes entries.
+ * {@code unique-keys}: keys that never repeat (UUIDs, timestamps, request and session ids, counters): every put
+ * adds one. Bounded maps (size-bounded or expiring caches, LRU maps that evict, unmodifiable maps) are left out:
+ * for them such keys are what a bound is for, and the bound removes entries.
  */
 final class UniqueKeysDetector implements Detector {
+    static final DetectorInfo INFO = new DetectorInfo("unique-keys", "Keys that never repeat", Finding.Category.LEAK,
+            DetectorInfo.Role.SPECIFIC_LEAK, UniqueKeysEvidence.class, 40, 15);
+
     @Override
-    public String id() {
-        return "unique-keys";
+    public DetectorInfo info() {
+        return INFO;
     }
 
     @Override
@@ -35,9 +39,10 @@ final class UniqueKeysDetector implements Detector {
         if (texts.isEmpty()) {
             return;
         }
+        KeyPatterns.Affixes affixes = KeyPatterns.affixes(classes, texts);
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < texts.size(); i++) {
-            String p = KeyPatterns.classify(classes.get(i), texts.get(i));
+            String p = KeyPatterns.classify(classes.get(i), texts.get(i), affixes);
             if (p != null) {
                 counts.merge(p, 1, Integer::sum);
             }
@@ -45,37 +50,63 @@ final class UniqueKeysDetector implements Detector {
         String pattern = null;
         int matched = 0;
         for (var e : counts.entrySet()) {
-            if (e.getValue() > matched) {
+            if (e.getValue() > matched || e.getValue() == matched && e.getKey().compareTo(pattern) < 0) {
                 matched = e.getValue();
                 pattern = e.getKey();
             }
         }
         double share = (double) matched / texts.size();
+        String range = null;
+        boolean affixed = pattern != null && affixes.present() && KeyPatterns.RANDOM.contains(pattern);
         if (share < ctx.thresholds.get("keys.share")) {
-            String seq = m.size() < ctx.thresholds.get("keys.sequentialEntries") ? null
-                    : KeyPatterns.sequential(classes, texts, m.size(), ctx.redact);
+            KeyPatterns.Sequence seq = m.size() < ctx.thresholds.get("keys.sequentialEntries") ? null
+                    : KeyPatterns.sequential(classes, texts, m.size());
             if (seq == null) {
                 return;
             }
-            pattern = seq;
+            pattern = seq.prefix().isEmpty() ? "increasing numbers"
+                    : ctx.redact ? "increasing ids" : "increasing ids \"" + seq.prefix() + "N\"";
+            range = ctx.redact ? null : String.format(Locale.ROOT, "%s%d to %s%d in the %,d keys sampled",
+                    seq.prefix(), seq.min(), seq.prefix(), seq.max(), texts.size());
             share = 1.0;
-            matched = texts.size();
+            affixed = false;
         }
-        Map<String, Object> e = Evidence.basics(ctx, m);
-        e.put("pattern", pattern);
-        e.put("matchingShare", Math.round(share * 1000) / 10.0);
-        e.put("sampledKeys", texts.size());
         List<String> sample = new ArrayList<>();
         for (int i = 0; i < Math.min(5, ids.size()); i++) {
             sample.add(ctx.show(ids.get(i)));
         }
-        e.put("sampleKeys", sample);
+        String affixText = affixed && !ctx.redact ? affixes.describe() : null;
+        UniqueKeysEvidence e = new UniqueKeysEvidence(pattern, Math.round(share * 1000) / 10.0, texts.size(),
+                m.size(), sample, affixText, range);
         long retained = ctx.retained(m.object());
-        String advice = String.format("Keys look like %s (%s of %,d sampled): each put adds an entry no later "
-                + "lookup will reuse, so %s grows with traffic. Remove each entry when the work it tracks ends "
+        String advice = String.format("Keys look like %s (%s of the %,d keys sampled): each put adds an entry no "
+                + "later lookup will reuse, so %s grows with traffic. Remove each entry when the work it tracks ends "
                 + "(in a finally block), or use a cache that expires entries: Caffeine.newBuilder()"
-                + ".expireAfterWrite(Duration.ofMinutes(10)).maximumSize(N).", pattern,
-                Evidence.percent(share), texts.size(), ctx.ownerLabel(m.object()));
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained, Finding.Category.LEAK));
+                + ".expireAfterAccess(Duration.ofMinutes(30)).maximumSize(N).", words(pattern),
+                EvidenceReader.percent(share), texts.size(), ctx.ownerLabel(m.object()));
+        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained));
+    }
+
+    @Override
+    public String title(Finding f, Subject s) {
+        return s.mapClass() + " keyed by " + words(((UniqueKeysEvidence) f.evidence()).pattern()) + " keeps growing: "
+                + s.owner();
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        return "keys are " + words(((UniqueKeysEvidence) f.evidence()).pattern());
+    }
+
+    /** The pattern as a plural noun phrase: "UUIDs", "hex ids", "increasing numbers". */
+    static String words(String pattern) {
+        return switch (pattern) {
+            case "UUID" -> "UUIDs";
+            case "timestamp" -> "timestamps";
+            case "hex id" -> "hex ids";
+            case "token" -> "random tokens";
+            case "numeric id" -> "numeric ids";
+            default -> pattern;
+        };
     }
 }

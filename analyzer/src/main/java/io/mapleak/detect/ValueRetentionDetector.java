@@ -1,23 +1,29 @@
 package io.mapleak.detect;
 
+import com.carrotsearch.hppc.IntArrayDeque;
 import io.mapleak.maps.MapView;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code value-retention}: for a large map, where its memory is: under the values or the keys, by class, and
- * the heaviest chain from the map's heaviest value (or key) down the dominator tree to where the bytes are.
+ * {@code value-retention}: for a large map, where its memory is: under the values or the keys, by value class, by
+ * the classes of the objects below them, and along the heaviest chain from its heaviest value (or key). Context
+ * for a suspect, never a suspect on its own: a map whose values are large and that nothing else is wrong with is
+ * a large holder, listed for information.
  */
 final class ValueRetentionDetector implements Detector {
+    static final DetectorInfo INFO = new DetectorInfo("value-retention", "What the entries keep alive",
+            Finding.Category.LEAK, DetectorInfo.Role.CONTEXT, ValueRetentionEvidence.class, 100, 0);
     /** Entries examined per map: the breakdown of a million-entry map is stable long before the end. */
     private static final int MAX_ENTRIES = 50_000;
+    /** Objects below the examined entries visited for {@code bytesByClass}: enough for its shares, and quick. */
+    private static final int MAX_BELOW = 2_000_000;
 
     @Override
-    public String id() {
-        return "value-retention";
+    public DetectorInfo info() {
+        return INFO;
     }
 
     @Override
@@ -29,10 +35,11 @@ final class ValueRetentionDetector implements Detector {
         Map<String, long[]> byValueClass = new HashMap<>();
         long[] totals = new long[2]; // key bytes, value bytes
         int[] heaviestEntry = {-1, -1}; // the key and the value retaining the most
+        List<Integer> owned = new ArrayList<>(); // [key, value] objects the map dominates, in entry order
         int[] seen = {0};
         m.entries((node, key, value, hash, known, bin) -> {
-            add(ctx, m, key, null, totals, 0, heaviestEntry);
-            add(ctx, m, value, byValueClass, totals, 1, heaviestEntry);
+            owned.add(add(ctx, m, key, null, totals, 0, heaviestEntry));
+            owned.add(add(ctx, m, value, byValueClass, totals, 1, heaviestEntry));
             return ++seen[0] < MAX_ENTRIES;
         });
         boolean values = totals[1] >= totals[0];
@@ -40,38 +47,45 @@ final class ValueRetentionDetector implements Detector {
         if (below < retained / 2) {
             return; // the bytes are in the map's own structure: other detectors speak to that
         }
-        List<Map<String, Object>> classes = new ArrayList<>();
+        List<ValueRetentionEvidence.ClassRetained> classes = new ArrayList<>();
         byValueClass.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(5)
-                .forEach(en -> {
-                    Map<String, Object> c = new LinkedHashMap<>();
-                    c.put("class", en.getKey());
-                    c.put("count", en.getValue()[0]);
-                    c.put("retainedBytes", en.getValue()[1]);
-                    classes.add(c);
-                });
-        List<Map<String, Object>> chain = heaviestChain(ctx, heaviestEntry[values ? 1 : 0], values ? "value" : "key");
-        Map<String, Object> e = Evidence.basics(ctx, m);
-        e.put("mostlyBelow", values ? "values" : "keys");
-        e.put("keyRetainedBytes", totals[0]);
-        e.put("valueRetainedBytes", totals[1]);
-        e.put("valueClasses", classes);
-        e.put("entriesExamined", seen[0]);
-        e.put("heaviestChain", chain);
-        String heaviest = classes.isEmpty() ? "its values" : (String) classes.get(0).get("class");
-        String end = chain.isEmpty() ? "" : (String) chain.get(chain.size() - 1).get("class");
-        String advice = String.format("%s of the %s this map retains sits below its %s, mostly %s; the heaviest "
-                + "chain ends in %s. Keep less per entry: store an id or a compact summary instead of the whole "
-                + "%s graph, drop fields that can be reloaded, or bound the map so old entries take their graphs "
-                + "with them.", Evidence.bytes(below), Evidence.bytes(retained), values ? "values" : "keys",
-                heaviest, end, heaviest);
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, below, Finding.Category.LEAK));
+                .forEach(en -> classes.add(new ValueRetentionEvidence.ClassRetained(en.getKey(), en.getValue()[0],
+                        en.getValue()[1])));
+        List<ValueRetentionEvidence.ChainStep> chain = heaviestChain(ctx, heaviestEntry[values ? 1 : 0],
+                values ? "value" : "key");
+        List<ValueRetentionEvidence.ClassRetained> where = bytesByClass(ctx, owned, values ? 1 : 0);
+        ValueRetentionEvidence e = new ValueRetentionEvidence(values ? "values" : "keys", totals[0], totals[1],
+                classes, where, seen[0], m.size(), chain);
+        String heaviest = classes.isEmpty() ? "its values" : classes.get(0).className();
+        String end = where.isEmpty() ? "" : where.get(0).className();
+        String advice = String.format("%s of the %s this map retains sits below its %s, mostly %s%s. Keep less per "
+                + "entry: store an id or a compact summary instead of the whole %s graph, drop fields that can be "
+                + "reloaded, or bound the map so old entries take their graphs with them.", EvidenceReader.bytes(below),
+                EvidenceReader.bytes(retained), values ? "values" : "keys", heaviest,
+                end.isEmpty() ? "" : ", and most of those bytes are " + end + " objects", heaviest);
+        out.add(new Finding(id(), new int[] {m.object()}, e, advice, below));
     }
 
-    private static void add(DetectContext ctx, MapView m, long id, Map<String, long[]> byClass, long[] totals,
+    @Override
+    public String title(Finding f, Subject s) {
+        return s.mapClass() + " whose " + ((ValueRetentionEvidence) f.evidence()).mostlyBelow()
+                + " hold most of its memory: " + s.owner();
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        ValueRetentionEvidence e = (ValueRetentionEvidence) f.evidence();
+        String what = e.valueClasses().isEmpty() || e.mostlyBelow().equals("keys") ? ""
+                : " (" + EvidenceReader.simple(e.valueClasses().get(0).className()) + ")";
+        return "most of it sits below its " + e.mostlyBelow() + what;
+    }
+
+    /** Adds what {@code id} retains if the map dominates it; returns its object index, or -1. */
+    private static int add(DetectContext ctx, MapView m, long id, Map<String, long[]> byClass, long[] totals,
             int slot, int[] heaviest) {
         int o = id == 0 ? -1 : ctx.index.indexOf(id);
-        if (o < 0 || !Evidence.dominatedBy(ctx, o, m.object())) {
-            return;
+        if (o < 0 || !EvidenceReader.dominatedBy(ctx, o, m.object())) {
+            return -1;
         }
         long r = ctx.retained(o);
         totals[slot] += r;
@@ -83,20 +97,61 @@ final class ValueRetentionDetector implements Detector {
             v[0]++;
             v[1] += r;
         }
+        return o;
+    }
+
+    /**
+     * The objects the examined values (slot 1) or keys (slot 0) dominate, by class: count and shallow bytes, the
+     * five classes holding the most bytes. Walks each entry's dominated subtree through its references (an object
+     * is in the subtree when its dominator is already in it).
+     */
+    private static List<ValueRetentionEvidence.ClassRetained> bytesByClass(DetectContext ctx, List<Integer> owned,
+            int slot) {
+        Map<Integer, long[]> byClass = new HashMap<>();
+        IntArrayDeque queue = new IntArrayDeque();
+        int visited = 0;
+        for (int i = slot; i < owned.size() && visited < MAX_BELOW; i += 2) {
+            int start = owned.get(i);
+            if (start < 0) {
+                continue;
+            }
+            queue.addLast(start);
+            while (!queue.isEmpty() && visited < MAX_BELOW) {
+                int v = queue.removeFirst();
+                visited++;
+                long[] c = byClass.computeIfAbsent(ctx.index.classIndexOf(v), k -> new long[2]);
+                c[0]++;
+                c[1] += ctx.index.shallowSize(v);
+                int deg = ctx.graph.degree(v);
+                for (int k = 0; k < deg; k++) {
+                    int w = ctx.graph.successor(v, k);
+                    if (w >= 0 && w != v && ctx.tree.dominator(w) == v) {
+                        queue.addLast(w);
+                    }
+                }
+            }
+            queue.clear();
+        }
+        List<ValueRetentionEvidence.ClassRetained> out = new ArrayList<>();
+        byClass.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(5)
+                .forEach(en -> out.add(new ValueRetentionEvidence.ClassRetained(
+                        ctx.index.classInfo(en.getKey()).name(), en.getValue()[0], en.getValue()[1])));
+        return out;
     }
 
     /**
      * From the map's heaviest value (or key), {@code start}, repeatedly the dominated successor retaining the most,
      * while it holds at least half of what its parent retains: the path to where that entry's bytes concentrate
-     * (map → entry → value → … → e.g. {@code byte[]}). Starting at the entry rather than the map: below a table
-     * the heaviest child of a node is the rest of its bin's chain, which says nothing about the values.
+     * (value → … → e.g. {@code byte[]}). Starting at the entry rather than the map: below a table the heaviest child
+     * of a node is the rest of its bin's chain, which says nothing about the values.
      */
-    static List<Map<String, Object>> heaviestChain(DetectContext ctx, int start, String what) {
-        List<Map<String, Object>> chain = new ArrayList<>();
+    static List<ValueRetentionEvidence.ChainStep> heaviestChain(DetectContext ctx, int start, String what) {
+        List<ValueRetentionEvidence.ChainStep> chain = new ArrayList<>();
         if (start < 0) {
             return chain;
         }
-        chain.add(step("heaviest " + what, ctx.index.classOf(start).name(), ctx.retained(start)));
+        chain.add(new ValueRetentionEvidence.ChainStep("heaviest " + what, ctx.index.classOf(start).name(),
+                ctx.retained(start)));
         int v = start;
         for (int depth = 0; depth < 16; depth++) {
             int best = -1;
@@ -112,17 +167,10 @@ final class ValueRetentionDetector implements Detector {
             if (best < 0 || bestRetained < ctx.retained(v) / 2) {
                 break;
             }
-            chain.add(step(ctx.namer.edgeLabel(v, best), ctx.index.classOf(best).name(), bestRetained));
+            chain.add(new ValueRetentionEvidence.ChainStep(ctx.namer.edgeLabel(v, best),
+                    ctx.index.classOf(best).name(), bestRetained));
             v = best;
         }
         return chain;
-    }
-
-    private static Map<String, Object> step(String label, String className, long retained) {
-        Map<String, Object> step = new LinkedHashMap<>();
-        step.put("step", label);
-        step.put("class", className);
-        step.put("retainedBytes", retained);
-        return step;
     }
 }

@@ -5,16 +5,28 @@ import io.mapleak.maps.MapKind;
 import io.mapleak.maps.MapView;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code weak-map-no-release}: a weak-keyed map whose values strongly reach their own keys, so the keys never
  * become weakly reachable and no entry is ever cleared.
  */
 final class WeakMapNoReleaseDetector implements Detector {
+    static final DetectorInfo INFO = new DetectorInfo("weak-map-no-release", "Weak map that can never forget",
+            Finding.Category.LEAK, DetectorInfo.Role.SPECIFIC_LEAK, WeakMapEvidence.class, 20, 15);
+
     @Override
-    public String id() {
-        return "weak-map-no-release";
+    public DetectorInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public String title(Finding f, Subject s) {
+        return s.mapClass() + " that can never forget: " + s.owner();
+    }
+
+    @Override
+    public String clause(Finding f, Subject s) {
+        return "its values hold their own weak keys";
     }
 
     @Override
@@ -50,19 +62,15 @@ final class WeakMapNoReleaseDetector implements Detector {
         }
         double share = (double) affected[0] / checked[0];
         long estimated = Math.round(share * m.size());
-        Map<String, Object> e = Evidence.basics(ctx, m);
-        e.put("entriesChecked", checked[0]);
-        e.put("entriesAffected", affected[0]);
-        e.put("estimatedAffected", estimated);
-        e.put("valueRetainedBytes", valueBytes[0]);
-        e.put("examplePath", example);
+        WeakMapEvidence e = new WeakMapEvidence(m.size(), checked[0], affected[0], estimated, valueBytes[0],
+                List.copyOf(example));
         long retained = ctx.retained(m.object());
         String advice = String.format("In %s, %d of %d values checked hold a strong reference back to their own key "
                 + "(%s), so the weak keys are never cleared and the map keeps every entry. Break the value → key "
                 + "reference: store the key's id or a WeakReference to it in the value, or key the map by "
                 + "something the value does not point to.", ctx.ownerLabel(m.object()), affected[0], checked[0],
                 String.join(" ", example));
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained, Finding.Category.LEAK));
+        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained));
     }
 
     /** Breadth-first over strong references from {@code from}, up to {@code limit} objects, looking for {@code target}. */

@@ -194,6 +194,58 @@ public final class PathNamer {
         return null;
     }
 
+    /**
+     * A key for "the same map" across dumps of one program: the path from its last static field (or its root) as
+     * declaring classes and field names, with every stretch inside arrays and collection internals (bins, chains,
+     * tree nodes, entry objects) as one {@code []}, and digits in thread names as {@code #}. Object ids, array
+     * indices, bin positions and line numbers, which change from dump to dump, are left out. Reads the holder of
+     * each step once.
+     */
+    public String ownerKey(int[] path) {
+        if (path.length == 0) {
+            return "(unreachable)";
+        }
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = path.length - 1; i >= 1; i--) {
+            Link link = index.reader().findLink(path[i - 1], path[i], MAX_ARRAY_SCAN);
+            if (link != null && link.kind() == Link.Kind.STATIC) {
+                start = i;
+                break;
+            }
+        }
+        if (start == 0) {
+            parts.add(rootLabel(path[0]).replaceAll("[0-9]+", "#").replaceAll(", line #", ""));
+        }
+        for (int i = Math.max(1, start); i < path.length; i++) {
+            int holder = path[i - 1];
+            ClassInfo mirrored = index.mirroredClass(holder);
+            if (mirrored == null && isCollectionInternal(index.classOf(holder))) {
+                if (!parts.isEmpty() && parts.get(parts.size() - 1).equals("[]")) {
+                    continue;
+                }
+                parts.add("[]");
+                continue;
+            }
+            Link link = index.reader().findLink(holder, path[i], MAX_ARRAY_SCAN);
+            if (link == null) {
+                parts.add("?");
+            } else if (link.kind() == Link.Kind.STATIC) {
+                parts.add("static " + link.declaringClass() + "." + link.field());
+            } else if (link.kind() == Link.Kind.FIELD) {
+                parts.add(link.declaringClass() + "." + link.field());
+            } else if (link.kind() == Link.Kind.ARRAY_ELEMENT) {
+                if (!parts.isEmpty() && parts.get(parts.size() - 1).equals("[]")) {
+                    continue;
+                }
+                parts.add("[]");
+            } else {
+                parts.add(link.field());
+            }
+        }
+        return String.join(" ", parts);
+    }
+
     /** The report contract's root kinds: static-field, thread, jni, system-class, other. */
     private String rootKind(int[] path) {
         Integer r = bestRoot.get(path[0]);

@@ -78,10 +78,23 @@ public final class MapCatalog {
             return null;
         }
         try {
-            return d.decode(ctx, object);
+            return decodeCounting(d, ctx, object);
         } catch (RuntimeException e) {
             return null; // a map whose fields are not as expected (another version): not decodable, not fatal
         }
+    }
+
+    private static MapView decodeCounting(MapDecoder d, MapContext ctx, int object) {
+        ctx.startCounting();
+        MapView v = d.decode(ctx, object);
+        return v == null ? null : v.withMissingObjects(ctx.missingSinceStart());
+    }
+
+    /**
+     * The maps of a dump, and the objects of a map class that could not be decoded (fields not as the decoder
+     * knows them, or internals that defeat it): how many, and the first few in words.
+     */
+    public record Decoded(List<MapView> maps, int failures, List<String> failureExamples) {
     }
 
     /** Every map of the dump that is not another map's internals, in object order. */
@@ -107,6 +120,11 @@ public final class MapCatalog {
      * a map also held in a field of its own stays listed, under its own owner.
      */
     public List<MapView> findAll(HeapIndex index, io.mapleak.graph.DominatorTree tree) {
+        return decodeAll(index, tree).maps();
+    }
+
+    /** {@link #findAll(HeapIndex, io.mapleak.graph.DominatorTree)}, with the maps that failed to decode counted. */
+    public Decoded decodeAll(HeapIndex index, io.mapleak.graph.DominatorTree tree) {
         MapContext ctx = new MapContext(index);
         MapDecoder[] byClass = resolve(index);
         int n = index.objectCount();
@@ -132,20 +150,26 @@ public final class MapCatalog {
         int[] candidates = java.util.stream.IntStream.range(0, n)
                 .filter(o -> byClass[cls[o]] != null && !internal.get(o) && !index.isMirror(o)).toArray();
         MapView[] views = new MapView[candidates.length];
+        String[] errors = new String[candidates.length];
         java.util.stream.IntStream.range(0, candidates.length).parallel().forEach(k -> {
             int o = candidates[k];
             try {
-                views[k] = byClass[cls[o]].decode(ctx, o);
+                views[k] = decodeCounting(byClass[cls[o]], ctx, o);
             } catch (RuntimeException e) {
-                views[k] = null; // fields not as this decoder knows them: not listed
+                // fields not as this decoder knows them: not listed, but counted
+                errors[k] = index.classOf(o).name() + " 0x" + Long.toHexString(index.id(o)) + ": " + e;
             }
         });
         List<MapView> maps = new ArrayList<>(views.length);
-        for (MapView v : views) {
-            if (v != null) {
-                maps.add(v);
+        int failures = 0;
+        List<String> examples = new ArrayList<>();
+        for (int k = 0; k < views.length; k++) {
+            if (views[k] != null) {
+                maps.add(views[k]);
+            } else if (errors[k] != null && failures++ < 5) {
+                examples.add(errors[k]);
             }
         }
-        return maps;
+        return new Decoded(maps, failures, examples);
     }
 }

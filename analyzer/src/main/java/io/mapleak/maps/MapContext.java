@@ -12,8 +12,22 @@ public final class MapContext {
     private final java.util.concurrent.ConcurrentHashMap<Long, int[]> nodeLayouts =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * References to objects the dump does not hold, met by this thread since {@link #startCounting}: a truncated
+     * dump cut through the map, or a damaged file. Decoding runs in parallel, one map per thread at a time.
+     */
+    private final ThreadLocal<long[]> missing = ThreadLocal.withInitial(() -> new long[1]);
+
     public MapContext(HeapIndex index) {
         this.index = index;
+    }
+
+    void startCounting() {
+        missing.get()[0] = 0;
+    }
+
+    long missingSinceStart() {
+        return missing.get()[0];
     }
 
     /**
@@ -45,7 +59,11 @@ public final class MapContext {
 
     /** The object a reference field points to, -1 if null, absent from the dump, or no such field. */
     int ref(Instance i, String field) {
-        return i != null && i.type(field) == BasicType.OBJECT ? i.refIndex(field) : -1;
+        if (i == null || i.type(field) != BasicType.OBJECT) {
+            return -1;
+        }
+        long id = i.ref(field);
+        return object(id);
     }
 
     /** The raw id in a reference field (0 for null or no such field). */
@@ -83,7 +101,14 @@ public final class MapContext {
     }
 
     int object(long id) {
-        return id == 0 ? -1 : index.indexOf(id);
+        if (id == 0) {
+            return -1;
+        }
+        int o = index.indexOf(id);
+        if (o < 0) {
+            missing.get()[0]++;
+        }
+        return o;
     }
 
     String className(int object) {

@@ -26,6 +26,7 @@ public final class MapView {
     private final Map<String, Object> settings;
     private final Walker walker;
     private int[] keyClasses = new int[0];
+    private long missingObjects;
 
     /** Re-walks the entries of the map this view describes. */
     @FunctionalInterface
@@ -125,6 +126,20 @@ public final class MapView {
 
     MapView withKeyClasses(int[] classes) {
         this.keyClasses = classes;
+        return this;
+    }
+
+    /**
+     * References the decoding walk met to objects the dump does not hold (a truncated dump cut through this map,
+     * or a damaged file). Where there are any, the walk's counts are a lower bound, and an inconsistency is not
+     * evidence of misuse.
+     */
+    public long missingObjects() {
+        return missingObjects;
+    }
+
+    MapView withMissingObjects(long missing) {
+        this.missingObjects = missing;
         return this;
     }
 

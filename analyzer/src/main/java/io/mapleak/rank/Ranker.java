@@ -1,10 +1,22 @@
 package io.mapleak.rank;
 
 import io.mapleak.detect.DetectContext;
+import io.mapleak.detect.Detector;
+import io.mapleak.detect.DetectorInfo;
+import io.mapleak.detect.DetectorInfo.Role;
+import io.mapleak.detect.Detectors;
 import io.mapleak.detect.Finding;
+import io.mapleak.detect.Severity;
+import io.mapleak.detect.SharedGroup;
+import io.mapleak.detect.SmallMapsEvidence;
+import io.mapleak.detect.StaleThreadLocalsEvidence;
+import io.mapleak.detect.Thresholds;
+import io.mapleak.graph.DominatorTree;
 import io.mapleak.graph.PathNamer;
+import io.mapleak.maps.MapView;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,230 +25,489 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns findings into ranked suspects. Findings about maps with one owner label (20,000 sessions'
- * {@code Session.attributes} maps) form one suspect. The score is the share of the live heap retained (0-100)
- * plus fixed weights for what makes memory come back never (specific leak patterns), so it can be read as one
- * sentence. Severity: {@code high} when a suspect can plausibly cause an OutOfMemoryError (a specific leak
- * pattern over a material share of the heap) or is a damaged map; {@code medium} for significant waste or a leak
- * signal on less; {@code low} otherwise.
+ * Turns findings into ranked suspects, in five steps.
+ *
+ * <ol>
+ * <li><b>Grouping.</b> Findings about maps with one owner (20,000 sessions' {@code Session.attributes} maps) form
+ * one suspect; so do findings about maps that index the same entries ({@link SharedGroup}), whose suspect carries
+ * what the group retains together.</li>
+ * <li><b>Quiet on healthy heaps.</b> A group whose findings only give context (a static field holds it, its values
+ * are large) is not a suspect: it is a {@link Holder}, listed for information. Maps owned by the JDK's own classes
+ * are suspects only from {@code report.jdkShare} of the heap (or when damaged or leaking by a specific pattern).</li>
+ * <li><b>The accumulation point.</b> When a suspect's map lies inside another suspect's map (the outer dominates
+ * it) and holds most of it through as many entries or more, the memory accumulates in the inner map: the outer is
+ * its container (a registry of components, a cache manager), named on the inner one's owner path, not a peer.
+ * Known framework maps that hold components are containers whenever they hold another suspect. Otherwise the
+ * inner suspect is nested: shown under the outer ("inside #1"), not ranked.</li>
+ * <li><b>Severity from evidence</b> (see {@link #severity}): the share of the heap, the entries, the pattern of
+ * the keys, whether anything bounds the map, damage. Not the kind of root that holds it.</li>
+ * <li><b>Score</b>: the share of the live heap retained (0-100) plus each finding's weight from its detector, plus
+ * 50 × the share wasted, so the order can be read as one sentence. Ties go to the larger retained size.</li>
+ * </ol>
  */
 public final class Ranker {
-    /** Leak patterns specific enough that, on a material share of the heap, they are a leak and not a design. */
-    static final Set<String> SPECIFIC_LEAKS = Set.of("unique-keys", "weak-map-no-release", "stale-thread-locals",
-            "unbounded-cache", "mutated-keys");
-    /** A specific leak pattern is high severity from this share of the live heap. */
-    static final double HIGH_SHARE = 0.05;
-    /** Below this, nothing can plausibly cause an OutOfMemoryError, whatever its share of a small heap. */
-    static final long HIGH_MIN_BYTES = 1 << 20;
-    /** Any finding becomes medium from this share of the live heap (retained or wasted). */
-    static final double MEDIUM_SHARE = 0.01;
-
     private Ranker() {
     }
 
-    public static List<Suspect> rank(DetectContext ctx, List<Finding> findings) {
+    /** The suspects, the most important first, and the large holders that are not suspects. */
+    public record Ranking(List<Suspect> suspects, List<Holder> holders) {
+    }
+
+    /**
+     * A map that holds much of the heap with nothing wrong found about it: a large lookup table, a bounded cache at
+     * its bound, one entry whose value is a database. Informational.
+     */
+    public record Holder(int map, String owner, long entries, long retainedBytes, String why) {
+    }
+
+    /** Large holders listed at most. */
+    static final int HOLDERS = 5;
+
+    public static Ranking rank(DetectContext ctx, List<Finding> findings, KnownMaps known, boolean truncated) {
+        Map<Integer, MapView> views = new HashMap<>();
+        for (MapView v : ctx.views()) {
+            views.put(v.object(), v);
+        }
+        Thresholds t = ctx.thresholds();
         Map<String, List<Finding>> groups = new LinkedHashMap<>();
         for (Finding f : findings) {
             groups.computeIfAbsent(groupKey(ctx, f), k -> new ArrayList<>()).add(f);
         }
-        List<Suspect> out = new ArrayList<>();
-        for (var g : groups.entrySet()) {
-            out.add(suspect(ctx, g.getKey(), g.getValue()));
+        List<Draft> drafts = new ArrayList<>();
+        List<Holder> holders = new ArrayList<>();
+        for (List<Finding> g : groups.values()) {
+            Draft d = new Draft(ctx, views, g, known);
+            if (d.contextOnly()) {
+                holders.add(d.holder(ctx));
+            } else if (!d.jdkInternalNoise(t)) {
+                drafts.add(d);
+            }
         }
-        out.sort(Comparator.comparingDouble(Suspect::score).reversed()
+        drafts.sort(Comparator.comparingLong((Draft d) -> d.retained).reversed());
+        containersAndNesting(ctx, drafts, t);
+
+        List<Suspect> built = new ArrayList<>();
+        Map<Draft, Suspect> byDraft = new HashMap<>();
+        for (Draft d : drafts) {
+            if (!d.container) {
+                Suspect s = d.build(ctx, truncated);
+                byDraft.put(d, s);
+                built.add(s);
+            }
+        }
+        List<Suspect> top = new ArrayList<>();
+        for (Draft d : drafts) {
+            if (!d.container && d.outer == null) {
+                top.add(byDraft.get(d));
+            }
+        }
+        top.sort(Comparator.comparingDouble(Suspect::score).reversed()
                 .thenComparing(Comparator.comparingLong(Suspect::retainedBytes).reversed()));
+        Map<Draft, Integer> ranks = new HashMap<>();
+        Map<Suspect, Draft> draftOf = new HashMap<>();
+        byDraft.forEach((d, s) -> draftOf.put(s, d));
+        for (int i = 0; i < top.size(); i++) {
+            ranks.put(draftOf.get(top.get(i)), i + 1);
+        }
         List<Suspect> ranked = new ArrayList<>();
-        for (int i = 0; i < out.size(); i++) {
-            Suspect s = out.get(i);
-            ranked.add(new Suspect(i + 1, s.severity(), s.score(), s.title(), s.summary(), s.ownerLabel(),
-                    s.ownerRoot(), s.ownerPath(), s.maps(), s.mapCount(), s.retainedBytes(), s.wastedBytes(),
-                    s.findings()));
+        for (int i = 0; i < top.size(); i++) {
+            Draft d = draftOf.get(top.get(i));
+            List<Suspect> nested = new ArrayList<>();
+            for (Draft n : drafts) {
+                if (!n.container && n.outer == d) {
+                    nested.add(byDraft.get(n).withRank(i + 1, i + 1, List.of()));
+                }
+            }
+            nested.sort(Comparator.comparingDouble(Suspect::score).reversed());
+            ranked.add(top.get(i).withRank(i + 1, 0, nested));
         }
-        return ranked;
+        holders.sort(Comparator.comparingLong(Holder::retainedBytes).reversed());
+        return new Ranking(ranked, holders.subList(0, Math.min(HOLDERS, holders.size())));
     }
 
-    private static String groupKey(DetectContext ctx, Finding f) {
-        Object owner = f.evidence().get("owner");
-        if (f.maps().length > 1 && owner != null) {
-            return owner.toString();
+    /**
+     * Decides, for each pair of suspects where one's map lies inside the other's, whether the outer is a container
+     * of the inner (the memory accumulates in the inner) or the inner is nested under the outer.
+     */
+    private static void containersAndNesting(DetectContext ctx, List<Draft> drafts, Thresholds t) {
+        // drafts are sorted by retained bytes, largest first: an outer map retains at least what it holds
+        for (int i = 0; i < drafts.size(); i++) {
+            Draft inner = drafts.get(i);
+            for (int j = 0; j < i; j++) {
+                Draft outer = drafts.get(j);
+                if (!inside(ctx.tree(), inner.lead, outer.lead)) {
+                    continue;
+                }
+                boolean accumulates = inner.members.size() == 1 || inner.shared != null;
+                boolean containerByRole = outer.known != null && outer.known.holdsComponents();
+                boolean holdsMost = inner.retained >= t.get("report.nestedShare") * outer.retained
+                        && inner.entries >= outer.entries;
+                if (accumulates && outer.members.size() == 1 && !outer.damaged() && (containerByRole || holdsMost)) {
+                    outer.container = true;
+                    inner.containers.add(0, outer);
+                } else if (inner.outer == null || inside(ctx.tree(), outer.lead, inner.outer.lead)) {
+                    inner.outer = outer; // the nearest enclosing suspect
+                }
+            }
         }
-        return owner != null ? owner.toString() : "map " + f.maps()[0];
+        // A suspect nested in a container is nested in what the container holds instead: the container is gone.
+        for (Draft d : drafts) {
+            while (d.outer != null && d.outer.container) {
+                d.outer = d.outer.outer;
+            }
+        }
     }
 
-    private static Suspect suspect(DetectContext ctx, String owner, List<Finding> findings) {
-        Set<Integer> maps = new LinkedHashSet<>();
-        for (Finding f : findings) {
-            for (int m : f.maps()) {
-                maps.add(m);
-            }
-        }
-        List<Integer> members = new ArrayList<>(maps);
-        members.sort(Comparator.comparingLong((Integer m) -> ctx.tree().retainedSize(m)).reversed());
-        long retained = 0;
-        for (int m : members) {
-            if (!nestedInAnother(ctx, m, maps)) {
-                retained += ctx.tree().retainedSize(m);
-            }
-        }
-        retained = Math.min(retained, ctx.liveBytes());
-        long wasted = 0;
-        Set<String> kinds = new LinkedHashSet<>();
-        boolean broken = false;
-        for (Finding f : findings) {
-            kinds.add(f.kind());
-            if (f.category() == Finding.Category.WASTE) {
-                wasted += f.bytesAtStake();
-            }
-            broken |= f.kind().equals("concurrent-corruption");
-        }
-        double share = (double) retained / ctx.liveBytes();
-        double wasteShare = (double) wasted / ctx.liveBytes();
-        long specific = kinds.stream().filter(SPECIFIC_LEAKS::contains).count();
-        double score = 100 * share + 15 * specific + (kinds.contains("static-root") ? 5 : 0)
-                + (kinds.contains("unbounded-growth") ? 10 : 0) + 50 * wasteShare + (broken ? 100 : 0)
-                + (kinds.contains("collision-hotspot") ? 2 : 0);
-        String severity;
-        if (broken || specific > 0 && retained >= HIGH_MIN_BYTES && (share >= HIGH_SHARE
-                || kinds.contains("stale-thread-locals") && share >= HIGH_SHARE / 5)) {
-            severity = "high";
-        } else if (share >= MEDIUM_SHARE && kinds.stream().anyMatch(k -> !k.equals("static-root"))
-                || wasteShare >= MEDIUM_SHARE || kinds.contains("collision-hotspot")
-                || kinds.contains("mutated-keys")) {
-            severity = "medium";
-        } else {
-            severity = "low";
-        }
-        int first = members.get(0);
-        String ownerLabel = owner;
-        String root = "other";
-        List<String> path = List.of();
-        int[] p = ctx.paths().pathTo(first);
-        if (p.length > 0 && !kinds.contains("stale-thread-locals")) {
-            PathNamer.Owner o = ctx.namer().owner(p);
-            ownerLabel = o.label();
-            root = o.root();
-            path = o.path();
-        } else if (kinds.contains("stale-thread-locals")) {
-            root = "thread";
-        }
-        String title = title(ctx, kinds, findings, ownerLabel, members.size(), first);
-        String summary = summary(kinds, findings, share, wasted, root, members.size());
-        return new Suspect(0, severity, Math.round(score * 10) / 10.0, title, summary, ownerLabel, root, path,
-                members, members.size(), retained, wasted, findings);
-    }
-
-    /** Whether another map of the group dominates this one (its bytes are already counted there). */
-    private static boolean nestedInAnother(DetectContext ctx, int map, Set<Integer> group) {
-        for (int d = ctx.tree().dominator(map), i = 0; d >= 0 && i < 64; d = ctx.tree().dominator(d), i++) {
-            if (group.contains(d)) {
+    /** Whether {@code outer} dominates {@code inner}: walks up from inner while retained sizes stay below outer's. */
+    static boolean inside(DominatorTree tree, int inner, int outer) {
+        long limit = tree.retainedSize(outer);
+        int d = inner;
+        for (int i = 0; i < 100_000 && d >= 0; i++) {
+            d = tree.dominator(d);
+            if (d == outer) {
                 return true;
+            }
+            if (d < 0 || tree.retainedSize(d) > limit) {
+                return false;
             }
         }
         return false;
     }
 
-    private static String title(DetectContext ctx, Set<String> kinds, List<Finding> findings, String owner,
-            int maps, int first) {
-        String cls = simple(ctx.index().classOf(first).name());
-        if (kinds.contains("concurrent-corruption")) {
-            return cls + " damaged by unsynchronised writes: " + owner;
+    /** Findings with one key become one suspect: the shared group, the owner field, or the map itself. */
+    private static String groupKey(DetectContext ctx, Finding f) {
+        for (SharedGroup g : ctx.sharedGroups()) {
+            if (g.contains(f.maps()[0])) {
+                return "shared " + g.maps()[0];
+            }
         }
-        if (kinds.contains("stale-thread-locals")) {
-            Object threads = find(findings, "stale-thread-locals").evidence().get("threads");
-            return "Stale thread-local values in " + threads + " threads";
+        if (f.evidence() instanceof SmallMapsEvidence e) {
+            return e.owner();
         }
-        if (kinds.contains("weak-map-no-release")) {
-            return cls + " that can never forget: " + owner;
+        if (f.evidence() instanceof StaleThreadLocalsEvidence) {
+            return STALE_OWNER;
         }
-        if (kinds.contains("mutated-keys")) {
-            return "Keys changed after insertion in " + owner;
-        }
-        if (kinds.contains("unique-keys")) {
-            return cls + " keyed by " + find(findings, "unique-keys").evidence().get("pattern") + " keeps growing: "
-                    + owner;
-        }
-        if (kinds.contains("unbounded-cache")) {
-            return "Cache without a bound: " + owner;
-        }
-        if (kinds.contains("unbounded-growth")) {
-            return cls + " that only grows: " + owner;
-        }
-        if (kinds.contains("small-map-overhead")) {
-            return String.format("%,d tiny maps held by %s", maps, owner);
-        }
-        if (kinds.contains("hollow-table")) {
-            return cls + " table that never shrinks: " + owner;
-        }
-        if (kinds.contains("collision-hotspot")) {
-            return "Hash collisions in " + owner;
-        }
-        if (kinds.contains("value-retention")) {
-            return cls + " whose values hold most of its memory: " + owner;
-        }
-        return "Large " + cls + " in a static field: " + owner;
+        String owner = ctx.owner(f.maps()[0]);
+        return owner.startsWith("(") ? "map " + f.maps()[0] : owner;
     }
 
-    private static String summary(Set<String> kinds, List<Finding> findings, double share, long wasted, String root,
-            int maps) {
-        List<String> parts = new ArrayList<>();
-        if (kinds.contains("concurrent-corruption")) {
-            Object problems = find(findings, "concurrent-corruption").evidence().get("problems");
-            parts.add("its internals are damaged (" + (problems instanceof List<?> l && !l.isEmpty() ? l.get(0)
-                    : "inconsistent") + ")");
+    /** The owner of the stale thread-local suspect: every thread's map hangs from this field. */
+    static final String STALE_OWNER = "java.lang.Thread.threadLocals";
+
+    /** A suspect in the making. */
+    private static final class Draft {
+        final List<Finding> findings;
+        final List<Integer> members;
+        final int lead;
+        final long retained;
+        final long entries;
+        final long wasted;
+        final Set<Role> roles = new LinkedHashSet<>();
+        final Set<String> kinds = new LinkedHashSet<>();
+        final SharedGroup shared;
+        final String ownerKey;
+        final KnownMap known;
+        final long live;
+        final List<Draft> containers = new ArrayList<>();
+        boolean container;
+        Draft outer;
+
+        Draft(DetectContext ctx, Map<Integer, MapView> views, List<Finding> findings, KnownMaps knownMaps) {
+            this.live = ctx.liveBytes();
+            this.findings = new ArrayList<>(findings);
+            this.findings.sort(Comparator.comparingInt(f -> f.info().lead()));
+            Set<Integer> maps = new LinkedHashSet<>();
+            long waste = 0;
+            for (Finding f : findings) {
+                for (int m : f.maps()) {
+                    maps.add(m);
+                }
+                roles.add(f.info().role());
+                kinds.add(f.kind());
+                if (f.category() == Finding.Category.WASTE) {
+                    waste += f.bytesAtStake();
+                }
+            }
+            SharedGroup group = null;
+            for (SharedGroup g : ctx.sharedGroups()) {
+                if (g.contains(findings.get(0).maps()[0])) {
+                    group = g;
+                    for (int m : g.maps()) {
+                        maps.add(m);
+                    }
+                }
+            }
+            this.shared = group;
+            List<Integer> list = new ArrayList<>(maps);
+            list.sort(Comparator.comparingLong((Integer m) -> ctx.tree().retainedSize(m)).reversed());
+            this.members = list;
+            this.lead = list.get(0);
+            long r = 0;
+            long n = 0;
+            for (int m : list) {
+                if (!nestedInAnother(ctx.tree(), m, maps)) {
+                    r += ctx.tree().retainedSize(m);
+                }
+                MapView v = views.get(m);
+                n += v == null ? 0 : Math.max(0, v.size());
+            }
+            this.retained = Math.min(group != null ? group.retainedTogether() : r, ctx.liveBytes());
+            this.entries = n;
+            this.wasted = waste;
+            this.ownerKey = groupKey(ctx, findings.get(0));
+            this.known = knownMaps.forOwner(ctx.owner(lead));
         }
-        if (share >= 0.001) {
-            String via = switch (root) {
-                case "static-field" -> " through a static field";
-                case "thread" -> " through a thread";
-                case "jni" -> " through a JNI reference";
-                default -> "";
-            };
-            parts.add(String.format(Locale.ROOT, "retains %.1f%% of the heap%s", 100 * share, via));
+
+        boolean contextOnly() {
+            return roles.stream().allMatch(r -> r == Role.CONTEXT);
         }
-        if (kinds.contains("unique-keys")) {
-            parts.add("keys are " + find(findings, "unique-keys").evidence().get("pattern"));
+
+        boolean damaged() {
+            return roles.contains(Role.DAMAGE);
         }
-        if (kinds.contains("weak-map-no-release")) {
-            parts.add("its values hold their own weak keys");
+
+        /** A map of the JDK's own classes below the share that matters, with no damage or specific leak. */
+        boolean jdkInternalNoise(Thresholds t) {
+            return jdkOwned(ownerKey) && !damaged() && !roles.contains(Role.SPECIFIC_LEAK)
+                    && retained < t.get("report.jdkShare") * live;
         }
-        if (kinds.contains("stale-thread-locals")) {
-            parts.add("threads hold values of ThreadLocals that are gone");
+
+        Holder holder(DetectContext ctx) {
+            String why = "";
+            for (Finding f : findings) {
+                Detector d = Detectors.detector(f.kind());
+                String c = d.clause(f, subject(ctx));
+                if (c != null) {
+                    why = why.isEmpty() ? c : why + "; " + c;
+                }
+            }
+            return new Holder(lead, ctx.owner(lead), entries, retained, why);
         }
-        if (kinds.contains("mutated-keys")) {
-            parts.add("some keys changed after insertion and can never be removed");
+
+        Detector.Subject subject(DetectContext ctx) {
+            return new Detector.Subject(simple(ctx.index().classOf(lead).name()), ownerLabel(ctx), members.size(),
+                    entries);
         }
-        if (kinds.contains("unbounded-cache")) {
-            parts.add("the cache has no size bound or expiry");
-        } else if (kinds.contains("unbounded-growth")) {
-            parts.add("nothing bounds it");
+
+        /** The owner label; for maps indexing the same entries, their fields together ({@code C.{a, b, c}}). */
+        String ownerLabel(DetectContext ctx) {
+            if (roles.contains(Role.SPECIFIC_LEAK) && kinds.contains("stale-thread-locals")) {
+                return STALE_OWNER;
+            }
+            if (shared == null) {
+                String o = ctx.owner(lead);
+                return ownerKey.startsWith("map ") || ownerKey.startsWith("shared ") ? o : ownerKey;
+            }
+            List<String> owners = new ArrayList<>();
+            for (int m : members) {
+                String o = ctx.owner(m);
+                if (!owners.contains(o)) {
+                    owners.add(o);
+                }
+            }
+            String prefix = commonClass(owners);
+            if (prefix == null) {
+                return String.join(", ", owners);
+            }
+            List<String> fields = new ArrayList<>();
+            for (String o : owners) {
+                fields.add(o.substring(prefix.length() + 1));
+            }
+            return prefix + ".{" + String.join(", ", fields) + "}";
         }
-        if (kinds.contains("value-retention")) {
-            Finding f = find(findings, "value-retention");
-            parts.add("most of it sits below its " + f.evidence().get("mostlyBelow"));
+
+        Suspect build(DetectContext ctx, boolean truncated) {
+            Thresholds t = ctx.thresholds();
+            long live = ctx.liveBytes();
+            double share = (double) retained / live;
+            double wasteShare = (double) wasted / live;
+            // Score: heap share, each kind's weight once, waste.
+            List<String> parts = new ArrayList<>();
+            double score = 100 * share;
+            parts.add(String.format(Locale.ROOT, "%.1f for the %.1f%% of the live heap it retains", 100 * share,
+                    100 * share));
+            for (String kind : kinds) {
+                DetectorInfo info = Detectors.info(kind);
+                if (info.weight() > 0) {
+                    score += info.weight();
+                    parts.add(String.format(Locale.ROOT, "%s for %s", number(info.weight()),
+                            info.name().toLowerCase(Locale.ROOT)));
+                }
+            }
+            if (wasted > 0) {
+                score += 50 * wasteShare;
+                parts.add(String.format(Locale.ROOT, "%.1f for the %s wasted", 50 * wasteShare, bytes(wasted)));
+            }
+            Severity severity = severity(t, share, wasteShare, live);
+            if (truncated && jdkOwned(ownerKey) && severity == Severity.HIGH && !damaged()) {
+                severity = Severity.MEDIUM;
+            }
+
+            PathNamer.Owner owner = owner(ctx);
+            Detector.Subject subject = subject(ctx);
+            Finding leadFinding = leadFinding();
+            String title = Detectors.detector(leadFinding.kind()).title(leadFinding, subject);
+            if (shared != null) {
+                title = String.format(Locale.ROOT, "%d maps index the same entries: %s", members.size(), title);
+            }
+            String summary = summary(ctx, share, owner);
+            Suspect.Fix fix = fix(leadFinding);
+            List<Suspect.Container> held = new ArrayList<>();
+            for (Draft c : containers) {
+                held.add(new Suspect.Container(c.lead, ctx.owner(c.lead),
+                        c.known != null ? c.known.role() : "container"));
+            }
+            return new Suspect(0, severity, Math.round(score * 10) / 10.0, title, summary, owner, members, entries,
+                    retained, wasted, findings, fix, held, shared, known, List.of(), 0, parts);
         }
-        if (kinds.contains("small-map-overhead")) {
-            parts.add(String.format("%,d maps hold at most two entries each", maps));
+
+        /**
+         * Severity from the evidence: damage is high; a specific leak pattern over {@code severity.highShare} of the
+         * heap (and {@code severity.highMinBytes}) is high, as is stale thread-local data over a fifth of that; a
+         * map nothing bounds holding over {@code severity.growthHighShare} of the heap through at least
+         * {@code severity.growthHighEntries} entries is high whatever holds it; leak signals and waste from
+         * {@code severity.mediumShare} are medium, as are collisions and mutated keys; the rest is low.
+         */
+        Severity severity(Thresholds t, double share, double wasteShare, long live) {
+            if (damaged()) {
+                return Severity.HIGH;
+            }
+            boolean material = retained >= t.get("severity.highMinBytes");
+            boolean specific = roles.contains(Role.SPECIFIC_LEAK);
+            double high = t.get("severity.highShare");
+            if (specific && material && (share >= high
+                    || kinds.contains("stale-thread-locals") && share >= high / 5)) {
+                return Severity.HIGH;
+            }
+            if (roles.contains(Role.GROWTH) && material && share >= t.get("severity.growthHighShare")
+                    && entries >= t.get("severity.growthHighEntries")) {
+                return Severity.HIGH;
+            }
+            double medium = t.get("severity.mediumShare");
+            if ((specific || roles.contains(Role.GROWTH)) && share >= medium || wasteShare >= medium
+                    || roles.contains(Role.PERFORMANCE) || kinds.contains("mutated-keys")) {
+                return Severity.MEDIUM;
+            }
+            return Severity.LOW;
         }
-        if (kinds.contains("hollow-table") || wasted > 0 && !kinds.contains("small-map-overhead")) {
-            parts.add("wastes " + bytes(wasted) + " in empty table slots");
+
+        /** The finding that leads the title and the fix: the most specific diagnosis that is not context. */
+        Finding leadFinding() {
+            for (Finding f : findings) {
+                if (f.info().role() != Role.CONTEXT) {
+                    return f;
+                }
+            }
+            return findings.get(0);
         }
-        if (kinds.contains("collision-hotspot")) {
-            parts.add("its keys collide in few bins");
+
+        PathNamer.Owner owner(DetectContext ctx) {
+            if (kinds.contains("stale-thread-locals")) {
+                return new PathNamer.Owner(STALE_OWNER, "thread", List.of());
+            }
+            int[] p = ctx.paths().pathTo(lead);
+            if (p.length == 0) {
+                return new PathNamer.Owner(ownerLabel(ctx), "other", List.of());
+            }
+            PathNamer.Owner o = ctx.namer().owner(p);
+            return new PathNamer.Owner(shared != null ? ownerLabel(ctx) : o.label(), o.root(), o.path());
         }
-        if (parts.isEmpty()) {
-            parts.add("held by a static field");
+
+        /** One sentence: what the suspect retains, then a clause per finding, the lead's first. */
+        String summary(DetectContext ctx, double share, PathNamer.Owner owner) {
+            List<String> parts = new ArrayList<>();
+            Detector.Subject subject = subject(ctx);
+            Finding lead = leadFinding();
+            String leadClause = Detectors.detector(lead.kind()).clause(lead, subject);
+            if (lead.info().role() == Role.DAMAGE && leadClause != null) {
+                parts.add(leadClause);
+            }
+            if (share >= 0.001) {
+                String what = shared != null ? String.format(Locale.ROOT, "together these %d maps retain",
+                        members.size()) : "retains";
+                parts.add(String.format(Locale.ROOT, "%s %.1f%% of the heap", what, 100 * share)
+                        + (entries > 0 && !kinds.contains("stale-thread-locals")
+                                ? String.format(Locale.ROOT, " in %,d entr%s", entries, entries == 1 ? "y" : "ies")
+                                : ""));
+            }
+            for (Finding f : findings) {
+                if (f.info().role() == Role.DAMAGE) {
+                    continue;
+                }
+                String c = Detectors.detector(f.kind()).clause(f, subject);
+                if (c != null && !parts.contains(c)) {
+                    parts.add(c);
+                }
+            }
+            if (owner.root().equals("thread") && !owner.path().isEmpty()) {
+                parts.add("held by " + owner.path().get(0));
+            }
+            if (parts.isEmpty()) {
+                parts.add("found by " + String.join(", ", kinds));
+            }
+            String s = String.join(", ", parts);
+            return Character.toUpperCase(s.charAt(0)) + s.substring(1) + ".";
         }
-        String s = String.join(", ", parts);
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1) + ".";
+
+        /**
+         * One fix: the library's own remedy for a known framework map, else the lead finding's advice; and where the
+         * values hold most of the bytes, the value-retention finding's advice on keeping less per entry.
+         */
+        Suspect.Fix fix(Finding lead) {
+            List<String> basedOn = new ArrayList<>();
+            String text;
+            if (known != null && !damaged()) {
+                text = known.fix();
+                basedOn.add("known map " + known.id());
+            } else {
+                text = lead.advice();
+                basedOn.add(lead.kind());
+            }
+            return new Suspect.Fix(text, basedOn);
+        }
+
+        /** Whether another map of the group dominates this one (its bytes are already counted there). */
+        private static boolean nestedInAnother(DominatorTree tree, int map, Set<Integer> group) {
+            for (int d = tree.dominator(map), i = 0; d >= 0 && i < 64; d = tree.dominator(d), i++) {
+                if (group.contains(d)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
-    private static Finding find(List<Finding> findings, String kind) {
-        return findings.stream().filter(f -> f.kind().equals(kind)).findFirst().orElseThrow();
+    /** Owner labels of the JDK's own classes ({@code java.lang.ClassLoader.parallelLockMap}). */
+    static boolean jdkOwned(String owner) {
+        return owner.startsWith("java.") || owner.startsWith("jdk.") || owner.startsWith("sun.")
+                || owner.startsWith("javax.") || owner.startsWith("com.sun.");
+    }
+
+    /** The class all owner labels share ({@code C} of {@code C.a} and {@code C.b}), or null. */
+    private static String commonClass(List<String> owners) {
+        String c = null;
+        for (String o : owners) {
+            int dot = o.lastIndexOf('.');
+            if (dot < 0 || o.startsWith("(")) {
+                return null;
+            }
+            String cls = o.substring(0, dot);
+            if (c == null) {
+                c = cls;
+            } else if (!c.equals(cls)) {
+                return null;
+            }
+        }
+        return c;
     }
 
     private static String simple(String className) {
         int dot = className.lastIndexOf('.');
         return dot >= 0 ? className.substring(dot + 1) : className;
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 
     static String bytes(long b) {

@@ -1,7 +1,9 @@
 package io.mapleak.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mapleak.analysis.AnalysisResult;
+import io.mapleak.detect.Detectors;
+import io.mapleak.detect.Severity;
+import io.mapleak.detect.ValueRetentionEvidence;
 import io.mapleak.report.HtmlView.Bar;
 import io.mapleak.report.HtmlView.Card;
 import io.mapleak.report.HtmlView.Chart;
@@ -19,9 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -30,7 +30,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,9 +42,10 @@ import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
  * The HTML report of {@code mapleak analyze}: one self-contained file (inline CSS and SVG, no request to the
  * network, readable with scripting off, printable), rendered with Thymeleaf from {@code report-templates/report.html}.
  *
- * <p>Its content comes from the contract's JSON tree, so the HTML and the JSON never disagree, plus the
- * {@link HtmlExtras} the JSON does not carry (owner path sizes, sample entries, inventory, classes). The tree is
- * embedded as {@code <script type="application/json" id="mapleak-report">} for tools that read the HTML.
+ * <p>Everything on the page comes from one {@link AnalysisResult}, the same the JSON report writes, so the HTML
+ * and the JSON never disagree and a page can be made again from a JSON report ({@code mapleak report}). This class
+ * formats; it computes nothing about the heap. The result is embedded as
+ * {@code <script type="application/json" id="mapleak-report">} for tools that read the HTML.
  *
  * <p>Safety: every string from the dump reaches the page through {@code th:text} (escaped for HTML text and
  * attributes). The one unescaped insertion is the embedded JSON, which {@link #scriptSafeJson} makes unable to
@@ -56,71 +56,36 @@ import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 public final class HtmlReport {
     /** Suspects in the at-a-glance chart; the cards list all of them. */
     static final int GLANCE_BARS = 10;
+    /** Inventory rows on the page, the most retained first; the JSON has more. */
+    static final int INVENTORY_ROWS = 300;
     /** Warnings listed in the header; the JSON has all of them. */
     static final int WARNINGS_SHOWN = 12;
     /** Longest text for one evidence value; the JSON has it whole. */
     static final int EVIDENCE_CHARS = 400;
     private static final String SCRIPT_RESOURCE = "report-templates/sort-table.js";
 
-    /** The template's order of findings for the advice shown first: damage, then specific leaks, then waste. */
-    private static final List<String> LEAD_ORDER = List.of("concurrent-corruption", "mutated-keys",
-            "weak-map-no-release", "stale-thread-locals", "unique-keys", "unbounded-cache", "unbounded-growth",
-            "value-retention", "hollow-table", "small-map-overhead", "collision-hotspot", "static-root", "growth");
-
-    /** The detectors' names, as DETECTORS.md gives them. */
-    private static final Map<String, String> FINDING_NAMES = Map.ofEntries(
-            Map.entry("unbounded-growth", "Map that only grows"),
-            Map.entry("static-root", "Map anchored in a static field"),
-            Map.entry("value-retention", "What the entries keep alive"),
-            Map.entry("unique-keys", "Keys that never repeat"),
-            Map.entry("weak-map-no-release", "Weak map that can never forget"),
-            Map.entry("stale-thread-locals", "Thread-local values outliving their ThreadLocal"),
-            Map.entry("unbounded-cache", "Cache without a bound"),
-            Map.entry("hollow-table", "Table that never shrinks"),
-            Map.entry("small-map-overhead", "Many tiny or empty maps"),
-            Map.entry("collision-hotspot", "Hash collisions"),
-            Map.entry("concurrent-corruption", "Map damaged by unsynchronised writes"),
-            Map.entry("mutated-keys", "Keys changed after insertion"),
-            Map.entry("growth", "Growing between dumps"));
-
     private HtmlReport() {
     }
 
-    /** The page for {@code report} (the tree {@link AnalysisReport#build} makes) and {@code extras}. */
-    public static String render(Map<String, Object> report, HtmlExtras extras) {
+    /** The page for {@code report}. */
+    public static String render(AnalysisResult report) {
         Context context = new Context(Locale.ROOT);
-        context.setVariable("page", page(report, extras));
+        context.setVariable("page", page(report));
         return Engine.INSTANCE.process("report", context);
     }
 
     /** Writes {@code html} to {@code target} atomically: a temporary file in the same directory, then a rename. */
-    public static void write(Path target, String html) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    public static void write(Path target, String html) throws OutputException {
+        Outputs.writeString(target, html);
     }
 
     /**
-     * {@code tree} as compact JSON that cannot end or comment out the script element holding it: {@code <},
+     * The report as compact JSON that cannot end or comment out the script element holding it: {@code <},
      * {@code >}, {@code &} and the two JavaScript line terminators appear only inside JSON strings, where their
      * {@code \}{@code uXXXX} escapes mean the same characters.
      */
-    static String scriptSafeJson(Object tree) {
-        String json;
-        try {
-            json = JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the report cannot be written as JSON", e);
-        }
+    static String scriptSafeJson(AnalysisResult report) {
+        String json = ResultJson.toJson(report);
         StringBuilder b = new StringBuilder(json.length() + 64);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
@@ -138,56 +103,55 @@ public final class HtmlReport {
 
     // ------------------------------------------------------------------ the page
 
-    private static Page page(Map<String, Object> report, HtmlExtras extras) {
-        Map<String, Object> dump = map(report.get("dump"));
-        long live = num(dump.get("liveBytes"), num(dump.get("heapBytes"), 0));
-        List<Map<String, Object>> suspects = maps(report.get("suspects"));
-        String path = str(dump.get("file"));
+    private static Page page(AnalysisResult report) {
+        AnalysisResult.Dump dump = report.dump();
+        long live = dump.liveBytes() > 0 ? dump.liveBytes() : dump.heapBytes();
+        List<AnalysisResult.Suspect> suspects = report.suspects();
+        String path = dump.file() == null ? "" : dump.file();
         String fileName = path.isEmpty() ? "heap dump" : Path.of(path).getFileName().toString();
 
-        int high = 0;
-        int medium = 0;
-        int low = 0;
-        for (Map<String, Object> s : suspects) {
-            switch (str(s.get("severity"))) {
-                case "high" -> high++;
-                case "medium" -> medium++;
-                default -> low++;
+        int[] bySeverity = new int[Severity.values().length];
+        int all = 0;
+        for (AnalysisResult.Suspect top : suspects) {
+            for (AnalysisResult.Suspect s : top.andNested()) {
+                bySeverity[s.severity().ordinal()]++;
+                all++;
             }
         }
-        String headline = suspects.isEmpty() ? "no suspects"
-                : String.format(Locale.ROOT, "%d suspect%s: %d high, %d medium, %d low", suspects.size(),
-                        suspects.size() == 1 ? "" : "s", high, medium, low);
+        String headline = all == 0 ? "no suspects"
+                : String.format(Locale.ROOT, "%s: %d high, %d medium, %d low", Words.count(all, "suspect", "suspects"),
+                        bySeverity[Severity.HIGH.ordinal()], bySeverity[Severity.MEDIUM.ordinal()],
+                        bySeverity[Severity.LOW.ordinal()]);
 
-        List<String> warnings = new ArrayList<>();
-        for (Object w : list(report.get("warnings"))) {
-            warnings.add(String.valueOf(w));
-        }
+        List<String> warnings = new ArrayList<>(report.warnings());
         int moreWarnings = Math.max(0, warnings.size() - WARNINGS_SHOWN);
         warnings = warnings.subList(0, Math.min(WARNINGS_SHOWN, warnings.size()));
 
         List<Card> cards = new ArrayList<>();
-        for (Map<String, Object> s : suspects) {
-            int rank = (int) num(s.get("rank"), cards.size() + 1);
-            cards.add(card(s, extras.suspects().get(rank), live, extras.redacted()));
+        for (AnalysisResult.Suspect s : suspects) {
+            cards.add(card(s, live, report.redacted()));
         }
         String script = Engine.SCRIPT;
         String csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '" + sha256(script)
                 + "'; base-uri 'none'; form-action 'none'";
+        List<Fact> notes = new ArrayList<>();
+        for (AnalysisResult.Holder h : report.largestHolders()) {
+            notes.add(new Fact(h.owner(), String.format(Locale.ROOT, "%s retained in %s (%s)", bytes(h.retainedBytes()),
+                    Words.count(h.entries(), "entry", "entries"), h.className()), h.note()));
+        }
         return new Page("mapleak: " + fileName + " (" + headline + ")", fileName, path, headline,
-                facts(report, dump, extras), warnings, moreWarnings, glance(suspects, live), cards,
-                inventory(extras), classLines(extras.classesByShallow(), num(dump.get("heapBytes"), live), false),
-                classLines(extras.classesByRetained(), live, true), str(map(report.get("tool")).get("version")),
+                facts(report, dump), warnings, moreWarnings, glance(suspects, live), cards,
+                inventory(report.inventory()), classLines(report.classes().byShallow(), dump.heapBytes(), false),
+                classLines(report.classes().byRetained(), live, true), notes, report.tool().version(),
                 scriptSafeJson(report), script, csp);
     }
 
-    private static List<Fact> facts(Map<String, Object> report, Map<String, Object> dump, HtmlExtras extras) {
+    private static List<Fact> facts(AnalysisResult report, AnalysisResult.Dump dump) {
         List<Fact> facts = new ArrayList<>();
-        facts.add(new Fact("Dump", str(dump.get("file")), String.format(Locale.ROOT, "%s, %s, %s%s",
-                bytes(num(dump.get("fileBytes"), 0)), str(dump.get("format")), str(dump.get("compression")),
-                Boolean.TRUE.equals(dump.get("truncated")) ? ", truncated" : "")));
-        facts.add(new Fact("Taken", timestamp(str(dump.get("timestamp"))), str(dump.get("timestamp"))));
-        Map<String, String> hints = extras.jvmHints();
+        facts.add(new Fact("Dump", dump.file(), String.format(Locale.ROOT, "%s, %s, %s%s", bytes(dump.fileBytes()),
+                dump.format(), dump.compression(), dump.truncated() ? ", truncated" : "")));
+        facts.add(new Fact("Taken", timestamp(dump.timestamp()), dump.timestamp()));
+        Map<String, String> hints = dump.jvm();
         if (!hints.isEmpty()) {
             String runtime = hints.getOrDefault("java.runtime.name", "Java");
             String version = hints.getOrDefault("java.runtime.version", hints.getOrDefault("java.version", "?"));
@@ -196,34 +160,37 @@ public final class HtmlReport {
         } else {
             facts.add(new Fact("JVM", "not recorded in the dump", ""));
         }
-        long live = num(dump.get("liveBytes"), -1);
-        long heap = num(dump.get("heapBytes"), 0);
-        facts.add(new Fact("Heap used", live >= 0 ? bytes(live) + " live of " + bytes(heap) + " in the dump"
-                : bytes(heap), String.format(Locale.ROOT, "%,d bytes live, %,d in the dump", live, heap)));
-        long liveObjects = num(dump.get("liveObjects"), -1);
-        facts.add(new Fact("Objects", String.format(Locale.ROOT, "%,d live of %,d; %,d classes", liveObjects,
-                num(dump.get("objects"), 0), num(dump.get("classes"), 0)), ""));
-        facts.add(new Fact("Maps", String.format(Locale.ROOT, "%,d decoded", num(report.get("mapCount"), 0)), ""));
-        Map<String, Object> layout = map(dump.get("layout"));
+        facts.add(new Fact("Heap used", bytes(dump.liveBytes()) + " live of " + bytes(dump.heapBytes()) + " in the dump",
+                String.format(Locale.ROOT, "%,d bytes live, %,d in the dump", dump.liveBytes(), dump.heapBytes())));
+        facts.add(new Fact("Objects", String.format(Locale.ROOT, "%,d live of %,d; %,d classes", dump.liveObjects(),
+                dump.objects(), dump.classes()), ""));
+        if (dump.unreachable() != null && dump.unreachable().objects() > 0) {
+            facts.add(new Fact("Garbage", String.format(Locale.ROOT, "%s in %,d unreachable objects, not analysed",
+                    bytes(dump.unreachable().bytes()), dump.unreachable().objects()),
+                    "objects no GC root reaches: the next collection frees them"));
+        }
+        if (dump.truncation() != null) {
+            AnalysisResult.Truncation t = dump.truncation();
+            facts.add(new Fact("Read", String.format(Locale.ROOT, "%s in %,d objects before the cut; %,d references "
+                    + "point past it", bytes(t.heapBytesRead()), t.objectsRead(), t.referencesToMissingObjects()),
+                    t.where()));
+        }
+        facts.add(new Fact("Maps", String.format(Locale.ROOT, "%,d decoded", report.mapCount()), ""));
+        AnalysisResult.Layout layout = dump.layout();
         facts.add(new Fact("Object layout", String.format(Locale.ROOT, "%s, %d-byte headers, %d-byte references, "
-                + "%d-byte alignment, %s fields%s%s", Boolean.TRUE.equals(layout.get("compressedOops"))
-                        ? "compressed oops" : "uncompressed oops", num(layout.get("headerBytes"), 0),
-                num(layout.get("referenceBytes"), 0), num(layout.get("alignment"), 0), str(layout.get("fieldLayout")),
-                Boolean.TRUE.equals(layout.get("compactHeaders")) ? ", compact headers" : "",
-                Boolean.TRUE.equals(layout.get("inferred")) ? " (inferred)" : " (given)"),
-                str(layout.get("evidence"))));
-        Object seconds = report.get("seconds");
-        facts.add(new Fact("Analysis", String.format(Locale.ROOT, "%.1f s by mapleak %s%s",
-                seconds instanceof Number n ? n.doubleValue() : 0.0, str(map(report.get("tool")).get("version")),
-                Boolean.TRUE.equals(report.get("redacted")) ? "; keys and values redacted" : ""),
-                phases(map(report.get("phases")))));
+                + "%d-byte alignment, %s fields%s%s", layout.compressedOops() ? "compressed oops" : "uncompressed oops",
+                layout.headerBytes(), layout.referenceBytes(), layout.alignment(), layout.fieldLayout(),
+                layout.compactHeaders() ? ", compact headers" : "", layout.inferred() ? " (inferred)" : " (given)"),
+                layout.evidence()));
+        facts.add(new Fact("Analysis", String.format(Locale.ROOT, "%.1f s by mapleak %s%s", report.seconds(),
+                report.tool().version(), report.redacted() ? "; keys and values redacted" : ""),
+                phases(report.phases())));
         return facts;
     }
 
-    private static String phases(Map<String, Object> phases) {
+    private static String phases(Map<String, Double> phases) {
         List<String> parts = new ArrayList<>();
-        phases.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.2f s", k,
-                v instanceof Number n ? n.doubleValue() : 0.0)));
+        phases.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.2f s", k, v)));
         return String.join("; ", parts);
     }
 
@@ -234,20 +201,20 @@ public final class HtmlReport {
     /** Room right of a bar's track for its value ("30.3 MB · 91.4%"). */
     private static final int VALUE_ROOM = 114;
 
-    private static Chart glance(List<Map<String, Object>> suspects, long live) {
+    /** One bar per ranked suspect; nested suspects are inside their bar, so they are not drawn as if additive. */
+    private static Chart glance(List<AnalysisResult.Suspect> suspects, long live) {
         List<Bar> bars = new ArrayList<>();
         int n = Math.min(GLANCE_BARS, suspects.size());
         double track = GLANCE_WIDTH - VALUE_ROOM;
         for (int i = 0; i < n; i++) {
-            Map<String, Object> s = suspects.get(i);
-            long retained = num(s.get("retainedBytes"), 0);
-            double share = live > 0 ? Math.min(1.0, (double) retained / live) : 0;
-            String severity = str(s.get("severity"));
-            int rank = (int) num(s.get("rank"), i + 1);
+            AnalysisResult.Suspect s = suspects.get(i);
+            double share = live > 0 ? Math.min(1.0, (double) s.retainedBytes() / live) : 0;
+            String severity = s.severity().word();
             double y = i * GLANCE_ROW;
-            bars.add(new Bar(cut("#" + rank + " " + str(s.get("title")), 54),
-                    bytes(retained) + " · " + percent(share), rank + ". " + severity + ": " + str(s.get("title")),
-                    "#suspect-" + rank, "bar " + severity, 1, y + 12, y + 17, Math.max(1.5, share * track), track));
+            String nested = s.nested().isEmpty() ? "" : " (" + s.nested().size() + " inside)";
+            bars.add(new Bar(cut("#" + s.rank() + " " + s.title(), 54), bytes(s.retainedBytes()) + " · "
+                    + percent(share), s.rank() + ". " + severity + ": " + s.title() + nested, "#suspect-" + s.rank(),
+                    "bar " + severity, 1, y + 12, y + 17, Math.max(1.5, share * track), track));
         }
         List<Tick> ticks = new ArrayList<>();
         double axisY = n * GLANCE_ROW + 10;
@@ -260,146 +227,180 @@ public final class HtmlReport {
 
     // ------------------------------------------------------------------ suspect cards
 
-    private static Card card(Map<String, Object> s, HtmlExtras.SuspectExtras extra, long live, boolean redacted) {
-        int rank = (int) num(s.get("rank"), 0);
-        long retained = num(s.get("retainedBytes"), 0);
-        Map<String, Object> owner = map(s.get("owner"));
+    private static Card card(AnalysisResult.Suspect s, long live, boolean redacted) {
+        String anchor = s.inside() > 0 ? "suspect-" + s.inside() + "-" + s.owner().label().hashCode()
+                : "suspect-" + s.rank();
         List<Step> steps = new ArrayList<>();
-        if (extra != null && !extra.ownerPath().isEmpty()) {
-            for (HtmlExtras.PathStep p : extra.ownerPath()) {
-                steps.add(new Step(p.label(), p.className(), p.retainedBytes() >= 0 ? bytes(p.retainedBytes()) : "",
+        if (!s.ownerPath().isEmpty()) {
+            for (AnalysisResult.PathStep p : s.ownerPath()) {
+                steps.add(new Step(p.label(), p.className() + (p.role() != null ? " — " + p.role() + ", holds it"
+                        : ""), p.retainedBytes() >= 0 ? bytes(p.retainedBytes()) : "",
                         live > 0 && p.retainedBytes() > 0 ? Math.min(100.0, 100.0 * p.retainedBytes() / live) : 0));
             }
         } else {
-            for (Object label : list(owner.get("path"))) {
-                steps.add(new Step(String.valueOf(label), "", "", 0));
+            for (String label : s.owner().path()) {
+                steps.add(new Step(label, "", "", 0));
             }
         }
 
-        List<Map<String, Object>> findings = maps(s.get("findings"));
-        Map<String, Object> lead = null;
-        for (Map<String, Object> f : findings) {
-            if (lead == null || leadIndex(str(f.get("kind"))) < leadIndex(str(lead.get("kind")))) {
-                lead = f;
-            }
-        }
         List<FindingView> views = new ArrayList<>();
         Chart valueChart = null;
+        Chart whereChart = null;
         Chart chainChart = null;
-        for (Map<String, Object> f : findings) {
-            String kind = str(f.get("kind"));
-            Map<String, Object> evidence = map(f.get("evidence"));
+        for (AnalysisResult.Finding f : s.findings()) {
+            Map<String, Object> evidence = ResultJson.mapper().convertValue(f.evidence(),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
             List<Fact> rows = new ArrayList<>();
+            boolean values = f.evidence() instanceof ValueRetentionEvidence;
             evidence.forEach((k, v) -> {
-                boolean charted = kind.equals("value-retention") && (k.equals("valueClasses")
-                        || k.equals("heaviestChain"));
-                if (!charted && !shownAbove(k, v, s)) {
+                boolean charted = values && (k.equals("valueClasses") || k.equals("heaviestChain")
+                        || k.equals("bytesByClass"));
+                if (!charted) {
                     rows.add(evidenceRow(k, v));
                 }
             });
-            views.add(new FindingView(kind, FINDING_NAMES.getOrDefault(kind, kind),
-                    f == lead ? "" : str(f.get("advice")), rows));
-            if (kind.equals("value-retention")) {
-                long mapRetained = num(evidence.get("retainedBytes"), retained);
-                valueChart = valueClassChart(rank, maps(evidence.get("valueClasses")), mapRetained);
-                chainChart = chainChart(rank, maps(evidence.get("heaviestChain")), mapRetained);
+            for (String caveat : f.caveats()) {
+                rows.add(new Fact("note", caveat, ""));
+            }
+            views.add(new FindingView(f.kind(), name(f.kind()), rows));
+            if (f.evidence() instanceof ValueRetentionEvidence v) {
+                long below = Math.max(v.keyRetainedBytes(), v.valueRetainedBytes());
+                valueChart = valueClassChart(s.rank(), v.valueClasses(), s.retainedBytes(), v);
+                whereChart = whereChart(s.rank(), v.bytesByClass(), below, v);
+                chainChart = chainChart(s.rank(), v.heaviestChain());
             }
         }
 
         List<MapLine> mapLines = new ArrayList<>();
-        for (Map<String, Object> m : maps(s.get("maps"))) {
-            long capacity = num(m.get("capacity"), -1);
-            mapLines.add(new MapLine(str(m.get("objectId")), str(m.get("className")),
-                    String.format(Locale.ROOT, "%,d", num(m.get("size"), 0)),
-                    capacity >= 0 ? String.format(Locale.ROOT, "%,d", capacity) : "—",
-                    bytes(num(m.get("retainedBytes"), 0))));
+        for (AnalysisResult.MapRef m : s.maps()) {
+            mapLines.add(new MapLine(m.objectId(), m.className(), String.format(Locale.ROOT, "%,d", m.size()),
+                    m.capacity() >= 0 ? String.format(Locale.ROOT, "%,d", m.capacity()) : "—",
+                    bytes(m.retainedBytes())));
         }
-        long mapCount = num(s.get("mapCount"), mapLines.size());
-        String mapsLine = mapCount == 1 && mapLines.size() == 1 ? mapLines.get(0).className() + " "
-                + mapLines.get(0).objectId() + ": " + mapLines.get(0).size() + " entries, capacity "
-                + mapLines.get(0).capacity() + ", " + mapLines.get(0).retained() + " retained"
-                : String.format(Locale.ROOT, "%,d maps share this owner; the largest:", mapCount);
+        long mapCount = s.mapCount();
+        String mapsLine;
+        if (mapCount == 1 && mapLines.size() == 1) {
+            MapLine m = mapLines.get(0);
+            mapsLine = m.className() + " " + m.objectId() + ": " + m.size() + " entries, capacity " + m.capacity()
+                    + ", " + m.retained() + " retained";
+        } else if (s.shared() != null) {
+            mapsLine = String.format(Locale.ROOT, "%d maps index the same entries; together they retain %s, the "
+                    + "largest alone %s:", s.shared().maps(), bytes(s.shared().retainedTogether()),
+                    bytes(s.shared().largestAlone()));
+        } else {
+            mapsLine = String.format(Locale.ROOT, "%,d maps share this owner; the largest:", mapCount);
+        }
         String moreMaps = mapCount > mapLines.size() && mapCount > 1
-                ? String.format(Locale.ROOT, "and %,d more (all in the JSON's mapCount)", mapCount - mapLines.size())
+                ? String.format(Locale.ROOT, "and %,d more with the same owner (the JSON lists the %d largest and "
+                        + "counts all of them in mapCount)", mapCount - mapLines.size(), mapLines.size())
                 : "";
 
         List<Sample> samples = new ArrayList<>();
         String samplesNote;
         if (redacted) {
             samplesNote = "Entries are not shown: the report was made with --redact.";
-        } else if (extra == null || extra.samples().isEmpty()) {
+        } else if (s.samples().isEmpty()) {
             samplesNote = "";
         } else {
-            for (HtmlExtras.SampleEntry e : extra.samples()) {
-                samples.add(new Sample(e.key(), e.value(), e.valueRetainedBytes() >= 0 ? bytes(e.valueRetainedBytes())
-                        : "—"));
+            for (AnalysisResult.Sample e : s.samples()) {
+                samples.add(new Sample(e.key(), e.value(), e.valueRetainedBytes() >= 0
+                        ? bytes(e.valueRetainedBytes()) : "—"));
             }
             samplesNote = "The entries whose values retain the most, among the first entries of the "
                     + (mapCount > 1 ? "largest map" : "map") + ".";
         }
-        String severity = str(s.get("severity"));
-        return new Card(rank, "suspect-" + rank, severity, str(s.get("title")), str(s.get("summary")),
-                bytes(retained), live > 0 ? percent((double) retained / live) + " of the live heap" : "",
-                str(owner.get("label")), str(owner.get("root")), steps,
-                lead == null ? "" : str(lead.get("advice")), lead == null ? "" : FINDING_NAMES.getOrDefault(
-                        str(lead.get("kind")), str(lead.get("kind"))) + " (" + str(lead.get("kind")) + ")",
-                mapsLine, mapCount == 1 ? List.of() : mapLines, moreMaps, views, valueChart, chainChart, samples,
-                samplesNote);
+        List<Card> nested = new ArrayList<>();
+        for (AnalysisResult.Suspect n : s.nested()) {
+            nested.add(card(n, live, redacted));
+        }
+        String known = s.known() == null ? "" : s.known().what() + (s.known().library().isEmpty() ? ""
+                : " (" + s.known().library() + ")");
+        return new Card(s.rank(), anchor, s.severity().word(), s.inside() > 0 ? "inside #" + s.inside() : "",
+                s.title(), s.summary(), bytes(s.retainedBytes()),
+                live > 0 ? percent((double) s.retainedBytes() / live) + " of the live heap" : "", s.owner().label(),
+                rootWords(s.owner().root()), known, steps, s.fix().text(), fixSource(s.fix()), mapsLine,
+                mapCount == 1 ? List.of() : mapLines, moreMaps, views, valueChart, whereChart, chainChart, samples,
+                samplesNote, nested);
     }
 
-    /**
-     * Whether an evidence value repeats what the card's head already shows for a single-map suspect: the map,
-     * its owner, its entries, capacity and retained size (most findings carry these basics).
-     */
-    private static boolean shownAbove(String key, Object value, Map<String, Object> suspect) {
-        List<Map<String, Object>> members = maps(suspect.get("maps"));
-        if (num(suspect.get("mapCount"), 0) != 1 || members.size() != 1) {
-            return false;
-        }
-        Map<String, Object> m = members.get(0);
-        return switch (key) {
-            case "map", "owner", "heapPercent" -> true;
-            case "entries" -> value instanceof Number n && n.longValue() == num(m.get("size"), -2);
-            case "capacity" -> value instanceof Number n && n.longValue() == num(m.get("capacity"), -2);
-            case "retainedBytes" -> value instanceof Number n && n.longValue() == num(m.get("retainedBytes"), -2);
-            default -> false;
+    /** What kind of root holds the map, in words for the owner line. */
+    private static String rootWords(String root) {
+        return switch (root) {
+            case "static-field" -> "reached from a static field";
+            case "thread" -> "held by a thread";
+            case "jni" -> "held by a JNI reference";
+            case "system-class" -> "held by a system class";
+            default -> "held by another root";
         };
     }
 
-    private static int leadIndex(String kind) {
-        int i = LEAD_ORDER.indexOf(kind);
-        return i < 0 ? LEAD_ORDER.size() : i;
+    private static String fixSource(AnalysisResult.Fix fix) {
+        List<String> names = new ArrayList<>();
+        for (String b : fix.basedOn()) {
+            names.add(b.startsWith("known map ") ? "what mapleak knows of this framework map" : name(b));
+        }
+        return "From: " + String.join(", ", names);
+    }
+
+    /** A finding kind's name from its detector ("Map that only grows"), or the kind itself if unknown. */
+    private static String name(String kind) {
+        Class<?> type = Detectors.evidenceType(kind);
+        return type == null ? kind : Detectors.info(kind).name();
     }
 
     private static final int DETAIL_CHART_WIDTH = 440;
     private static final int DETAIL_ROW = 32;
 
-    private static Chart valueClassChart(int rank, List<Map<String, Object>> classes, long mapRetained) {
+    private static Chart valueClassChart(int rank, List<ValueRetentionEvidence.ClassRetained> classes,
+            long mapRetained, ValueRetentionEvidence v) {
         if (classes.isEmpty()) {
             return null;
         }
-        List<String> labels = new ArrayList<>();
-        List<Long> values = new ArrayList<>();
-        for (Map<String, Object> c : classes) {
-            labels.add(String.format(Locale.ROOT, "%s × %,d", str(c.get("class")), num(c.get("count"), 0)));
-            values.add(num(c.get("retainedBytes"), 0));
-        }
-        return detailChart("value-classes-" + rank, "Retained by value class, against what the map retains ("
-                + bytes(mapRetained) + ")", labels, values, mapRetained);
+        return classChart("value-classes-" + rank, "Retained by value class, against what the map retains ("
+                + bytes(mapRetained) + ")" + sampledNote(v), classes, mapRetained);
     }
 
-    private static Chart chainChart(int rank, List<Map<String, Object>> chain, long mapRetained) {
-        if (chain.isEmpty()) {
+    /** Where the bytes below the values sit, by the class of the objects holding them. */
+    private static Chart whereChart(int rank, List<ValueRetentionEvidence.ClassRetained> classes, long below,
+            ValueRetentionEvidence v) {
+        if (classes.isEmpty() || below <= 0) {
+            return null;
+        }
+        return classChart("bytes-by-class-" + rank, "Where the bytes below its " + v.mostlyBelow() + " sit, by class "
+                + "(against the " + bytes(below) + " below them)" + sampledNote(v), classes, below);
+    }
+
+    /** A bar per class: "byte[] × 24,000" and its bytes, against {@code whole}. */
+    private static Chart classChart(String id, String caption, List<ValueRetentionEvidence.ClassRetained> classes,
+            long whole) {
+        List<String> labels = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        for (ValueRetentionEvidence.ClassRetained c : classes) {
+            labels.add(String.format(Locale.ROOT, "%s × %,d", c.className(), c.count()));
+            values.add(c.retainedBytes());
+        }
+        return detailChart(id, caption, labels, values, whole);
+    }
+
+    private static String sampledNote(ValueRetentionEvidence v) {
+        return v.sampled() ? String.format(Locale.ROOT, "; the first %,d of %,d entries", v.entriesExamined(),
+                v.entries()) : "";
+    }
+
+    /** The heaviest single entry's chain, each step against what the entry retains: where that entry's bytes are. */
+    private static Chart chainChart(int rank, List<ValueRetentionEvidence.ChainStep> chain) {
+        if (chain.size() < 2) {
             return null;
         }
         List<String> labels = new ArrayList<>();
         List<Long> values = new ArrayList<>();
-        for (Map<String, Object> step : chain) {
-            labels.add(str(step.get("step")) + "  " + str(step.get("class")));
-            values.add(num(step.get("retainedBytes"), 0));
+        for (ValueRetentionEvidence.ChainStep step : chain) {
+            labels.add(step.step() + "  " + step.className());
+            values.add(step.retainedBytes());
         }
-        return detailChart("heaviest-chain-" + rank, "The heaviest chain from the map down to where the bytes are",
-                labels, values, mapRetained);
+        long whole = chain.get(0).retainedBytes();
+        return detailChart("heaviest-chain-" + rank, "The heaviest entry (" + bytes(whole) + "), down to where its "
+                + "bytes are", labels, values, whole);
     }
 
     private static Chart detailChart(String id, String caption, List<String> labels, List<Long> values, long whole) {
@@ -479,25 +480,30 @@ public final class HtmlReport {
 
     // ------------------------------------------------------------------ inventory and classes
 
-    private static Inventory inventory(HtmlExtras extras) {
+    private static Inventory inventory(AnalysisResult.Inventory inventory) {
         List<Row> rows = new ArrayList<>();
-        for (HtmlExtras.MapRow m : extras.inventory()) {
+        for (AnalysisResult.InventoryRow m : inventory.rows()) {
+            if (rows.size() == INVENTORY_ROWS) {
+                break;
+            }
             double fill = m.capacity() > 0 ? (double) m.size() / m.capacity() : -1;
-            rows.add(new Row(m.objectId(), m.className(), m.kind(), String.format(Locale.ROOT, "%,d", m.size()),
+            String cls = m.mapCount() > 1 ? String.format(Locale.ROOT, "%s × %,d", m.className(), m.mapCount())
+                    : m.className();
+            rows.add(new Row(m.objectId(), cls, m.kind(), String.format(Locale.ROOT, "%,d", m.size()),
                     m.size(), m.capacity() >= 0 ? String.format(Locale.ROOT, "%,d", m.capacity()) : "—",
                     m.capacity(), fill >= 0 ? percent(fill) : "—", fill, bytes(m.retainedBytes()), m.retainedBytes(),
-                    m.owner()));
+                    m.owner().label()));
         }
-        String note = extras.inventoryTotal() > rows.size()
-                ? String.format(Locale.ROOT, "The %,d that retain the most of %,d such maps; `mapleak maps` lists "
-                        + "all.", rows.size(), extras.inventoryTotal())
+        String note = inventory.total() > rows.size()
+                ? String.format(Locale.ROOT, "The %,d that retain the most of %,d; the JSON report has %,d, and "
+                        + "`mapleak maps` lists every map.", rows.size(), inventory.total(), inventory.rows().size())
                 : "";
-        return new Inventory(rows, extras.inventoryRule(), note);
+        return new Inventory(rows, inventory.rule(), note);
     }
 
-    private static List<ClassLine> classLines(List<HtmlExtras.ClassRow> rows, long whole, boolean retained) {
+    private static List<ClassLine> classLines(List<AnalysisResult.ClassRow> rows, long whole, boolean retained) {
         List<ClassLine> lines = new ArrayList<>();
-        for (HtmlExtras.ClassRow r : rows) {
+        for (AnalysisResult.ClassRow r : rows) {
             long b = retained ? r.retainedBytes() : r.shallowBytes();
             double share = whole > 0 ? Math.min(1.0, (double) b / whole) : 0;
             lines.add(new ClassLine(r.name(), String.format(Locale.ROOT, "%,d", r.instances()), bytes(b),
@@ -528,33 +534,6 @@ public final class HtmlReport {
     /** At most {@code max} characters, with an ellipsis when cut. */
     private static String cut(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
-
-    private static String str(Object o) {
-        return o == null ? "" : String.valueOf(o);
-    }
-
-    private static long num(Object o, long otherwise) {
-        return o instanceof Number n ? n.longValue() : otherwise;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
-    }
-
-    private static List<?> list(Object o) {
-        return o instanceof List<?> l ? l : List.of();
-    }
-
-    private static List<Map<String, Object>> maps(Object o) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Object x : list(o)) {
-            if (x instanceof Map<?, ?>) {
-                out.add(map(x));
-            }
-        }
-        return out;
     }
 
     private static String sha256(String text) {

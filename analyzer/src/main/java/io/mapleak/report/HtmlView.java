@@ -15,8 +15,8 @@ public final class HtmlView {
     /** The whole page. {@code json} is the report as JSON already escaped for a script element; see HtmlReport. */
     public record Page(String title, String fileName, String filePath, String headline, List<Fact> facts,
             List<String> warnings, int moreWarnings, Chart glance, List<Card> cards, Inventory inventory,
-            List<ClassLine> classesByShallow, List<ClassLine> classesByRetained, String toolVersion, String json,
-            String script, String contentSecurityPolicy) {
+            List<ClassLine> classesByShallow, List<ClassLine> classesByRetained, List<Fact> holders,
+            String toolVersion, String json, String script, String contentSecurityPolicy) {
 
         /**
          * {@code text} cut after each {@code .} and {@code $}, so the template can offer line breaks inside long
@@ -58,19 +58,25 @@ public final class HtmlView {
     public record Tick(double x, double y, String label) {
     }
 
-    /** One suspect's card. Charts are null when the suspect has no value-retention finding. */
-    public record Card(int rank, String anchor, String severity, String title, String summary, String retained,
-            String share, String ownerLabel, String ownerRoot, List<Step> path, String advice, String adviceKind,
-            String mapsLine, List<MapLine> maps, String moreMaps, List<FindingView> findings, Chart valueChart,
-            Chart chainChart, List<Sample> samples, String samplesNote) {
+    /**
+     * One suspect's card: {@code inside} is "inside #1" for a nested suspect (else empty), {@code known} what a
+     * well-known framework map is (else empty), {@code fix} the one fix and {@code fixSource} what it is written
+     * from; the findings are the evidence. Charts are null when the suspect has no value-retention finding.
+     * {@code nested} are the cards of the suspects inside this one.
+     */
+    public record Card(int rank, String anchor, String severity, String inside, String title, String summary,
+            String retained, String share, String ownerLabel, String ownerRoot, String known, List<Step> path,
+            String fix, String fixSource, String mapsLine, List<MapLine> maps, String moreMaps,
+            List<FindingView> findings, Chart valueChart, Chart whereChart, Chart chainChart, List<Sample> samples,
+            String samplesNote, List<Card> nested) {
     }
 
     /** A step of the owner path; {@code percent} is its retained size as a share of the live heap (0..100). */
     public record Step(String label, String className, String retained, double percent) {
     }
 
-    /** A finding of a suspect: its id, its name from DETECTORS.md, its advice and its evidence as rows. */
-    public record FindingView(String kind, String name, String advice, List<Fact> evidence) {
+    /** A finding of a suspect: its id, its detector's name, and its evidence (and caveats) as rows. */
+    public record FindingView(String kind, String name, List<Fact> evidence) {
     }
 
     /** A member map of a suspect. */

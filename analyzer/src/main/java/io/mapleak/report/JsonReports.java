@@ -1,13 +1,12 @@
 package io.mapleak.report;
 
+import io.mapleak.heap.Hex;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mapleak.heap.Histogram;
 import io.mapleak.hprof.DumpFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,18 +45,8 @@ public final class JsonReports {
         write(target, root);
     }
 
-    public static void write(Path target, Object tree) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            MAPPER.writeValue(tmp.toFile(), tree);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /** Writes {@code tree} as JSON to {@code target} atomically; an {@link OutputException} names the file. */
+    public static void write(Path target, Object tree) throws OutputException {
+        Outputs.write(target, out -> MAPPER.writeValue(out, tree));
     }
 }

@@ -35,6 +35,30 @@ class CliTest {
     @TempDir
     Path dir;
 
+    // ---------------------------------------------------------------- outputs that cannot be written: exit 5
+
+    @Test
+    void anOutputThatCannotBeWrittenIsNamedAsAnOutputWithItsOwnExitCode() throws IOException {
+        Path dump = FixtureDumps.get(Jvm.JDK17, "smoke").hprof();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"analyze", dump.toString(), "--json", "/proc/mapleak/x.json"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertThat(code).isEqualTo(ExitCodes.OUTPUT).isEqualTo(5);
+        assertThat(err.toString().strip().lines()).last().asString()
+                .startsWith("mapleak: cannot write /proc/mapleak/x.json: ");
+        assertThat(err.toString()).doesNotContain("cannot read the input").doesNotContain(".tmp");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"--top=-5", "--fail-on=urgent"})
+    void invalidOptionValuesAreUsageErrors(String option) throws IOException {
+        Path dump = FixtureDumps.get(Jvm.JDK17, "smoke").hprof();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"analyze", dump.toString(), option},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.USAGE);
+    }
+
     // ---------------------------------------------------------------- inputs that are not dumps: exit 3
 
     @ParameterizedTest(name = "{0} of {1}")

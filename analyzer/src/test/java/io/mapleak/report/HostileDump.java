@@ -14,19 +14,30 @@ import java.util.Map;
 
 /**
  * A dump written to order whose strings are markup: a JDK 17 {@code HashMap} in a static field of a class whose
- * name and field name hold HTML, keyed by strings such as {@code <script>alert(1)</script>}, with one value heavy
- * enough (1.5 MB of a tiny heap) that the map is the first suspect.
+ * name and field name hold HTML, keyed by strings such as {@code <script>alert(1)</script>} and
+ * {@value #ENTRIES} more, with one value heavy enough (1.5 MB of a tiny heap) that the map, which nothing bounds,
+ * is the first suspect.
  */
 final class HostileDump {
     static final String SCRIPT_KEY = "<script>alert(1)</script>";
     static final String IMG_KEY = "\"><img src=x onerror=alert(1)>";
     static final String HOLDER = "t.Reg<b>istry";
     static final String FIELD = "SESSIONS</title><script>alert(2)</script>";
-    static final List<String> KEYS = List.of(SCRIPT_KEY, IMG_KEY, "k-1", "k-2", "k-3", "k-4");
-    static final int TABLE = 16;
+    /** Entries besides the two hostile keys: enough that the map is a map that grows, not one large value. */
+    static final int ENTRIES = 1200;
+    static final List<String> KEYS = keys();
+    static final int TABLE = 2048;
     static final int HEAVY_VALUE_BYTES = 1_500_000;
 
     private HostileDump() {
+    }
+
+    private static List<String> keys() {
+        List<String> keys = new java.util.ArrayList<>(List.of(SCRIPT_KEY, IMG_KEY));
+        for (int i = 1; i <= ENTRIES; i++) {
+            keys.add("k-" + i);
+        }
+        return List.copyOf(keys);
     }
 
     static Path write(Path file) throws IOException {
@@ -48,7 +59,7 @@ final class HostileDump {
         for (int i = 0; i < KEYS.size(); i++) {
             String key = KEYS.get(i);
             int hash = key.hashCode() ^ (key.hashCode() >>> 16);
-            long value = h.primitiveArray(new byte[i == 0 ? HEAVY_VALUE_BYTES : 100]);
+            long value = h.primitiveArray(new byte[i == 0 ? HEAVY_VALUE_BYTES : i == 1 ? HEAVY_VALUE_BYTES / 10 : 100]);
             Map<String, Value> fields = new HashMap<>();
             fields.put("hash", Value.ofInt(hash));
             fields.put("key", Value.ofObject(h.string(key)));
@@ -58,7 +69,7 @@ final class HostileDump {
         }
         long table = h.objectArray(nodeArray, bins);
         h.at(map).instance(hashMap, Map.of("table", Value.ofObject(table), "size", Value.ofInt(KEYS.size()),
-                "modCount", Value.ofInt(KEYS.size()), "threshold", Value.ofInt(12), "loadFactor",
+                "modCount", Value.ofInt(KEYS.size()), "threshold", Value.ofInt(TABLE * 3 / 4), "loadFactor",
                 Value.ofFloat(0.75f)));
         h.stickyClassRoots();
         return h.write().writeTo(file);

@@ -86,7 +86,11 @@ class HtmlReportBrowserTest {
                 + MapleakRun.count(dom, "class=\"bar low\"")).isEqualTo(Math.min(10, json.at("/suspects").size()));
         assertThat(text).contains("Owner path: GC root to map")
                 .contains("static io.mapleak.fixtures.scenario.DemoShop$SessionRegistry.SESSIONS");
-        assertThat(dom.indexOf("id=\"suspect-1\"")).isLessThan(dom.indexOf("id=\"suspect-2\""));
+        // The suspect inside #1 (the sessions' attribute maps) is drawn inside its card, not as a peer.
+        assertThat(json.at("/suspects/0/nested/0/inside").asInt()).isEqualTo(1);
+        assertThat(text).contains("inside #1 · " + json.at("/suspects/0/nested/0/severity").asText());
+        assertThat(dom.indexOf("id=\"suspect-1\"")).isGreaterThanOrEqualTo(0)
+                .isLessThan(dom.indexOf("Inside this suspect"));
         // The sorting script ran: the Content-Security-Policy lets exactly it through.
         assertThat(dom).contains("class=\"sortable scripted\"");
 

@@ -10,7 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import io.mapleak.analysis.AnalysisResult;
+import io.mapleak.detect.RawEvidence;
+import io.mapleak.detect.Severity;
+import io.mapleak.detect.UniqueKeysEvidence;
+import io.mapleak.detect.ValueRetentionEvidence;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,16 +66,10 @@ class HtmlReportEscapingTest {
     }
 
     @Test
-    void everyStringOfTheReportAndTheExtrasIsEscaped() throws Exception {
-        Map<String, Object> tree = hostileTree();
-        HtmlExtras extras = new HtmlExtras(Map.of("java.runtime.name", EVIL, "java.version", EVIL),
-                Map.of(1, new HtmlExtras.SuspectExtras(List.of(new HtmlExtras.PathStep("static " + EVIL, EVIL, 10)),
-                        List.of(new HtmlExtras.SampleEntry(EVIL, EVIL, 5)))),
-                List.of(new HtmlExtras.MapRow("0x1", EVIL, EVIL, 3, 16, 100, EVIL)), EVIL, 1,
-                List.of(new HtmlExtras.ClassRow(EVIL, 1, 10, -1)), List.of(new HtmlExtras.ClassRow(EVIL, 1, -1, 10)),
-                false);
+    void everyStringOfTheResultIsEscaped() throws Exception {
+        AnalysisResult result = hostileResult();
 
-        String html = HtmlReport.render(tree, extras);
+        String html = HtmlReport.render(result);
 
         assertThat(html).doesNotContain("<script>alert").doesNotContain("<img").doesNotContain("</script><script>");
         assertThat(html).contains("&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;&quot;&#39;&gt;&lt;img src=x "
@@ -80,63 +78,46 @@ class HtmlReportEscapingTest {
         String embedded = MapleakRun.embeddedText(html);
         assertThat(embedded).doesNotContain("<").doesNotContain(">").doesNotContain("&")
                 .contains("\\u003c/script\\u003e\\u003cscript\\u003ealert(3)");
-        assertThat(JSON.readTree(embedded)).isEqualTo(JSON.valueToTree(tree));
+        assertThat(ResultJson.fromTree(Path.of("embedded"), JSON.readTree(embedded))).isEqualTo(result);
     }
 
-    /** A report tree in the contract's shape with markup in every string a dump can supply. */
-    private static Map<String, Object> hostileTree() {
-        Map<String, Object> layout = new LinkedHashMap<>();
-        layout.put("compressedOops", true);
-        layout.put("headerBytes", 12);
-        layout.put("referenceBytes", 4);
-        layout.put("alignment", 8);
-        layout.put("inferred", true);
-        layout.put("evidence", EVIL);
-        Map<String, Object> dump = new LinkedHashMap<>();
-        dump.put("file", "/tmp/" + EVIL + ".hprof");
-        dump.put("timestamp", EVIL);
-        dump.put("objects", 10);
-        dump.put("classes", 3);
-        dump.put("heapBytes", 1000);
-        dump.put("liveBytes", 900);
-        dump.put("layout", layout);
-        Map<String, Object> owner = new LinkedHashMap<>();
-        owner.put("label", EVIL);
-        owner.put("root", EVIL);
-        owner.put("path", List.of("static " + EVIL, "." + EVIL));
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("objectId", "0x1");
-        map.put("className", EVIL);
-        map.put("size", 3);
-        map.put("capacity", 16);
-        map.put("retainedBytes", 100);
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put(EVIL, EVIL);
-        evidence.put("sampleKeys", List.of(EVIL, EVIL));
-        evidence.put("valueClasses", List.of(Map.of("class", EVIL, "count", 2, "retainedBytes", 50)));
-        evidence.put("heaviestChain", List.of(Map.of("step", EVIL, "class", EVIL, "retainedBytes", 40)));
-        Map<String, Object> finding = new LinkedHashMap<>();
-        finding.put("kind", "value-retention");
-        finding.put("evidence", evidence);
-        finding.put("advice", EVIL);
-        Map<String, Object> suspect = new LinkedHashMap<>();
-        suspect.put("rank", 1);
-        suspect.put("severity", "high");
-        suspect.put("score", 1.0);
-        suspect.put("title", EVIL);
-        suspect.put("summary", EVIL);
-        suspect.put("owner", owner);
-        suspect.put("maps", List.of(map, map));
-        suspect.put("mapCount", 2);
-        suspect.put("retainedBytes", 100);
-        suspect.put("wastedBytes", 0);
-        suspect.put("findings", List.of(finding));
-        Map<String, Object> tree = new LinkedHashMap<>();
-        tree.put("schemaVersion", "1.0");
-        tree.put("tool", Map.of("name", "mapleak", "version", EVIL));
-        tree.put("dump", dump);
-        tree.put("suspects", List.of(suspect));
-        tree.put("warnings", List.of(EVIL));
-        return tree;
+    /** A result with markup in every string a dump can supply, nested suspects and every chart drawn. */
+    static AnalysisResult hostileResult() {
+        AnalysisResult.Owner owner = new AnalysisResult.Owner(EVIL, "static-field", List.of("static " + EVIL,
+                "." + EVIL), EVIL);
+        AnalysisResult.MapRef map = new AnalysisResult.MapRef("0x1", EVIL, "hash-table", 3, 16, 100, EVIL);
+        ValueRetentionEvidence values = new ValueRetentionEvidence("values", 10, 90,
+                List.of(new ValueRetentionEvidence.ClassRetained(EVIL, 2, 50)),
+                List.of(new ValueRetentionEvidence.ClassRetained(EVIL, 4, 40)), 3, 3,
+                List.of(new ValueRetentionEvidence.ChainStep(EVIL, EVIL, 40),
+                        new ValueRetentionEvidence.ChainStep(EVIL, EVIL, 30)));
+        UniqueKeysEvidence keys = new UniqueKeysEvidence(EVIL, 100.0, 3, 3, List.of(EVIL, EVIL), EVIL, EVIL);
+        List<AnalysisResult.Finding> findings = List.of(
+                new AnalysisResult.Finding("value-retention", List.of("0x1"), "leak", 90, values, EVIL, List.of(EVIL)),
+                new AnalysisResult.Finding("unique-keys", List.of("0x1"), "leak", 100, keys, EVIL, List.of()),
+                new AnalysisResult.Finding("from-the-future", List.of("0x1"), "leak", 1,
+                        new RawEvidence(Map.of(EVIL, EVIL)), EVIL, List.of()));
+        AnalysisResult.Suspect nested = new AnalysisResult.Suspect(1, Severity.MEDIUM, 2.0, EVIL, EVIL, owner,
+                List.of(new AnalysisResult.PathStep("static " + EVIL, EVIL, 10, EVIL)), List.of(map), 1, 3, 50, 0,
+                new AnalysisResult.Fix(EVIL, List.of("unique-keys")), null, null, findings, List.of(), List.of(), 1,
+                List.of(EVIL));
+        AnalysisResult.Suspect suspect = new AnalysisResult.Suspect(1, Severity.HIGH, 1.0, EVIL, EVIL, owner,
+                List.of(new AnalysisResult.PathStep("static " + EVIL, EVIL, 10, EVIL)), List.of(map, map), 2, 6, 100,
+                0, new AnalysisResult.Fix(EVIL, List.of("known map " + EVIL)),
+                new AnalysisResult.Known(EVIL, EVIL, EVIL, EVIL), new AnalysisResult.Shared(2, 100, 50, EVIL),
+                findings, List.of(new AnalysisResult.Sample(EVIL, EVIL, 5)), List.of(nested), 0, List.of(EVIL));
+        AnalysisResult.Dump dump = new AnalysisResult.Dump("/tmp/" + EVIL + ".hprof", 1000, EVIL, EVIL, 8, EVIL, 1, 1,
+                10, 3, 1000, true, new AnalysisResult.Layout(true, 12, 4, 8, false, EVIL, true, EVIL, 0), 900, 9,
+                new AnalysisResult.Garbage(1, 100), Map.of("java.runtime.name", EVIL, "java.version", EVIL),
+                new AnalysisResult.Truncation(5, EVIL, 10, 1000, 3));
+        AnalysisResult.Inventory inventory = new AnalysisResult.Inventory(EVIL, 1, List.of(
+                new AnalysisResult.InventoryRow("0x1", EVIL, EVIL, 3, 16, 100, 1, owner)));
+        AnalysisResult.Classes classes = new AnalysisResult.Classes(
+                List.of(new AnalysisResult.ClassRow(EVIL, 1, 10, -1)),
+                List.of(new AnalysisResult.ClassRow(EVIL, 1, -1, 10)));
+        return new AnalysisResult(AnalysisResult.SCHEMA_VERSION, new AnalysisResult.Tool("mapleak", EVIL), dump,
+                List.of(suspect), List.of(new AnalysisResult.Holder("0x2", EVIL, EVIL, 1, 10, EVIL)), 1, inventory,
+                classes, 0.5, Map.of(EVIL, 0.1), Map.of(EVIL, 0.1), Map.of("growth.heapShare", 0.1), false,
+                new AnalysisResult.Problems(1, 1, List.of(EVIL)), List.of(EVIL));
     }
 }

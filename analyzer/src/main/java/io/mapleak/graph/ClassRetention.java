@@ -1,6 +1,5 @@
-package io.mapleak.report;
+package io.mapleak.graph;
 
-import io.mapleak.graph.DominatorTree;
 import io.mapleak.heap.HeapIndex;
 import java.util.Arrays;
 
@@ -15,12 +14,12 @@ import java.util.Arrays;
  * (first child, next sibling) and walked up through {@link DominatorTree#dominator}, so no stack is needed on deep
  * trees. Cost: 8 bytes per object while it runs, and one pass over the objects.
  */
-final class ClassRetention {
+public final class ClassRetention {
     private ClassRetention() {
     }
 
     /** Per class index: the bytes its instances retain together (0 for classes with no reachable instance). */
-    static long[] compute(HeapIndex index, DominatorTree tree) {
+    public static long[] compute(HeapIndex index, DominatorTree tree) {
         int n = index.objectCount();
         int[] firstChild = new int[n];
         int[] nextSibling = new int[n];

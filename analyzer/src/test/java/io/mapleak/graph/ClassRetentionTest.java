@@ -1,4 +1,4 @@
-package io.mapleak.report;
+package io.mapleak.graph;
 
 import static io.mapleak.testing.HprofWriter.OBJECT;
 import static org.assertj.core.api.Assertions.assertThat;

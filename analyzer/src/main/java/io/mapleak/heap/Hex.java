@@ -1,4 +1,4 @@
-package io.mapleak.report;
+package io.mapleak.heap;
 
 /** Object ids as the report contract writes them: {@code "0x7f0a3c218"}. */
 public final class Hex {
