@@ -122,6 +122,12 @@ public final class Analysis {
         wb.phases.putAll(timer.phases());
 
         List<String> warnings = new ArrayList<>(wb.index.facts().warnings());
+        if (wb.index.facts().truncated()) {
+            warnings.add("the dump is truncated, so GC root records and the objects that held others may lie past "
+                    + "the cut: every class, every thread and every object that nothing before the cut refers to "
+                    + "counts as a root; maps whose entries lie past the cut are counted as far as they go, and "
+                    + "none is called damaged for it");
+        }
         if (decoded.failures() > 0) {
             warnings.add(String.format(Locale.ROOT, "%,d map%s could not be decoded (fields not as mapleak knows "
                     + "them) and %s left out; the first: %s", decoded.failures(), decoded.failures() == 1 ? "" : "s",

@@ -87,7 +87,11 @@ public final class PathNamer {
         Integer r = bestRoot.get(object);
         if (r == null) {
             ClassInfo c = index.mirroredClass(object);
-            return c != null ? "class " + c.name() : "root";
+            if (c != null) {
+                return "class " + c.name();
+            }
+            return index.facts().truncated() ? "(its holder lies past the cut) " + index.classOf(object).name()
+                    : "root";
         }
         GcRootKind kind = index.rootKind(r);
         ThreadInfo t = threadsBySerial.get(index.rootThread(r));

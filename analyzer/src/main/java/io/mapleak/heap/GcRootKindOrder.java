@@ -3,7 +3,10 @@ package io.mapleak.heap;
 import io.mapleak.hprof.GcRootKind;
 import java.util.Arrays;
 
-/** Orders GC-rooted objects so that path searches prefer the roots people recognise as owners. */
+/**
+ * Orders GC-rooted objects so that path searches prefer the roots people recognise as owners; for a truncated dump,
+ * adds the roots the cut may have taken away.
+ */
 public final class GcRootKindOrder {
     private static final GcRootKind[] ORDER = {GcRootKind.STICKY_CLASS, GcRootKind.THREAD_OBJECT,
         GcRootKind.JAVA_FRAME, GcRootKind.JNI_LOCAL, GcRootKind.NATIVE_STACK, GcRootKind.THREAD_BLOCK,
@@ -40,10 +43,54 @@ public final class GcRootKindOrder {
             }
         }
         // Array classes live as long as their element class (the JVM links them from it, HPROF does not show
-        // that link): without this, an array's class object would look owned by the array's holder.
+        // that link): without this, an array's class object would look owned by the array's holder. In a truncated
+        // dump every class is a root: the root records (HotSpot writes many after the objects) may lie past the cut.
+        boolean truncated = index.facts().truncated();
         for (ClassInfo c : index.classes()) {
             int o = c.objectIndex;
-            if (c.isArray() && o >= 0 && !seen.get(o)) {
+            if ((c.isArray() || truncated) && o >= 0 && !seen.get(o)) {
+                seen.set(o);
+                out[k++] = o;
+            }
+        }
+        out = Arrays.copyOf(out, k);
+        return truncated ? withLostRoots(index, out, seen) : out;
+    }
+
+    /**
+     * The roots a truncated dump may have lost, after {@code roots}: every thread (its thread-object root record may
+     * lie past the cut) and every object no other object in the dump refers to (its referrer, a stack frame or an
+     * object, may lie past the cut). Garbage with no referrer is counted live too: in a cut dump that cannot be told
+     * apart, and the analysis says so.
+     */
+    private static int[] withLostRoots(HeapIndex index, int[] roots, java.util.BitSet seen) {
+        int n = index.objectCount();
+        java.util.BitSet referenced = new java.util.BitSet(n);
+        for (int o = 0; o < n; o++) {
+            int deg = index.outboundCount(o);
+            for (int k = 0; k < deg; k++) {
+                int t = index.outbound(o, k);
+                if (t >= 0 && t != o) {
+                    referenced.set(t);
+                }
+            }
+        }
+        boolean[] thread = new boolean[index.classes().size()];
+        for (ClassInfo c : index.classes()) {
+            for (ClassInfo x = c; x != null; x = x.superIndex() >= 0 ? index.classInfo(x.superIndex()) : null) {
+                if (x.name().equals("java.lang.Thread")) {
+                    thread[c.index()] = true;
+                    break;
+                }
+            }
+        }
+        int[] out = Arrays.copyOf(roots, roots.length + 1024);
+        int k = roots.length;
+        for (int o = 0; o < n; o++) {
+            if (!seen.get(o) && (thread[index.classIndexOf(o)] || !referenced.get(o) && !index.isMirror(o))) {
+                if (k == out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
                 seen.set(o);
                 out[k++] = o;
             }
