@@ -32,14 +32,45 @@ final class FieldLayoutEngine {
      * JDK classes whose fields carry {@code @jdk.internal.vm.annotation.Contended}: a class-level annotation
      * ("*": all fields in one padded group) or the names of the annotated fields (one group each name set).
      * HotSpot pads each group with 128 bytes before and once after all groups; subclasses start after another pad.
+     * Where JDK versions annotate a class differently, the first {@link Contention} whose marker field the class
+     * declares applies (a null marker always does).
      */
-    private static final Map<String, List<List<String>>> CONTENDED = Map.of(
-            "java.lang.Thread", List.of(List.of("threadLocalRandomSeed", "threadLocalRandomProbe",
-                    "threadLocalRandomSecondarySeed")),
-            "java.util.concurrent.ConcurrentHashMap$CounterCell", List.of(List.of("*")),
-            "java.util.concurrent.atomic.Striped64$Cell", List.of(List.of("*")),
-            "java.util.concurrent.Exchanger$Node", List.of(List.of("*")),
-            "java.util.concurrent.SubmissionPublisher$BufferedSubscription", List.of(List.of("*")));
+    private static final Map<String, List<Contention>> CONTENDED = Map.of(
+            "java.lang.Thread", List.of(new Contention(null, List.of(List.of("threadLocalRandomSeed",
+                    "threadLocalRandomProbe", "threadLocalRandomSecondarySeed")))),
+            "java.util.concurrent.ConcurrentHashMap$CounterCell", List.of(Contention.WHOLE_CLASS),
+            "java.util.concurrent.atomic.Striped64$Cell", List.of(Contention.WHOLE_CLASS),
+            "java.util.concurrent.Exchanger$Node", List.of(Contention.WHOLE_CLASS),
+            "java.util.concurrent.SubmissionPublisher$BufferedSubscription", List.of(Contention.WHOLE_CLASS),
+            // JDK 19+ annotate two fields of the pool ("fjpctl") and six of a queue ("w"); JDK 9-18 the classes.
+            "java.util.concurrent.ForkJoinPool", List.of(
+                    new Contention("parallelism", List.of(List.of("ctl", "parallelism"))), Contention.WHOLE_CLASS),
+            "java.util.concurrent.ForkJoinPool$WorkQueue", List.of(
+                    new Contention("parking", List.of(List.of("top", "phase", "stackPred", "source", "nsteals",
+                            "parking"))), Contention.WHOLE_CLASS));
+
+    /** One way a class is annotated: when it declares {@code marker} (or always, for null), these field groups. */
+    private record Contention(String marker, List<List<String>> groups) {
+        static final Contention WHOLE_CLASS = new Contention(null, List.of(List.of("*")));
+
+        boolean appliesTo(ClassInfo c) {
+            return marker == null || java.util.Arrays.asList(c.fieldNames).contains(marker);
+        }
+    }
+
+    /** The contended field groups of {@code c}, or null if it has none. */
+    private static List<List<String>> contendedGroups(ClassInfo c) {
+        List<Contention> variants = c.loaderId == 0 && c.name != null ? CONTENDED.get(c.name) : null;
+        if (variants != null) {
+            for (Contention v : variants) {
+                if (v.appliesTo(c)) {
+                    return v.groups();
+                }
+            }
+        }
+        return null;
+    }
+
     private static final int CONTENDED_PADDING = 128;
 
     private final List<ClassInfo> classes;
@@ -200,7 +231,7 @@ final class FieldLayoutEngine {
                 blocks.add(new int[] {0, contendedFieldsEnd[sup] + CONTENDED_PADDING});
             }
         }
-        List<List<String>> groups = c.loaderId == 0 && c.name != null ? CONTENDED.get(c.name) : null;
+        List<List<String>> groups = contendedGroups(c);
         if (groups == null) {
             for (int size : placementOrder(c, null, false)) {
                 place(blocks, Math.abs(size));
@@ -236,7 +267,7 @@ final class FieldLayoutEngine {
     }
 
     private boolean contended(ClassInfo c) {
-        return c.loaderId == 0 && c.name != null && CONTENDED.containsKey(c.name);
+        return contendedGroups(c) != null;
     }
 
     /** A 128-byte pad after everything placed so far; gaps before it can no longer be used. */

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -131,6 +132,33 @@ class HistogramOracleTest {
             checked++;
         }
         assertThat(checked).isGreaterThan(20);
+    }
+
+    /**
+     * Classes the JDK annotates with {@code @Contended} (the whole class, or groups of fields, differently across
+     * versions) are padded by the JVM by 128 bytes per group: each instance's size must equal the JVM's exactly,
+     * not merely fall within the 1% of classes allowed to differ. ForkJoinPool is 336 bytes on JDK 17, not 80.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"JDK17, bounded-caches", "JDK17, tomcat-session-leak", "JDK25, pooled-thread-locals"})
+    void contendedClassesAreSizedAsTheJvmPadsThem(Jvm jvm, String scenario) throws Exception {
+        FixtureDump dump = FixtureDumps.get(jvm, scenario);
+        Map<String, long[]> mine = byName(HistogramBuilder.build(DumpFile.open(dump.hprof()), ReadOptions.defaults()));
+        Map<String, long[]> jvms = expected(dump.before());
+        int checked = 0;
+        for (String name : List.of("java.util.concurrent.ForkJoinPool", "java.util.concurrent.ForkJoinPool$WorkQueue",
+                "java.util.concurrent.atomic.Striped64$Cell", "java.util.concurrent.ConcurrentHashMap$CounterCell",
+                "java.lang.Thread")) {
+            long[] theirs = jvms.get(name);
+            if (theirs == null || theirs[0] == 0) {
+                continue;
+            }
+            long[] ours = mine.getOrDefault(name, new long[2]);
+            assertThat(ours[0]).as(name + " instances").isEqualTo(theirs[0]);
+            assertThat(ours[1] / ours[0]).as(name + " bytes per instance").isEqualTo(theirs[1] / theirs[0]);
+            checked++;
+        }
+        assertThat(checked).as("contended classes in the dump").isGreaterThanOrEqualTo(2);
     }
 
     static Stream<Jvm> jvms() {
