@@ -18,8 +18,8 @@ final class KeyPatterns {
     static final long EPOCH_MS_MAX = 4_102_444_800_000L; // 2100-01-01
     /** Patterns of random ids, which a fixed prefix or suffix may surround. */
     static final Set<String> RANDOM = Set.of("UUID", "hex id", "token");
-    /** The shortest random part a token has: 64 bits in base 36 take 13 characters. */
-    static final int MIN_TOKEN = 13;
+    /** The shortest random part a token has: 64 random bits in base 36 take 12 or 13 characters. */
+    static final int MIN_TOKEN = 12;
 
     private KeyPatterns() {
     }

@@ -313,6 +313,7 @@ public final class Ranker {
             for (String o : owners) {
                 fields.add(o.substring(prefix.length() + 1));
             }
+            fields.sort(null);
             return prefix + ".{" + String.join(", ", fields) + "}";
         }
 

@@ -1,0 +1,246 @@
+package io.mapleak.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mapleak.analysis.Analysis;
+import io.mapleak.analysis.AnalysisListener;
+import io.mapleak.analysis.AnalysisOptions;
+import io.mapleak.analysis.AnalysisResult;
+import io.mapleak.detect.Severity;
+import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.ReadOptions;
+import io.mapleak.hprof.DumpFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How findings become ranked suspects, on heaps written to order: the map where entries accumulate is the suspect
+ * and the maps holding it are its containers; maps indexing the same entries are one suspect carrying what they
+ * hold together; severity follows the evidence whatever holds the map; a few large values are a holder, not a
+ * leak; a suspect inside another is nested under it; garbage is never a suspect.
+ */
+class RankerTest {
+    @TempDir
+    Path dir;
+
+    private static List<String> uuids(int n, long seed) {
+        Random r = new Random(seed);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new UUID(r.nextLong(), r.nextLong()).toString());
+        }
+        return out;
+    }
+
+    private AnalysisResult analyse(SyntheticHeap heap, String name) throws Exception {
+        Path dump = heap.write(dir.resolve(name + ".hprof"));
+        return Analysis.run(dump, AnalysisOptions.defaults(), AnalysisListener.QUIET);
+    }
+
+    @Test
+    void theMapWhereEntriesAccumulateIsTheSuspectAndItsContainersAreOnItsOwnerPath() throws Exception {
+        SyntheticHeap heap = new SyntheticHeap();
+        // t.Cache.store: 5,000 UUID-keyed entries of 300 bytes each, the heap's bulk
+        List<String> keys = uuids(5_000, 1);
+        List<Long> values = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            values.add(heap.bytes(300));
+        }
+        long store = heap.map(keys, values);
+        long cache = heap.object(heap.type("t.Cache", "store"), Map.of("store", store));
+        // t.CacheManager.caches: a map of two caches; t.Registry.COMPONENTS: 1,200 components, one the manager
+        long caches = heap.map(List.of("orders", "prices"), List.of(cache, heap.bytes(16)));
+        long manager = heap.object(heap.type("t.CacheManager", "caches"), Map.of("caches", caches));
+        List<String> names = new ArrayList<>();
+        List<Long> components = new ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            names.add("component-" + i);
+            components.add(i == 0 ? manager : heap.bytes(8));
+        }
+        long registry = heap.map(names, components);
+        heap.staticField("t.Registry", "COMPONENTS", registry);
+
+        AnalysisResult r = analyse(heap, "containers");
+
+        assertThat(r.suspects()).as(describe(r)).hasSize(1);
+        AnalysisResult.Suspect s = r.suspects().get(0);
+        assertThat(s.owner().label()).isEqualTo("t.Cache.store");
+        assertThat(s.severity()).isEqualTo(Severity.HIGH);
+        assertThat(s.nested()).isEmpty();
+        assertThat(s.ownerPath()).extracting(AnalysisResult.PathStep::label).first()
+                .isEqualTo("static t.Registry.COMPONENTS");
+        assertThat(s.ownerPath()).filteredOn(step -> step.role() != null).extracting(AnalysisResult.PathStep::label)
+                .containsExactly("static t.Registry.COMPONENTS");
+    }
+
+    @Test
+    void severityFollowsTheEvidenceNotTheKindOfRootThatHoldsTheMap() throws Exception {
+        SyntheticHeap heap = new SyntheticHeap();
+        // Random session tokens between a fixed prefix and suffix, as a servlet container makes them.
+        Random random = new Random(7);
+        List<String> keys = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            keys.add("node0" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36)
+                    + Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + ".node0");
+            values.add(heap.bytes(400));
+        }
+        long sessions = heap.map(keys, values);
+        heap.threadLocalVariable("server-main", sessions);
+
+        AnalysisResult r = analyse(heap, "thread-rooted");
+
+        AnalysisResult.Suspect s = r.suspects().get(0);
+        assertThat(s.owner().root()).isEqualTo("thread");
+        assertThat(s.severity()).as(describe(r)).isEqualTo(Severity.HIGH);
+        AnalysisResult.Finding keysFinding = s.finding("unique-keys");
+        assertThat(keysFinding).as("the affixed tokens are recognised; %s", describe(r)).isNotNull();
+        var e = (io.mapleak.detect.UniqueKeysEvidence) keysFinding.evidence();
+        assertThat(e.pattern()).isEqualTo("token");
+        assertThat(e.affixes()).isEqualTo("\"node0….node0\"");
+        assertThat(s.summary()).contains("keys are random tokens").contains("held by thread \"server-main\"");
+    }
+
+    @Test
+    void aMapOverHalfTheHeapThroughManyEntriesIsHighEvenWithoutAKeyPattern() throws Exception {
+        SyntheticHeap heap = new SyntheticHeap();
+        List<String> keys = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        for (int i = 0; i < 11_000; i++) {
+            keys.add("customer " + Integer.toString(i * 7919 % 100_003, 16) + " of region " + (i % 13));
+            values.add(heap.bytes(500));
+        }
+        heap.threadLocalVariable("worker", heap.map(keys, values));
+
+        AnalysisResult r = analyse(heap, "no-pattern");
+
+        AnalysisResult.Suspect s = r.suspects().get(0);
+        assertThat(s.finding("unique-keys")).as(describe(r)).isNull();
+        assertThat(s.finding("unbounded-growth")).isNotNull();
+        assertThat(s.severity()).isEqualTo(Severity.HIGH);
+    }
+
+    @Test
+    void aFewLargeValuesAreALargeHolderNotASuspect() throws Exception {
+        SyntheticHeap heap = new SyntheticHeap();
+        long database = heap.bytes(5_000_000);
+        heap.staticField("t.Databases", "BY_NAME", heap.map(List.of("mem:orders"), List.of(database)));
+        for (int i = 0; i < 50; i++) {
+            heap.staticField("t.Other" + i, "X", heap.bytes(1000));
+        }
+
+        AnalysisResult r = analyse(heap, "holder");
+
+        assertThat(r.suspects()).as(describe(r)).isEmpty();
+        assertThat(r.largestHolders()).extracting(AnalysisResult.Holder::owner).contains("t.Databases.BY_NAME");
+        assertThat(r.largestHolders().get(0).entries()).isEqualTo(1);
+    }
+
+    @Test
+    void mapsIndexingTheSameEntriesAreOneSuspectThatCarriesWhatTheyHoldTogether() throws Exception {
+        SyntheticHeap heap = new SyntheticHeap();
+        long recordType = heap.type("t.Customer", "profile");
+        List<Long> records = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<String> emails = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        int before = heap.written.size();
+        for (int i = 0; i < 3_000; i++) {
+            records.add(heap.object(recordType, Map.of("profile", heap.bytes(1_000))));
+            ids.add("c" + i);
+            emails.add("user" + i + "@example.com");
+            names.add("Customer Number " + i);
+        }
+        List<Long> structures = new ArrayList<>(heap.written.subList(before, heap.written.size()));
+        int mapsStart = heap.written.size();
+        long byId = heap.map(ids, records);
+        long byEmail = heap.map(emails, records);
+        long byName = heap.map(names, records);
+        structures.addAll(heap.written.subList(mapsStart, heap.written.size()));
+        long index = heap.object(heap.type("t.CustomerIndex", "byId", "byEmail", "byName"),
+                Map.of("byId", byId, "byEmail", byEmail, "byName", byName));
+        heap.staticField("t.Crm", "INDEX", index);
+
+        AnalysisResult r = analyse(heap, "shared");
+
+        // The oracle: every object written for the records and the three maps, and nothing else, is freed when
+        // the three maps go; their shallow sizes as the index computed them.
+        long expected = 0;
+        try (HeapIndex hi = HeapIndex.build(DumpFile.open(dir.resolve("shared.hprof")), ReadOptions.defaults())) {
+            for (long id : structures) {
+                expected += hi.shallowSize(hi.indexOf(id));
+            }
+        }
+        assertThat(r.suspects()).as(describe(r)).hasSize(1);
+        AnalysisResult.Suspect s = r.suspects().get(0);
+        assertThat(s.mapCount()).isEqualTo(3);
+        assertThat(s.shared()).isNotNull();
+        assertThat(s.shared().maps()).isEqualTo(3);
+        assertThat(s.retainedBytes()).isEqualTo(expected).isEqualTo(s.shared().retainedTogether());
+        assertThat(s.shared().largestAlone()).isLessThan(expected / 4);
+        assertThat(s.owner().label()).isEqualTo("t.CustomerIndex.{byEmail, byId, byName}");
+        assertThat(s.title()).startsWith("3 maps index the same entries: ");
+    }
+
+    @Test
+    void aSuspectInsideAnotherIsNestedUnderItNotRanked() throws Exception {
+        SyntheticHeap heap = new SyntheticHeap();
+        long sessionType = heap.type("t.Session", "attributes", "state");
+        List<String> keys = uuids(2_000, 3);
+        List<Long> sessions = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            long attributes = heap.map(List.of("locale"), List.of(heap.string("de-DE")));
+            sessions.add(heap.object(sessionType, Map.of("attributes", attributes, "state", heap.bytes(2_000))));
+        }
+        heap.staticField("t.Sessions", "ACTIVE", heap.map(keys, sessions));
+
+        AnalysisResult r = analyse(heap, "nested");
+
+        assertThat(r.suspects()).as(describe(r)).hasSize(1);
+        AnalysisResult.Suspect s = r.suspects().get(0);
+        assertThat(s.owner().label()).isEqualTo("t.Sessions.ACTIVE");
+        assertThat(s.nested()).hasSize(1);
+        AnalysisResult.Suspect inside = s.nested().get(0);
+        assertThat(inside.owner().label()).isEqualTo("t.Session.attributes");
+        assertThat(inside.inside()).isEqualTo(1);
+        assertThat(inside.mapCount()).isEqualTo(2_000);
+        assertThat(inside.finding("small-map-overhead")).isNotNull();
+    }
+
+    @Test
+    void garbageIsNeverASuspectAndIsSaidOnce() throws Exception {
+        SyntheticHeap heap = new SyntheticHeap();
+        List<String> keys = uuids(3_000, 5);
+        List<Long> values = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            values.add(heap.bytes(200));
+        }
+        heap.map(keys, values); // no root holds it
+        heap.staticField("t.Live", "DATA", heap.bytes(10_000));
+
+        AnalysisResult r = analyse(heap, "garbage");
+
+        assertThat(r.suspects()).as(describe(r)).isEmpty();
+        assertThat(r.largestHolders()).isEmpty();
+        assertThat(r.dump().unreachable().bytes()).isGreaterThan(3_000L * 200);
+        assertThat(r.inventory().rows()).noneMatch(row -> row.size() == 3_000);
+    }
+
+    private static String describe(AnalysisResult r) {
+        StringBuilder b = new StringBuilder("suspects:\n");
+        for (AnalysisResult.Suspect s : r.suspects()) {
+            for (AnalysisResult.Suspect x : s.andNested()) {
+                b.append(String.format("  #%d%s %s %s | %s | %s%n", x.rank(), x.inside() > 0 ? " (inside)" : "",
+                        x.severity().word(), x.title(), x.owner().label(), x.summary()));
+            }
+        }
+        b.append("holders: ").append(r.largestHolders());
+        return b.toString();
+    }
+}
