@@ -76,36 +76,47 @@ public final class Analysis {
         }
     }
 
+    /** What the detectors found in an opened dump: the maps decoded, the reachable ones examined, the findings. */
+    record Detection(MapCatalog.Decoded decoded, List<MapView> live, DetectContext ctx, Detectors.Run run) {
+    }
+
+    /** Decodes the maps of an opened dump and runs every detector over the reachable ones. */
+    static Detection detect(Workbench wb, AnalysisOptions options, PhaseTimer timer) {
+        wb.pathsFor(null);
+        MapCatalog catalog = MapCatalog.standard(options.userMaps());
+        MapCatalog.Decoded decoded = catalog.decodeAll(wb.index, wb.dominators);
+        timer.lap("decode maps");
+        List<MapView> live = new ArrayList<>();
+        for (MapView v : decoded.maps()) {
+            if (wb.dominators.reachable(v.object())) {
+                live.add(v); // nothing is reported about garbage the dump still holds
+            }
+        }
+        DetectContext ctx = new DetectContext(wb.index, wb.graph, wb.dominators, wb.paths(), catalog, live,
+                options.thresholds(), options.redact());
+        timer.lap("shared entries");
+        Detectors.Run run = Detectors.run(ctx);
+        timer.lap("detectors");
+        return new Detection(decoded, live, ctx, run);
+    }
+
     /** Analyses an opened dump (strong paths are computed for every object). */
     public static AnalysisResult run(Workbench wb, AnalysisOptions options, AnalysisListener listener) {
         PhaseTimer timer = new PhaseTimer();
         listener.phase("Analysing maps", -1);
-        DetectContext ctx;
-        Detectors.Run detection;
+        Detection d;
         Ranker.Ranking ranking;
-        MapCatalog.Decoded decoded;
-        List<MapView> live = new ArrayList<>();
         try {
-            wb.pathsFor(null);
-            MapCatalog catalog = MapCatalog.standard(options.userMaps());
-            decoded = catalog.decodeAll(wb.index, wb.dominators);
-            timer.lap("decode maps");
-            for (MapView v : decoded.maps()) {
-                if (wb.dominators.reachable(v.object())) {
-                    live.add(v); // nothing is reported about garbage the dump still holds
-                }
-            }
-            ctx = new DetectContext(wb.index, wb.graph, wb.dominators, wb.paths(), catalog, live,
-                    options.thresholds(), options.redact());
-            timer.lap("shared entries");
-            detection = Detectors.run(ctx);
-            timer.lap("detectors");
-            ranking = Ranker.rank(ctx, detection.findings(), options.knownMaps(),
-                    wb.index.facts().truncated());
+            d = detect(wb, options, timer);
+            ranking = Ranker.rank(d.ctx(), d.run().findings(), options.knownMaps(), wb.index.facts().truncated());
             timer.lap("ranking");
         } finally {
             listener.phaseDone();
         }
+        DetectContext ctx = d.ctx();
+        Detectors.Run detection = d.run();
+        MapCatalog.Decoded decoded = d.decoded();
+        List<MapView> live = d.live();
         Builder b = new Builder(wb, ctx, live, options.redact());
         List<AnalysisResult.Suspect> suspects = new ArrayList<>();
         for (Suspect s : ranking.suspects()) {
