@@ -58,12 +58,12 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        outputs.validate(spec.commandLine());
         Properties configFile = readConfig();
         Thresholds t = thresholds(configFile);
         PrintWriter out = spec.commandLine().getOut();
         if (listThresholds) {
             out.print(t.describe());
+            out.flush();
             return ExitCodes.OK;
         }
         KnownMaps known;

@@ -13,7 +13,7 @@ public final class DumpOptions {
             description = "Heap dump to read: .hprof, or .hprof.gz (plain or jcmd's chunked gzip).")
     Path dump;
 
-    @Option(names = "--dump", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--dump", paramLabel = "N", defaultValue = "1", converter = Counts.Positive.class,
             description = "Which heap dump to read when the file holds several (from 1; default: ${DEFAULT-VALUE}).")
     int dumpNumber;
 
@@ -30,10 +30,6 @@ public final class DumpOptions {
     boolean debug;
 
     ReadOptions readOptions() {
-        if (dumpNumber < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--dump takes a number from 1");
-        }
         return new ReadOptions(dumpNumber, layout, null, tempDir);
     }
 

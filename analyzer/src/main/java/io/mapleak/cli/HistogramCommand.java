@@ -21,7 +21,7 @@ final class HistogramCommand implements Callable<Integer> {
     @Mixin
     DumpOptions dump;
 
-    @Option(names = "--top", paramLabel = "N", defaultValue = "30",
+    @Option(names = "--top", paramLabel = "N", defaultValue = "30", converter = Counts.NonNegative.class,
             description = "Show the N classes with the most bytes (0: all; default: ${DEFAULT-VALUE}).")
     int top;
 

@@ -32,16 +32,25 @@ public final class Main implements Runnable {
         } catch (OutOfMemoryError e) {
             err.println("mapleak: out of memory; give the JVM more, e.g. MAPLEAK_JAVA_OPTS=-Xmx4g");
             return ExitCodes.INTERNAL;
+        } finally {
+            // print() does not flush an auto-flushing PrintWriter: what a command printed last must not be lost
+            out.flush();
+            err.flush();
         }
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command (try: mapleak histogram DUMP)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: start with 'mapleak analyze "
+                + "DUMP' (ranked leak suspects with fixes); 'mapleak help' lists every command");
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
+        if (e instanceof UsageError u) {
+            err.println("mapleak: " + u.getMessage());
+            return ExitCodes.USAGE;
+        }
         if (e instanceof io.mapleak.report.OutputException o) {
             err.println("mapleak: " + o.getMessage());
             if (debug(parsed)) {
@@ -85,7 +94,6 @@ public final class Main implements Runnable {
     }
 
     static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
+        return io.mapleak.analysis.Version.get();
     }
 }

@@ -35,11 +35,13 @@ final class MapsCommand implements Callable<Integer> {
     @Mixin
     DumpOptions dump;
 
-    @Option(names = "--class", paramLabel = "TEXT", description = "Only maps whose class name contains TEXT.")
+    @Option(names = "--class", paramLabel = "TEXT",
+            description = "Only maps whose class or owner (the field holding them, e.g. Session.attributes) contains TEXT.")
     String classFilter;
 
-    @Option(names = "--min-size", paramLabel = "N", defaultValue = "0", description = "Only maps with at least N entries.")
-    long minSize;
+    @Option(names = "--min-size", paramLabel = "N", defaultValue = "0", converter = Counts.NonNegative.class,
+            description = "Only maps with at least N entries.")
+    int minSize;
 
     @Option(names = "--min-retained", paramLabel = "BYTES", defaultValue = "0",
             description = "Only maps retaining at least BYTES (suffixes k, m, g allowed).", converter = ByteSize.class)
@@ -49,13 +51,15 @@ final class MapsCommand implements Callable<Integer> {
             description = "retained (default), size, capacity or waste.")
     String sort;
 
-    @Option(names = "--top", paramLabel = "N", defaultValue = "30", description = "How many maps to show (0: all).")
+    @Option(names = "--top", paramLabel = "N", defaultValue = "30", converter = Counts.NonNegative.class,
+            description = "How many maps to show (0: all).")
     int top;
 
     @Option(names = "--entries", paramLabel = "OBJECT_ID", description = "Print the entries of this map instead.")
     String entriesOf;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Entries to print with --entries.")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", converter = Counts.NonNegative.class,
+            description = "Entries to print with --entries.")
     int limit;
 
     @Option(names = "--user-maps", paramLabel = "FILE", description = "Properties file describing your own maps.")
@@ -81,10 +85,14 @@ final class MapsCommand implements Callable<Integer> {
                 return entries(wb, catalog, out);
             }
             List<MapView> all = catalog.findAll(wb.index, wb.dominators);
+            if (classFilter != null) {
+                wb.pathsFor(null); // the filter also matches owners, which need every map's path
+            }
             List<MapView> shown = new ArrayList<>();
             for (MapView m : all) {
-                if ((classFilter == null || m.implementation().contains(classFilter)) && m.size() >= minSize
-                        && wb.dominators.retainedSize(m.object()) >= minRetained) {
+                if (m.size() >= minSize && wb.dominators.retainedSize(m.object()) >= minRetained
+                        && (classFilter == null || m.implementation().contains(classFilter)
+                                || ownerLabel(wb, m.object()).contains(classFilter))) {
                     shown.add(m);
                 }
             }
@@ -93,8 +101,16 @@ final class MapsCommand implements Callable<Integer> {
                 shown = shown.subList(0, top);
             }
             wb.pathsFor(shown.stream().mapToInt(MapView::object).toArray());
-            out.printf("%s: %,d maps (%,d shown); analysed in %.1f s%n", wb.file.path().getFileName(), all.size(),
-                    shown.size(), wb.seconds());
+            out.printf("%s: %s (%,d shown); analysed in %.1f s%n", wb.file.path().getFileName(),
+                    io.mapleak.report.Words.count(all.size(), "map", "maps"), shown.size(), wb.seconds());
+            if (shown.isEmpty()) {
+                out.printf("No map matches%s%s%s. Without filters, mapleak maps lists the maps that retain the most.%n",
+                        classFilter != null ? " --class '" + Text.safe(classFilter) + "' (in the map's class or in its "
+                                + "owner, such as Session.attributes)" : "",
+                        minSize > 0 ? " --min-size " + minSize : "", minRetained > 0 ? " --min-retained "
+                                + minRetained : "");
+                return ExitCodes.OK;
+            }
             out.printf("%4s %10s %10s %12s %5s  %-44s %s%n", "#", "retained", "size", "capacity", "fill", "map",
                     "owner");
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -123,6 +139,16 @@ final class MapsCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The field that holds {@code map} (or its root in words); paths must have been computed. */
+    private static String ownerLabel(Workbench wb, int map) {
+        int[] path = wb.paths().pathTo(map);
+        if (path.length == 0) {
+            return "";
+        }
+        String label = wb.namer.ownerLabel(path);
+        return label != null ? label : wb.namer.rootLabel(path[0]);
     }
 
     private Comparator<MapView> order(Workbench wb) {
@@ -189,18 +215,12 @@ final class MapsCommand implements Callable<Integer> {
     }
 
     private int entries(Workbench wb, MapCatalog catalog, PrintWriter out) {
-        long id;
-        try {
-            String t = entriesOf.trim().toLowerCase(Locale.ROOT);
-            id = Long.parseUnsignedLong(t.startsWith("0x") ? t.substring(2) : t, 16);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--entries takes a hex object id");
-        }
-        int o = wb.index.indexOf(id);
-        MapView m = o >= 0 ? catalog.decode(new MapContext(wb.index), o) : null;
+        int o = ObjectIds.resolve(wb.index, entriesOf, "--entries", spec.commandLine().getErr());
+        long id = wb.index.id(o);
+        MapView m = catalog.decode(new MapContext(wb.index), o);
         if (m == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "no map " + Hex.id(id) + " in this dump"
-                    + (o >= 0 ? " (it is a " + wb.index.classOf(o).name() + ")" : ""));
+            throw new UsageError("--entries: " + Hex.id(id) + " is a " + wb.index.classOf(o).name()
+                    + ", not a map mapleak can read (mapleak maps lists the maps)");
         }
         ValueText text = new ValueText(wb.index, 120);
         out.printf("%s %s: size %,d, capacity %,d%n", Text.safe(m.implementation()), Hex.id(id), m.size(),

@@ -31,14 +31,10 @@ final class PathCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long id = parseId(objectId);
         try (Workbench wb = Workbench.open(dump.dump, dump.readOptions(), new TerminalListener())) {
             PrintWriter out = spec.commandLine().getOut();
-            int o = wb.index.indexOf(id);
-            if (o < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "no object " + Hex.id(id) + " in this dump");
-            }
+            int o = ObjectIds.resolve(wb.index, objectId, "OBJECT_ID", spec.commandLine().getErr());
+            long id = wb.index.id(o);
             wb.pathsFor(new int[] {o});
             int[] path = wb.paths().pathTo(o);
             if (path.length == 0) {
@@ -60,18 +56,5 @@ final class PathCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    private long parseId(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("0x")) {
-            t = t.substring(2);
-        }
-        try {
-            return Long.parseUnsignedLong(t, 16);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "OBJECT_ID must be a hex object id like 0x7f0a3c218, not '" + text + "'");
-        }
     }
 }

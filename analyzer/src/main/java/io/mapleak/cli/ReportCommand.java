@@ -26,7 +26,6 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        outputs.validate(spec.commandLine());
         AnalysisResult result = ResultJson.read(report);
         return outputs.render(result, ReportOutputs.reportName(report), spec.commandLine().getOut(),
                 spec.commandLine().getErr());

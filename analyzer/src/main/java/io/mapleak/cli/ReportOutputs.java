@@ -28,7 +28,7 @@ final class ReportOutputs {
                     + ".hprof.gz or .json (--json and --html still name their own files).")
     Path outputDir;
 
-    @Option(names = "--top", paramLabel = "N", defaultValue = "10",
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10", converter = Counts.NonNegative.class,
             description = "Suspects to print (default: ${DEFAULT-VALUE}; the JSON has all).")
     int top;
 
@@ -36,11 +36,6 @@ final class ReportOutputs {
             description = "Exit with code 1 if a suspect of this severity or worse exists: high, medium or low.")
     Severity failOn;
 
-    void validate(CommandLine cl) {
-        if (top < 0) {
-            throw new CommandLine.ParameterException(cl, "--top takes a number from 0, not " + top);
-        }
-    }
 
     /** Prints the terminal text and writes the files asked for; returns the exit code the gate decides. */
     int render(AnalysisResult result, String inputName, PrintWriter out, PrintWriter err) throws IOException {

@@ -28,7 +28,8 @@ final class TopCommand implements Callable<Integer> {
     @Mixin
     DumpOptions dump;
 
-    @Option(names = "--top", paramLabel = "N", defaultValue = "20", description = "How many objects (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top", paramLabel = "N", defaultValue = "20", converter = Counts.NonNegative.class,
+            description = "How many objects (default: ${DEFAULT-VALUE}).")
     int top;
 
     @Option(names = "--classes", description = "Include class objects (whose statics retain memory) in the list.")

@@ -31,7 +31,8 @@ final class UnboundedGrowthDetector implements Detector {
             return;
         }
         int[] path = ctx.paths.pathTo(m.object());
-        EvidenceReader.ClassMix mix = EvidenceReader.classMix(ctx, m, 1000);
+        // the same sample as the key patterns, so one card never shows two sample sizes
+        EvidenceReader.ClassMix mix = EvidenceReader.classMix(ctx, m, (int) ctx.thresholds.getLong("keys.sample"));
         GrowthEvidence e = new GrowthEvidence(m.size(), retained, ctx.heapPercent(retained),
                 group == null ? 0 : group.maps().length - 1, path.length == 0 ? "none" : ctx.namer.owner(path).root(), mix.keyClasses(), mix.valueClasses(),
                 mix.examined());

@@ -11,6 +11,7 @@ import io.mapleak.detect.SharedGroup;
 import io.mapleak.detect.SmallMapsEvidence;
 import io.mapleak.detect.StaleThreadLocalsEvidence;
 import io.mapleak.detect.Thresholds;
+import io.mapleak.detect.ValueRetentionEvidence;
 import io.mapleak.graph.DominatorTree;
 import io.mapleak.graph.PathNamer;
 import io.mapleak.maps.MapView;
@@ -456,15 +457,27 @@ public final class Ranker {
          */
         Suspect.Fix fix(Finding lead) {
             List<String> basedOn = new ArrayList<>();
-            String text;
+            StringBuilder text = new StringBuilder();
             if (known != null && !damaged()) {
-                text = known.fix();
+                text.append(known.fix());
                 basedOn.add("known map " + known.id());
             } else {
-                text = lead.advice();
+                text.append(lead.advice());
                 basedOn.add(lead.kind());
             }
-            return new Suspect.Fix(text, basedOn);
+            for (Finding f : findings) {
+                if (f != lead && f.evidence() instanceof ValueRetentionEvidence v && v.entriesExamined() > 0
+                        && lead.info().role() != Role.WASTE && !damaged()) {
+                    long perEntry = Math.max(v.keyRetainedBytes(), v.valueRetainedBytes()) / v.entriesExamined();
+                    String where = v.bytesByClass().isEmpty() ? "" : ", most of it in "
+                            + v.bytesByClass().get(0).className() + " objects";
+                    text.append(String.format(Locale.ROOT, " Each entry keeps about %s alive below its %s%s: keeping "
+                            + "less per entry shrinks the leak, only removing entries ends it.", bytes(perEntry),
+                            v.mostlyBelow().equals("keys") ? "key" : "value", where));
+                    basedOn.add(f.kind());
+                }
+            }
+            return new Suspect.Fix(text.toString(), basedOn);
         }
 
         /** Whether another map of the group dominates this one (its bytes are already counted there). */

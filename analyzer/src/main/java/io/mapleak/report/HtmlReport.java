@@ -255,7 +255,7 @@ public final class HtmlReport {
             evidence.forEach((k, v) -> {
                 boolean charted = values && (k.equals("valueClasses") || k.equals("heaviestChain")
                         || k.equals("bytesByClass"));
-                if (!charted) {
+                if (!charted && v != null) {
                     rows.add(evidenceRow(k, v));
                 }
             });
@@ -442,6 +442,12 @@ public final class HtmlReport {
         }
         if (v instanceof Boolean b) {
             return b ? "yes" : "no";
+        }
+        if (v instanceof Map<?, ?> m && m.get("className") != null && m.get("count") instanceof Number count) {
+            // a class with its count (and bytes): "byte[] × 2,000 (1.2 MB)"
+            Object b = m.get("retainedBytes");
+            return String.format(Locale.ROOT, "%s × %,d", m.get("className"), count.longValue())
+                    + (b instanceof Number n ? " (" + bytes(n.longValue()) + ")" : "");
         }
         if (v instanceof Map<?, ?> m) {
             List<String> parts = new ArrayList<>();

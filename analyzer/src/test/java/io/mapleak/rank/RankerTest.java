@@ -232,6 +232,35 @@ class RankerTest {
         assertThat(r.inventory().rows()).noneMatch(row -> row.size() == 3_000);
     }
 
+    @Test
+    void collisionsAmongJdkKeysGetAdviceTheReaderCanFollow() throws Exception {
+        SyntheticHeap heap = new SyntheticHeap();
+        // 128 distinct strings with one hashCode: every string of seven "Aa" or "BB" blocks hashes alike.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 128; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int bit = 0; bit < 7; bit++) {
+                b.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+            }
+            keys.add(b.toString());
+        }
+        List<Long> values = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            values.add(heap.bytes(64));
+        }
+        heap.staticField("t.Params", "BY_NAME", heap.map(keys, values));
+
+        AnalysisResult r = analyse(heap, "collisions");
+
+        AnalysisResult.Suspect s = r.suspects().stream().filter(x -> x.owner().label().equals("t.Params.BY_NAME"))
+                .findFirst().orElseThrow(() -> new AssertionError(describe(r)));
+        AnalysisResult.Finding f = s.finding("collision-hotspot");
+        assertThat(f).isNotNull();
+        assertThat(s.fix().text()).contains("the keys, not String's hashCode(), are the problem")
+                .doesNotContain("java.lang.String's hashCode() spreads keys poorly")
+                .doesNotContain("Make it combine every field");
+    }
+
     private static String describe(AnalysisResult r) {
         StringBuilder b = new StringBuilder("suspects:\n");
         for (AnalysisResult.Suspect s : r.suspects()) {

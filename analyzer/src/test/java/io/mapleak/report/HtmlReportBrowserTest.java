@@ -125,6 +125,57 @@ class HtmlReportBrowserTest {
         assertFirstCardInView(measureFirstCard(html));
     }
 
+    /**
+     * Long class and field names in a card's title and owner path wrap where the page offers a break (after a dot
+     * or a {@code $}, or at a space), never inside a name ("SessionRegistr y.SESSIONS"): the characters before each
+     * line break, as Chromium laid the text out at 1366x768.
+     */
+    @Test
+    void longNamesWrapAtDotsAndDollarsNotInsideAWord() throws Exception {
+        String html = Files.readString(report, StandardCharsets.UTF_8)
+                .replaceFirst("<meta http-equiv=\"Content-Security-Policy\"[^>]*>", "")
+                .replace("</body>", "<script>(function () {"
+                        + "var out = [];"
+                        + "var card = document.getElementById('suspect-1');"
+                        + "var names = Array.prototype.slice.call(card.querySelectorAll('h2, ol.path code, .owner-line code'))"
+                        + "  .concat(Array.prototype.slice.call(document.querySelectorAll('#inventory-table code.name')));"
+                        + "names.forEach(function (el) {"
+                        + "  var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);"
+                        + "  var chars = []; var n; var space = false;"
+                        + "  while ((n = walker.nextNode())) {"
+                        + "    for (var i = 0; i < n.data.length; i++) {"
+                        + "      if (/\\s/.test(n.data[i])) { space = true; continue; }"
+                        + "      var r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);"
+                        + "      var rect = r.getBoundingClientRect();"
+                        + "      if (rect.width > 0) { chars.push([n.data[i], rect.top, space]); space = false; }"
+                        + "    }"
+                        + "  }"
+                        + "  for (var k = 1; k < chars.length; k++) {"
+                        + "    if (chars[k][1] > chars[k - 1][1] + 2) {"
+                        + "      out.push((chars[k][2] ? '_' : chars[k - 1][0]) + '|' + chars[k][0]);"
+                        + "    }"
+                        + "  }"
+                        + "  out.push('lines:' + (1 + out.filter(function (x) { return x.indexOf('|') > 0; }).length));"
+                        + "});"
+                        + "document.documentElement.setAttribute('data-breaks', out.join(' '));"
+                        + "})();</script></body>");
+        Path copy = temp.resolve("breaks.html");
+        Files.writeString(copy, html, StandardCharsets.UTF_8);
+        // A narrower window, so the demo's long title must wrap.
+        String dom = browse(copy, "--window-size=1000,768", "--virtual-time-budget=3000", "--dump-dom");
+        Matcher m = Pattern.compile("data-breaks=\"([^\"]*)\"").matcher(dom);
+        assertThat(m.find()).as("the measuring script ran").isTrue();
+        List<String> breaks = new ArrayList<>();
+        for (String b : m.group(1).split(" ")) {
+            if (b.contains("|")) {
+                breaks.add(b);
+            }
+        }
+        assertThat(breaks).as("the title wraps at this width").isNotEmpty();
+        assertThat(breaks).allSatisfy(b -> assertThat(b.charAt(0)).as("the character before a line break in " + b)
+                .isIn('.', '$', '_'));
+    }
+
     private static void assertFirstCardInView(Map<String, int[]> boxes) {
         int height = boxes.get("viewport")[1];
         int width = boxes.get("viewport")[0];

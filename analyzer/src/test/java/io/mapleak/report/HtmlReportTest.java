@@ -89,6 +89,48 @@ class HtmlReportTest {
         assertThat(html).contains("id=\"inventory-table\"").contains("<h2>Largest classes</h2>");
     }
 
+    /**
+     * One suspect, one fix: each card (nested ones too) has one Fix box and the findings below it are evidence only,
+     * with no advice of their own (two Caffeine snippets that disagreed); every sampled number on a card is of one
+     * sample; percentages carry their unit; the nested suspect is not drawn in "At a glance" as if it added up.
+     */
+    @Test
+    void eachCardHasOneFixAndNumbersThatAgree() throws Exception {
+        io.mapleak.testing.FixtureDump dump = io.mapleak.testing.FixtureDumps.get(io.mapleak.testing.Jvm.JDK17,
+                "demo-shop");
+        Path html = dir.resolve("demo.html");
+        MapleakRun run = MapleakRun.of("analyze", dump.hprof().toString(), "--html", html.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String page = Files.readString(html, StandardCharsets.UTF_8);
+        JsonNode report = MapleakRun.embeddedJson(page);
+        int cards = 0;
+        for (JsonNode s : report.path("suspects")) {
+            cards += 1 + s.path("nested").size();
+        }
+        assertThat(MapleakRun.count(page, "<h3>Fix</h3>")).isEqualTo(cards).isEqualTo(2);
+        String shown = page.replace(MapleakRun.embeddedText(page), "");
+        assertThat(shown).doesNotContain("class=\"advice\"").doesNotContain("expireAfterWrite");
+        assertThat(MapleakRun.count(shown, "Caffeine.newBuilder()")).isEqualTo(1);
+        JsonNode first = report.at("/suspects/0");
+        long growthSample = 0;
+        long keySample = 0;
+        for (JsonNode f : first.path("findings")) {
+            growthSample = f.path("kind").asText().equals("unbounded-growth") ? f.at("/evidence/sampled").asLong()
+                    : growthSample;
+            keySample = f.path("kind").asText().equals("unique-keys") ? f.at("/evidence/sampledKeys").asLong()
+                    : keySample;
+        }
+        assertThat(growthSample).isEqualTo(keySample).isPositive();
+        assertThat(page).contains("<th>matching percent</th><td>100.0%</td>")
+                .contains("<th>key classes</th><td>java.lang.String × 2,000</td>").doesNotContain("<td>—</td>");
+        // At a glance: one bar per ranked suspect; the one inside #1 is drawn inside #1's card only.
+        assertThat(MapleakRun.count(page, "class=\"bar high\"") + MapleakRun.count(page, "class=\"bar medium\"")
+                + MapleakRun.count(page, "class=\"bar low\"")).isEqualTo(report.path("suspects").size());
+        assertThat(page).contains("inside #1 · medium").doesNotContain("through a static field");
+        assertThat(page).doesNotContain("all in the JSON's mapCount")
+                .contains("the JSON lists the 5 largest and counts all of them in mapCount");
+    }
+
     private String hostileReport() throws Exception {
         Path dump = HostileDump.write(dir.resolve("hostile.hprof"));
         Path html = dir.resolve("hostile.html");

@@ -1,0 +1,168 @@
+package io.mapleak.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mapleak.testing.FixtureDump;
+import io.mapleak.testing.FixtureDumps;
+import io.mapleak.testing.Jvm;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What a new user trips over on the command line, each seen on the way to a first report: the first hint, values
+ * out of range, ids that are not in the dump, filters that match nothing, plurals, the version, a launcher that
+ * builds on first use.
+ */
+class NewUserTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String smoke() {
+        return FixtureDumps.get(Jvm.JDK17, "smoke").hprof().toString();
+    }
+
+    @Test
+    void mapleakAloneSuggestsAnalyzeFirst() {
+        Run r = run();
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("start with 'mapleak analyze DUMP'").doesNotContain("histogram DUMP");
+    }
+
+    @Test
+    void dumpZeroIsTheCommandsOwnUsageError() {
+        Run r = run("analyze", smoke(), "--dump", "0");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--dump").contains("takes a number from 1, not 0")
+                .contains("Usage: mapleak analyze").doesNotContain("<main class>");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"analyze", "histogram", "top", "maps"})
+    void aNegativeTopIsRejectedByEveryCommand(String command) {
+        Run r = run(command, smoke(), "--top", "-5");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("takes a number from 0, not -5");
+    }
+
+    @Test
+    void anObjectIdNotInTheDumpIsOneLineNotAScreenOfUsage() {
+        Run r = run("path", smoke(), "0x1");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().strip()).isEqualTo("mapleak: no object 0x1 in this dump (OBJECT_ID)");
+    }
+
+    @Test
+    void anIdOfDigitsSaysHowItWasRead() throws Exception {
+        Path json = dir.resolve("maps.json");
+        assertThat(run("maps", smoke(), "--json", json.toString()).code()).isZero();
+        String hex = JSON.readTree(json.toFile()).at("/maps/0/objectId").asText();
+        long id = Long.parseUnsignedLong(hex.substring(2), 16);
+
+        Run decimal = run("path", smoke(), Long.toString(id));
+        assertThat(decimal.code()).as(decimal.err()).isZero();
+        assertThat(decimal.err()).contains("reading " + id + " as the decimal id " + hex);
+        Run prefixed = run("path", smoke(), hex);
+        assertThat(prefixed.err()).doesNotContain("reading");
+        assertThat(prefixed.out()).isEqualTo(decimal.out());
+    }
+
+    @Test
+    void mapsClassMatchesTheOwnerFieldAndSaysWhyNothingMatched() {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "session-registry");
+        Run owner = run("maps", dump.hprof().toString(), "--class", "SessionRegistry");
+        assertThat(owner.code()).isZero();
+        assertThat(owner.out()).contains("(1 shown)").contains("SessionRegistry.SESSIONS");
+        Run none = run("maps", dump.hprof().toString(), "--class", "NoSuchThing");
+        assertThat(none.out()).contains("(0 shown)").contains("No map matches --class 'NoSuchThing' (in the map's "
+                + "class or in its owner");
+    }
+
+    @Test
+    void countsHaveTheirNounInTheRightNumber() {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "session-registry");
+        Run r = run("analyze", dump.hprof().toString());
+        assertThat(r.out().lines().findFirst().orElse("")).contains("; 1 suspect (1 high, 0 medium);")
+                .doesNotContain("1 suspects");
+    }
+
+    @Test
+    void theVersionIsTheBuildsNotDev() throws Exception {
+        Run r = run("--version");
+        String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
+        String version = pom.substring(pom.indexOf("<version>", pom.indexOf("<parent>")) + "<version>".length());
+        version = version.substring(0, version.indexOf('<'));
+        assertThat(r.out().strip()).isEqualTo("mapleak " + version);
+    }
+
+    /** Through the real main(): its stdout is a buffered stream, flushed only if mapleak flushes it. */
+    @Test
+    void listThresholdsPrintsThemThroughTheRealMain() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "io.mapleak.cli.Main", "analyze", smoke(), "--list-thresholds").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(out).contains("growth.heapShare").contains("severity.highShare");
+    }
+
+    /** The launcher's first build: Maven's colour codes never reach the terminal, even when the build fails. */
+    @Test
+    void theLaunchersFirstBuildLeavesNoEscapeCodes() throws Exception {
+        Path root = dir.resolve("repo");
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(Path.of("..", "bin", "mapleak"), root.resolve("bin").resolve("mapleak"));
+        Path fakeBin = Files.createDirectories(dir.resolve("fake-bin"));
+        Path mvn = fakeBin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\nprintf '\\033[0m\\033[0m\\033[1;31m[ERROR]\\033[m compilation failed\\n'\n"
+                + "exit 1\n");
+        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bin").resolve("mapleak").toString(), "--version");
+        pb.environment().put("PATH", fakeBin + File.pathSeparator + System.getenv("PATH"));
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(4);
+        assertThat(err).contains("[ERROR] compilation failed").contains("mapleak: build failed").doesNotContain("\u001b");
+    }
+
+    @Test
+    void theReadmeLinksOnlyWhatTheRepositoryHas() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        assertThat(readme).doesNotContain("shared/design/");
+        List<String> missing = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(docs/[^`]+\\.md)`").matcher(readme);
+        while (m.find()) {
+            if (!Files.isRegularFile(Path.of("..", m.group(1)))) {
+                missing.add(m.group(1));
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+}
