@@ -48,6 +48,8 @@ public final class Thresholds {
         def("severity.mediumShare", 0.01, "leak signals and waste matter from a hundredth of the live heap");
         def("report.jdkShare", 0.05, "maps owned by the JDK's own classes are reported only from this share of "
                 + "the heap: below it they are the JVM's normal bookkeeping");
+        def("report.minShare", 0.005, "a leak pattern on less than half a percent of the live heap is not worth "
+                + "an engineer's time (damage, mutated keys and waste have their own thresholds)");
         def("report.nestedShare", 0.50, "a map inside another suspect's map that holds at least this share of it "
                 + "and as many entries is where the memory accumulates: the outer map is its container");
     }

@@ -80,7 +80,7 @@ public final class Ranker {
             Draft d = new Draft(ctx, views, g, known);
             if (d.contextOnly()) {
                 holders.add(d.holder(ctx));
-            } else if (!d.jdkInternalNoise(t)) {
+            } else if (!d.jdkInternalNoise(t) && !d.tooSmallALeak(t)) {
                 drafts.add(d);
             }
         }
@@ -265,6 +265,16 @@ public final class Ranker {
 
         boolean damaged() {
             return roles.contains(Role.DAMAGE);
+        }
+
+        /**
+         * A suspect whose only findings are leak patterns (no damage, waste, collisions or mutated keys) on less than
+         * {@code report.minShare} of the live heap: a lookup table keyed by counter ids is not a leak worth reading.
+         */
+        boolean tooSmallALeak(Thresholds t) {
+            boolean onlyLeakSignals = roles.stream().allMatch(r -> r == Role.SPECIFIC_LEAK || r == Role.GROWTH
+                    || r == Role.CONTEXT) && !kinds.contains("mutated-keys") && !kinds.contains("stale-thread-locals");
+            return onlyLeakSignals && retained < t.get("report.minShare") * live;
         }
 
         /** A map of the JDK's own classes below the share that matters, with no damage or specific leak. */
