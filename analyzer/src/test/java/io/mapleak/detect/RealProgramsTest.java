@@ -8,13 +8,13 @@ import io.mapleak.cli.Main;
 import io.mapleak.testing.FixtureDump;
 import io.mapleak.testing.FixtureDumps;
 import io.mapleak.testing.Jvm;
+import io.mapleak.testing.SuspectLines;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,10 +45,10 @@ class RealProgramsTest {
         List<String> high = new ArrayList<>();
         for (JsonNode s : report.get("suspects")) {
             if (s.get("severity").asText().equals("high")) {
-                high.add(describe(s));
+                high.add(SuspectLines.describe(s));
             }
         }
-        assertThat(high).as("high suspects in the healthy %s; all suspects:%n%s", scenario, describeAll(report))
+        assertThat(high).as("high suspects in the healthy %s; all suspects:%n%s", scenario, SuspectLines.describeAll(report))
                 .isEmpty();
     }
 
@@ -61,7 +61,7 @@ class RealProgramsTest {
 
         List<String> owners = new ArrayList<>();
         report.get("suspects").forEach(s -> owners.add(s.get("owner").get("label").asText()));
-        assertThat(owners).as(describeAll(report)).doesNotContain(dump.factString("sessions.owner"));
+        assertThat(owners).as(SuspectLines.describeAll(report)).doesNotContain(dump.factString("sessions.owner"));
     }
 
     @Test
@@ -81,9 +81,9 @@ class RealProgramsTest {
                 break;
             }
         }
-        assertThat(suspect).as("a suspect of rank <= 3 owned by %s; all suspects:%n%s", owner, describeAll(report))
+        assertThat(suspect).as("a suspect of rank <= 3 owned by %s; all suspects:%n%s", owner, SuspectLines.describeAll(report))
                 .isNotNull();
-        String all = describeAll(report);
+        String all = SuspectLines.describeAll(report);
         assertThat(suspect.get("severity").asText()).as(all).isIn("high", "medium");
         List<String> kinds = new ArrayList<>();
         suspect.get("findings").forEach(f -> kinds.add(f.get("kind").asText()));
@@ -112,20 +112,5 @@ class RealProgramsTest {
         assertThat(code).as("exit code of analyze %s%n--- stdout%n%s--- stderr%n%s", dump.hprof(), out, err)
                 .isZero();
         return JSON.readTree(json.toFile());
-    }
-
-    private static String describeAll(JsonNode report) {
-        StringBuilder b = new StringBuilder();
-        report.get("suspects").forEach(s -> b.append("  ").append(describe(s)).append('\n'));
-        return b.length() == 0 ? "  (none)\n" : b.toString();
-    }
-
-    /** One line per suspect: rank, severity, title, owner, summary and the kinds of its findings. */
-    private static String describe(JsonNode s) {
-        List<String> kinds = new ArrayList<>();
-        s.get("findings").forEach(f -> kinds.add(f.get("kind").asText()));
-        return String.format(Locale.ROOT, "#%d %s (score %s) %s | owner %s | %s | findings %s",
-                s.get("rank").asInt(), s.get("severity").asText(), s.get("score").asText(), s.get("title").asText(),
-                s.get("owner").get("label").asText(), s.get("summary").asText(), kinds);
     }
 }

@@ -1,0 +1,124 @@
+package io.mapleak.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mapleak.cli.Main;
+import io.mapleak.testing.FixtureDump;
+import io.mapleak.testing.FixtureDumps;
+import io.mapleak.testing.Jvm;
+import io.mapleak.testing.SuspectLines;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * mapleak on a corpus of real libraries' leaks and their healthy twins, each run in a real JVM: Spring's cache
+ * behind its application context, Jetty's sessions, Hibernate's persistence context, Micrometer's meter registry,
+ * Logback's logger cache and an Ehcache JCache cache. For each leaking one, the leaking map (named by the scenario
+ * by reflection, as {@code leak.owner}) is suspect #1 and {@code high}; for each healthy twin, nothing is
+ * {@code medium} or {@code high}; and in every real program's dump, no suspect is a map nothing reaches.
+ */
+class RealLibrariesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Each dump is analysed once per test run, whichever test asks first. */
+    private static final Map<String, JsonNode> REPORTS = new ConcurrentHashMap<>();
+
+    @TempDir
+    static Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"spring-cache-leak", "jetty-session-leak", "hibernate-session-leak",
+        "micrometer-tag-leak", "logback-logger-leak", "ehcache-jcache-leak"})
+    void leakingMapIsTheFirstSuspectAndHigh(String scenario) {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, scenario);
+        String owner = dump.factString("leak.owner");
+        long entries = dump.fact("leak.entries");
+        assertThat(entries).as("entries of the leaking map, measured in the fixture JVM")
+                .isGreaterThanOrEqualTo(20_000);
+
+        JsonNode report = report(scenario);
+
+        String all = SuspectLines.describeAll(report);
+        assertThat(report.get("suspects").size()).as("suspects of %s:%n%s", scenario, all).isPositive();
+        JsonNode first = report.get("suspects").get(0);
+        assertThat(first.get("owner").get("label").asText())
+                .as("owner of suspect #1 in %s (the leak is %s); all suspects:%n%s", scenario, owner, all)
+                .isEqualTo(owner);
+        assertThat(first.get("severity").asText()).as("severity of suspect #1 in %s; all suspects:%n%s", scenario, all)
+                .isEqualTo("high");
+        assertThat(first.get("maps").get(0).get("size").asLong())
+                .as("entries of suspect #1's map in %s; all suspects:%n%s", scenario, all)
+                .isGreaterThanOrEqualTo(entries);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"spring-cache-healthy", "jetty-sessions-healthy", "hibernate-batch-healthy",
+        "micrometer-tags-healthy", "logback-loggers-healthy", "ehcache-bounded-healthy"})
+    void healthyTwinHasNoMediumOrHighSuspect(String scenario) {
+        FixtureDumps.get(Jvm.JDK17, scenario);
+
+        JsonNode report = report(scenario);
+
+        List<String> serious = new ArrayList<>();
+        for (JsonNode s : report.get("suspects")) {
+            if (List.of("high", "medium").contains(s.get("severity").asText())) {
+                serious.add(SuspectLines.describe(s));
+            }
+        }
+        assertThat(serious).as("medium or high suspects in the healthy %s; all suspects:%n%s", scenario,
+                SuspectLines.describeAll(report)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"spring-cache-leak", "spring-cache-healthy", "jetty-session-leak",
+        "jetty-sessions-healthy", "hibernate-session-leak", "hibernate-batch-healthy", "micrometer-tag-leak",
+        "micrometer-tags-healthy", "logback-logger-leak", "logback-loggers-healthy", "ehcache-jcache-leak",
+        "ehcache-bounded-healthy", "real-tomcat", "tomcat-session-leak", "real-h2", "real-lucene"})
+    void noSuspectIsOnUnreachableObjects(String scenario) {
+        FixtureDumps.get(Jvm.JDK17, scenario);
+
+        JsonNode report = report(scenario);
+
+        List<String> unreachable = new ArrayList<>();
+        for (JsonNode s : report.get("suspects")) {
+            if (s.get("owner").get("label").asText().equals("(unreachable)")) {
+                unreachable.add(SuspectLines.describe(s));
+            }
+        }
+        assertThat(unreachable).as("suspects on unreachable objects in %s; all suspects:%n%s", scenario,
+                SuspectLines.describeAll(report)).isEmpty();
+    }
+
+    /** The report of {@code mapleak analyze DUMP --json FILE} on the scenario's dump, made once per test run. */
+    private static JsonNode report(String scenario) {
+        return REPORTS.computeIfAbsent(scenario, RealLibrariesTest::analyze);
+    }
+
+    /** Runs {@code mapleak analyze DUMP --json FILE}; any exit code but 0 fails. */
+    private static JsonNode analyze(String scenario) {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, scenario);
+        Path json = dir.resolve(scenario + ".json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"analyze", dump.hprof().toString(), "--json", json.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(code).as("exit code of analyze %s%n--- stdout%n%s--- stderr%n%s", dump.hprof(), out, err)
+                .isZero();
+        try {
+            return JSON.readTree(json.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
