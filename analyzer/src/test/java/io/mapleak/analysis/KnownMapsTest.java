@@ -31,12 +31,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The framework knowledge in {@code io/mapleak/analysis/known-maps.properties} is true of real dumps: every entry
+ * The framework knowledge in {@code io/mapleak/rank/known-maps.properties} is true of real dumps: every entry
  * is complete, and the map it describes (its declaring class and field) is one that {@code mapleak maps} finds, under
  * exactly that owner label, in the dump of the fixture scenario the entry names.
  */
 class KnownMapsTest {
-    static final String RESOURCE = "/io/mapleak/analysis/known-maps.properties";
+    static final String RESOURCE = "/io/mapleak/rank/known-maps.properties";
     static final List<String> KEYS = List.of("class", "field", "library", "role", "what", "fix", "scenario");
     static final Set<String> ROLES = Set.of("sessions", "cache", "cache-manager", "container", "metrics", "loggers",
             "persistence-context", "query-cache", "thread-pool", "class-loader", "thread-locals", "other");
