@@ -21,7 +21,9 @@ public final class MapCatalog {
         MapCatalog c = new MapCatalog();
         MapDecoder hashMap = new HashMapDecoder();
         c.register(hashMap, "java.util.HashMap", "java.util.LinkedHashMap");
-        c.register(new ConcurrentHashMapDecoder(), "java.util.concurrent.ConcurrentHashMap");
+        // Ehcache 3 ships its own copy of JDK 8's ConcurrentHashMap (same fields, same nodes) for its heap tier.
+        c.register(new ConcurrentHashMapDecoder(), "java.util.concurrent.ConcurrentHashMap",
+                "org.ehcache.impl.internal.concurrent.ConcurrentHashMap");
         c.register(new DelegatingDecoder(c, true, "map"), "java.util.HashSet",
                 "java.util.concurrent.ConcurrentHashMap$KeySetView");
         c.register(new DelegatingDecoder(c, true, "m"), "java.util.TreeSet",

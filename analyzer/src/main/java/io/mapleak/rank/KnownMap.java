@@ -7,9 +7,18 @@ package io.mapleak.rank;
  * @param role one of {@code sessions}, {@code cache}, {@code cache-manager}, {@code container}, {@code metrics},
  *             {@code loggers}, {@code persistence-context}, {@code query-cache}, {@code thread-pool},
  *             {@code class-loader}, {@code thread-locals}, {@code other}
+ * @param bound where the map's configured bound is, when the library keeps one: {@code Class.field} of an object on
+ *              the owner path (a number of entries; {@code Long.MAX_VALUE} or less than 1 means none); or null
  */
 public record KnownMap(String id, String declaringClass, String field, String library, String role, String what,
-        String fix) {
+        String fix, String bound) {
+
+    /**
+     * Roles of maps whose entries stay until a lifecycle removes them (a session expires, a context is cleared, a
+     * meter or logger is removed): unbounded growth of one of these is a leak pattern, not a large design.
+     */
+    public static final java.util.Set<String> ACCUMULATING = java.util.Set.of("sessions", "cache",
+            "persistence-context", "metrics", "loggers", "query-cache");
 
     /** The owner label a map held by this field has: {@code DeclaringClass.field}. */
     public String ownerLabel() {

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * Framework knowledge as data: the well-known framework maps mapleak recognises by owner, from the resource
  * {@code io/mapleak/rank/known-maps.properties} plus the user's own ({@code --config} entries prefixed
  * {@code map.}). An entry is {@code ID.class}, {@code ID.field}, {@code ID.library}, {@code ID.role},
- * {@code ID.what}, {@code ID.fix} (and {@code ID.scenario}, the fixture dump that proves it, ignored here).
+ * {@code ID.what}, {@code ID.fix}, optionally {@code ID.bound} (and {@code ID.scenario}, the fixture dump that proves
+ * it, ignored here).
  * Immutable once built.
  */
 public final class KnownMaps {
@@ -71,6 +72,10 @@ public final class KnownMaps {
         return byOwner.values();
     }
 
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
     private static Map<String, KnownMap> parse(Properties p, String prefix, String source) {
         Set<String> ids = new TreeSet<>();
         for (String key : p.stringPropertyNames()) {
@@ -101,7 +106,7 @@ public final class KnownMaps {
             }
             KnownMap k = new KnownMap(id, p.getProperty(base + "class").trim(), p.getProperty(base + "field").trim(),
                     p.getProperty(base + "library", "").trim(), role, p.getProperty(base + "what").trim(),
-                    p.getProperty(base + "fix").trim());
+                    p.getProperty(base + "fix").trim(), blankToNull(p.getProperty(base + "bound")));
             out.put(k.ownerLabel(), k);
         }
         if (!problems.isEmpty()) {

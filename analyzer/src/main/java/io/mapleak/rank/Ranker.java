@@ -78,7 +78,11 @@ public final class Ranker {
         List<Holder> holders = new ArrayList<>();
         for (List<Finding> g : groups.values()) {
             Draft d = new Draft(ctx, views, g, known);
-            if (d.contextOnly()) {
+            long bound = d.configuredBound(ctx);
+            if (bound > 0 && d.entries <= bound && !d.damaged()) {
+                holders.add(d.holder(ctx, String.format(Locale.ROOT, "bounded: %s allows %,d entries",
+                        d.known.library().isEmpty() ? "its configuration" : d.known.library(), bound)));
+            } else if (d.contextOnly()) {
                 holders.add(d.holder(ctx));
             } else if (!d.jdkInternalNoise(t) && !d.tooSmallALeak(t)) {
                 drafts.add(d);
@@ -283,6 +287,36 @@ public final class Ranker {
                     && retained < t.get("report.jdkShare") * live;
         }
 
+        /**
+         * The bound the library's configuration sets for this known map, read from the object its {@code bound}
+         * names on the owner path; -1 when there is none to read or it is none ({@code Long.MAX_VALUE}, 0).
+         */
+        long configuredBound(DetectContext ctx) {
+            if (known == null || known.bound() == null || members.size() != 1) {
+                return -1;
+            }
+            int dot = known.bound().lastIndexOf('.');
+            String cls = known.bound().substring(0, dot);
+            String field = known.bound().substring(dot + 1);
+            for (int o : ctx.paths().pathTo(lead)) {
+                if (!ctx.index().classOf(o).name().equals(cls)) {
+                    continue;
+                }
+                io.mapleak.heap.Instance i = ctx.index().reader().instance(o);
+                if (i == null || !i.has(field)) {
+                    return -1;
+                }
+                long v = i.type(field) == io.mapleak.hprof.BasicType.LONG ? i.getLong(field)
+                        : i.type(field) == io.mapleak.hprof.BasicType.INT ? i.getInt(field) : -1;
+                return v <= 0 || v >= Long.MAX_VALUE / 2 ? -1 : v;
+            }
+            return -1;
+        }
+
+        Holder holder(DetectContext ctx, String why) {
+            return new Holder(lead, ctx.owner(lead), entries, retained, why);
+        }
+
         Holder holder(DetectContext ctx) {
             String why = "";
             for (Finding f : findings) {
@@ -385,7 +419,10 @@ public final class Ranker {
                 return Severity.HIGH;
             }
             boolean material = retained >= t.get("severity.highMinBytes");
-            boolean specific = roles.contains(Role.SPECIFIC_LEAK);
+            // A map that nothing bounds, known to be one whose entries only a lifecycle removes (sessions, a cache,
+            // a persistence context, meters, loggers), is as specific as a key pattern: its library says so.
+            boolean specific = roles.contains(Role.SPECIFIC_LEAK)
+                    || roles.contains(Role.GROWTH) && known != null && KnownMap.ACCUMULATING.contains(known.role());
             double high = t.get("severity.highShare");
             if (specific && material && (share >= high
                     || kinds.contains("stale-thread-locals") && share >= high / 5)) {

@@ -52,13 +52,25 @@ class RealLibrariesTest {
         String all = SuspectLines.describeAll(report);
         assertThat(report.get("suspects").size()).as("suspects of %s:%n%s", scenario, all).isPositive();
         JsonNode first = report.get("suspects").get(0);
-        assertThat(first.get("owner").get("label").asText())
-                .as("owner of suspect #1 in %s (the leak is %s); all suspects:%n%s", scenario, owner, all)
-                .isEqualTo(owner);
+        // The leaking map is suspect #1: its owner, or, where several maps index the same entries (Micrometer's
+        // registry keeps three maps over its meters), one of the maps the suspect lists with what they hold together.
+        JsonNode leak = null;
+        for (JsonNode m : first.get("maps")) {
+            if (m.get("owner").asText().equals(owner)) {
+                leak = m;
+            }
+        }
+        assertThat(leak).as("suspect #1 in %s is the leak %s (or a group holding it); all suspects:%n%s", scenario,
+                owner, all).isNotNull();
+        if (first.get("mapCount").asInt() == 1) {
+            assertThat(first.get("owner").get("label").asText()).isEqualTo(owner);
+        } else {
+            assertThat(first.get("shared").isObject()).as("a suspect of several maps here is a shared group").isTrue();
+        }
         assertThat(first.get("severity").asText()).as("severity of suspect #1 in %s; all suspects:%n%s", scenario, all)
                 .isEqualTo("high");
-        assertThat(first.get("maps").get(0).get("size").asLong())
-                .as("entries of suspect #1's map in %s; all suspects:%n%s", scenario, all)
+        assertThat(leak.get("size").asLong())
+                .as("entries of the leaking map in %s; all suspects:%n%s", scenario, all)
                 .isGreaterThanOrEqualTo(entries);
     }
 
@@ -71,7 +83,7 @@ class RealLibrariesTest {
         JsonNode report = report(scenario);
 
         List<String> serious = new ArrayList<>();
-        for (JsonNode s : report.get("suspects")) {
+        for (JsonNode s : withNested(report)) {
             if (List.of("high", "medium").contains(s.get("severity").asText())) {
                 serious.add(SuspectLines.describe(s));
             }
@@ -91,13 +103,23 @@ class RealLibrariesTest {
         JsonNode report = report(scenario);
 
         List<String> unreachable = new ArrayList<>();
-        for (JsonNode s : report.get("suspects")) {
+        for (JsonNode s : withNested(report)) {
             if (s.get("owner").get("label").asText().equals("(unreachable)")) {
                 unreachable.add(SuspectLines.describe(s));
             }
         }
         assertThat(unreachable).as("suspects on unreachable objects in %s; all suspects:%n%s", scenario,
                 SuspectLines.describeAll(report)).isEmpty();
+    }
+
+    /** Every suspect of the report, those nested inside another included. */
+    private static List<JsonNode> withNested(JsonNode report) {
+        List<JsonNode> all = new ArrayList<>();
+        for (JsonNode s : report.get("suspects")) {
+            all.add(s);
+            s.path("nested").forEach(all::add);
+        }
+        return all;
     }
 
     /** The report of {@code mapleak analyze DUMP --json FILE} on the scenario's dump, made once per test run. */
