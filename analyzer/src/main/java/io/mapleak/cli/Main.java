@@ -11,10 +11,10 @@ import picocli.CommandLine.Command;
         description = {"Finds the maps that leak memory in JVM heap dumps (HPROF).",
             "Start with: mapleak analyze java_pid1234.hprof --html report.html"},
         subcommands = {AnalyzeCommand.class, ReportCommand.class, MapsCommand.class, TopCommand.class,
-            PathCommand.class, HistogramCommand.class, InfoCommand.class, DemoCommand.class,
+            PathCommand.class, HistogramCommand.class, InfoCommand.class, CaptureCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a --fail-on gate was met, 2 wrong usage, 3 the input cannot be read "
-                + "(not a heap dump, or not a report), 4 internal error, 5 an output cannot be written."})
+                + "(not a heap dump, or not a report), 4 internal error, 5 an output cannot be written; capture: 10-15 (mapleak capture --help)."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

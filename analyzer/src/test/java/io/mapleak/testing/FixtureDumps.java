@@ -90,7 +90,8 @@ public final class FixtureDumps {
         return THIS_RUN.computeIfAbsent(jvm.id() + "/" + scenario, k -> new Slot()).get(jvm, scenario);
     }
 
-    private static void requireAvailable(Jvm jvm) {
+    /** Skips the test when {@code jvm} is not installed, or fails it when the environment has {@code CI=true}. */
+    static void requireAvailable(Jvm jvm) {
         if (jvm.isAvailable()) {
             return;
         }
