@@ -423,9 +423,9 @@ class CaptureCommandTest {
         Run run = mapleak("capture", "--help");
 
         assertThat(run.code).isZero();
-        assertThat(run.out.replaceAll("\\s+", " ")).contains("5 no such process").contains("6 not a JVM")
-                .contains("7 attach refused").contains("8 not enough disk").contains("9 file exists")
-                .contains("10 the JVM could not write the dump").contains("130 stopped by Ctrl-C");
+        assertThat(run.out.replaceAll("\\s+", " ")).contains("10 no such process").contains("11 not a JVM")
+                .contains("12 attach refused").contains("13 not enough disk").contains("14 file exists")
+                .contains("15 the JVM could not write the dump").contains("130 stopped by Ctrl-C");
     }
 
     // ---------------------------------------------------------------- helpers
