@@ -1,5 +1,6 @@
 package io.mapleak.cli;
 
+import io.mapleak.heap.columns.TempSpaceException;
 import io.mapleak.hprof.HprofFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Finds the maps that leak memory in JVM heap dumps (HPROF).",
         subcommands = {HistogramCommand.class, InfoCommand.class, TopCommand.class, PathCommand.class, MapsCommand.class, AnalyzeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a --fail-on gate was met, 2 wrong usage, 3 the input is not a readable "
-                + "heap dump, 4 internal error."})
+                + "heap dump, 4 internal error, or out of memory or temp space."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -30,9 +31,28 @@ public final class Main implements Runnable {
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println("mapleak: out of memory; give the JVM more, e.g. MAPLEAK_JAVA_OPTS=-Xmx4g");
+            err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
             return ExitCodes.INTERNAL;
+        } catch (InternalError e) {
+            // A write to a memory-mapped temp file the disk had no room for arrives as a fault in the JVM.
+            if (String.valueOf(e.getMessage()).contains("unsafe memory access")) {
+                err.println(TEMP_FULL + " (" + e.getMessage() + ")");
+                return ExitCodes.INTERNAL;
+            }
+            throw e;
         }
+    }
+
+    private static final String TEMP_FULL = "mapleak: the temp directory is full; free space there or point"
+            + " --temp-dir at a disk with room (or raise --memory to keep more in memory)";
+
+    /** The advice after an OutOfMemoryError: a heap larger than the one that failed, and --memory. */
+    static String outOfMemory(long maxHeap) {
+        long mb = maxHeap >> 20;
+        long suggestGb = Math.max(1, (2 * mb + 1023) / 1024);
+        return String.format("mapleak: out of memory with a max heap of %,d MB; give the JVM more "
+                + "(MAPLEAK_JAVA_OPTS=-Xmx%dg), or keep more of the index in temp files with a smaller --memory "
+                + "(e.g. --memory %dm)", mb, suggestGb, Math.max(64, mb / 4));
     }
 
     @Override
@@ -42,6 +62,16 @@ public final class Main implements Runnable {
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
+        Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        if (cause instanceof TempSpaceException t) {
+            err.println("mapleak: " + t.getMessage() + "; free space there, point --temp-dir at a disk with room,"
+                    + " or raise --memory");
+            return ExitCodes.INTERNAL;
+        }
+        if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains("No space left on device")) {
+            err.println(TEMP_FULL + " (" + io.getMessage() + ")");
+            return ExitCodes.INTERNAL;
+        }
         if (e instanceof HprofFormatException f) {
             err.println("mapleak: " + f.describe());
             return ExitCodes.BAD_INPUT;

@@ -54,8 +54,8 @@ final class Workbench implements Closeable {
         PhaseTimer timer = new PhaseTimer();
         HeapGraph graph = new HeapGraph(index);
         DominatorTree tree;
-        try (Progress p = Progress.steps("Dominators")) {
-            tree = DominatorTree.compute(graph);
+        try (Progress p = Progress.count("Dominators", 2L * index.objectCount())) {
+            tree = DominatorTree.compute(graph, p.consumer());
             timer.lap("dominators and retained sizes");
         }
         return new Workbench(file, index, graph, tree, null, timer.phases(), started);
