@@ -91,26 +91,47 @@ public final class DominatorTree {
         int sp = 0;
         stackNode.set(0, root);
         stackPos.set(0, 0);
+        int[] rootChildren = g.rootChildren();
         while (sp >= 0) {
             int v = stackNode.get(sp);
             int k = stackPos.get(sp);
-            if (k < g.degree(v)) {
-                stackPos.set(sp, k + 1);
-                int w = g.successor(v, k);
-                if (w >= 0 && pre.get(w) < 0) {
-                    pre.set(w, count);
-                    vertex.set(count, w);
-                    parent.set(count, pre.get(v));
-                    count++;
-                    sp++;
-                    stackNode.set(sp, w);
-                    stackPos.set(sp, 0);
-                    if (progress != null && (count & 0xFFFFF) == 0) {
-                        progress.accept(count);
+            // Scan v's successors (stored references, then its class mirror) from the k-th to the first one not
+            // yet visited: one look-up of v's references per push and pop, not one per edge.
+            int w = -1;
+            if (v == root) {
+                while (k < rootChildren.length) {
+                    int c = rootChildren[k++];
+                    if (pre.get(c) < 0) {
+                        w = c;
+                        break;
                     }
                 }
             } else {
+                long begin = g.refBegin(v);
+                int stored = (int) (g.refBegin(v + 1) - begin);
+                while (k <= stored) {
+                    int c = k < stored ? g.target(begin + k) : g.classObjectOf(v);
+                    k++;
+                    if (c >= 0 && pre.get(c) < 0) {
+                        w = c;
+                        break;
+                    }
+                }
+            }
+            if (w < 0) {
                 sp--;
+                continue;
+            }
+            stackPos.set(sp, k);
+            pre.set(w, count);
+            vertex.set(count, w);
+            parent.set(count, pre.get(v));
+            count++;
+            sp++;
+            stackNode.set(sp, w);
+            stackPos.set(sp, 0);
+            if (progress != null && (count & 0xFFFFF) == 0) {
+                progress.accept(count);
             }
         }
         final int reached = count;

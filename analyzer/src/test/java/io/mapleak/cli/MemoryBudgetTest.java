@@ -91,6 +91,14 @@ class MemoryBudgetTest {
         assertThat(list(temp)).isEmpty();
     }
 
+    @Test
+    void outOfMemoryAdviceNamesALargerHeapThanTheOneThatFailedAndMemory() {
+        assertThat(Main.outOfMemory(512L << 20)).contains("max heap of 512 MB").contains("-Xmx1g")
+                .contains("--memory 128m");
+        assertThat(Main.outOfMemory(2L << 30)).contains("-Xmx4g");
+        assertThat(Main.outOfMemory(6L << 30)).contains("-Xmx12g");
+    }
+
     private static List<Path> list(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d)) {
             return s.toList();

@@ -85,11 +85,14 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             long within = Math.min(chunkSize, n - ((long) c << shift));
             if (within > capacity[c]) {
                 int grown = (int) Math.min(chunkSize, Math.max(within, 2L * capacity[c]));
-                long extra = (long) (grown - capacity[c]) * width;
-                if (store.reserveHeap(extra)) {
+                long before = (long) capacity[c] * width;
+                long after = (long) grown * width;
+                // The copy needs the old and the new array at once: the budget must hold both for a moment.
+                if (store.reserveHeap(after)) {
                     resizeHeapChunk(c, grown);
                     capacity[c] = grown;
-                    heapBytes += extra;
+                    store.releaseHeap(before);
+                    heapBytes += after - before;
                 } else {
                     moveChunkToFile(c);
                 }

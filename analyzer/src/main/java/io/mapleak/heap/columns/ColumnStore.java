@@ -17,12 +17,18 @@ import java.util.function.LongSupplier;
  * it (see {@link TempFiles}: nothing is left on disk, whatever ends the process). The kernel pages mapped chunks in
  * and out as they are used, so the dump's size is bounded by the temp directory's free space, not by RAM.
  *
- * <p>Chunks hold {@code 2^chunkShift} elements (2^27 by default: 512 MB of ints, 1 GB of longs, within Java's
- * 2 GB limit of one mapped buffer); tests set it small so that ordinary dumps cross chunk boundaries.
+ * <p>Chunks hold {@code 2^chunkShift} elements (see {@link #DEFAULT_CHUNK_SHIFT}); tests set it small so that
+ * ordinary dumps cross chunk boundaries.
  * Thread-safe.
  */
 public final class ColumnStore implements AutoCloseable {
-    public static final int DEFAULT_CHUNK_SHIFT = 27;
+    /**
+     * 2^24 elements a chunk (64 MB of ints, 128 MB of longs): heap chunks small enough for a fragmented heap to
+     * place, mapped chunks few enough (about 100 for a 10 GB dump) to stay far below the kernel's map count limit.
+     */
+    public static final int DEFAULT_CHUNK_SHIFT = 24;
+    /** The largest chunk: 2^27 longs are 1 GB, within Java's 2 GB limit of one mapped buffer. */
+    public static final int MAX_CHUNK_SHIFT = 27;
     /** Free space kept in the temp directory beyond what a new chunk takes. */
     private static final long TEMP_SPACE_MARGIN = 64L << 20;
 
@@ -48,7 +54,7 @@ public final class ColumnStore implements AutoCloseable {
     }
 
     ColumnStore(long budget, Path tempDir, int chunkShift, LongSupplier usableSpace) {
-        if (chunkShift < 4 || chunkShift > DEFAULT_CHUNK_SHIFT) {
+        if (chunkShift < 4 || chunkShift > MAX_CHUNK_SHIFT) {
             throw new IllegalArgumentException("chunk shift must be 4 to 27, was " + chunkShift);
         }
         this.budget = Math.max(0, budget);
@@ -173,11 +179,12 @@ public final class ColumnStore implements AutoCloseable {
     }
 
     /**
-     * The default budget: 60% of the JVM's max heap (the rest is for everything else an analysis holds), and no
-     * more than half the memory the machine has available, so that heap columns never push it into swapping.
+     * The default budget: 25% of the JVM's max heap (the rest is for everything else an analysis holds: decoded
+     * maps, findings, reports), and no more than half the memory the machine has available, so that heap columns
+     * never push it into swapping.
      */
     public static long defaultBudget() {
-        long heap = (long) (Runtime.getRuntime().maxMemory() * 0.6);
+        long heap = (long) (Runtime.getRuntime().maxMemory() * 0.25);
         long available = MachineMemory.availableBytes();
         return available > 0 ? Math.min(heap, available / 2) : heap;
     }
