@@ -64,8 +64,8 @@ public final class Main implements Runnable {
         PrintWriter err = cl.getErr();
         Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
         if (cause instanceof TempSpaceException t) {
-            err.println("mapleak: " + t.getMessage() + "; free space there, point --temp-dir at a disk with room,"
-                    + " or raise --memory");
+            err.println("mapleak: " + t.getMessage() + "; point --temp-dir at a directory with room, or raise"
+                    + " --memory");
             return ExitCodes.INTERNAL;
         }
         if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains("No space left on device")) {

@@ -92,6 +92,24 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void anUnusableTempDirectoryIsOneLineAndExit4() throws IOException {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "session-registry");
+        Path gz = dir.resolve("dump.hprof.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(dump.hprof(), out); // a gzipped dump is inflated into the temp directory
+        }
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"analyze", gz.toString(), "--temp-dir", file.resolve("temp").toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(code).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(err.toString().lines().toList()).hasSize(1);
+        assertThat(err.toString()).startsWith("mapleak: cannot use the temp directory " + file.resolve("temp"))
+                .contains("--temp-dir");
+    }
+
+    @Test
     void outOfMemoryAdviceNamesALargerHeapThanTheOneThatFailedAndMemory() {
         assertThat(Main.outOfMemory(512L << 20)).contains("max heap of 512 MB").contains("-Xmx1g")
                 .contains("--memory 128m");

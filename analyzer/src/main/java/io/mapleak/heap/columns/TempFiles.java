@@ -28,7 +28,12 @@ public final class TempFiles {
     /** The directory to use: {@code dir}, or java.io.tmpdir when null; created if missing. */
     public static Path directory(Path dir) throws IOException {
         Path d = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
-        Files.createDirectories(d);
+        try {
+            Files.createDirectories(d);
+        } catch (IOException e) {
+            // Not the dump's fault: say so, rather than let it read as an unreadable input.
+            throw new TempSpaceException(d, "cannot use the temp directory " + d + " (" + e + ")");
+        }
         return d;
     }
 

@@ -3,7 +3,7 @@ package io.mapleak.heap.columns;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** The temp directory has no room for the columns that do not fit the memory budget. */
+/** The temp directory cannot be used, or has no room for the columns that do not fit the memory budget. */
 public final class TempSpaceException extends IOException {
     private final Path directory;
 

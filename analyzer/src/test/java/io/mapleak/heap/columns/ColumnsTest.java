@@ -128,6 +128,20 @@ class ColumnsTest {
     }
 
     @Test
+    void aClosedMappedColumnLeavesTheAddressSpaceAtOnce() throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps) && Runtime.version().feature() < 23,
+                "unmapping at close needs Linux's /proc to check, and JDK < 23 to do it");
+        try (ColumnStore store = new ColumnStore(0, temp, 10)) {
+            IntColumn c = store.ints("unmapped", 5000);
+            c.set(4999, 7);
+            assertThat(Files.readString(maps)).contains(temp.toString());
+            c.close();
+            assertThat(Files.readString(maps)).doesNotContain(temp.toString());
+        }
+    }
+
+    @Test
     void aFullTempDirectoryIsOneClearError() {
         try (ColumnStore store = new ColumnStore(0, temp, 4, () -> 10L << 20)) {
             assertThatThrownBy(() -> store.ints("full", 100))
