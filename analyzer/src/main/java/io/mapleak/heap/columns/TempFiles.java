@@ -40,18 +40,20 @@ public final class TempFiles {
     /** A new empty temp file in {@code dir}, open for reading and writing, already deleted where the OS allows. */
     public static FileChannel create(Path dir, String prefix, String suffix) throws IOException {
         Path p = Files.createTempFile(directory(dir), prefix, suffix);
+        UNDELETED.add(p); // until deleted below: a Ctrl-C in between still removes it
         FileChannel ch;
         try {
             ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             Files.deleteIfExists(p);
+            UNDELETED.remove(p);
             throw e;
         }
         try {
             Files.delete(p);
+            UNDELETED.remove(p);
         } catch (IOException e) {
             // the OS keeps open files' names: delete when closed, or at exit
-            UNDELETED.add(p);
             ch.close();
             ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     StandardOpenOption.DELETE_ON_CLOSE);
