@@ -19,6 +19,13 @@
 #   BENCH_RETAINED     0 to skip timing NetBeans' retained sizes (dominator tree: ~4 min at scale 1.0) [1]
 #   BENCH_RETAINED_REPEAT  runs of that step [BENCH_REPEAT]
 #   BENCH_SKIP_BUILD   1 to use the jars as they are [0]
+#   BENCH_HEAPS        extra runs of 'analyze' with these heaps ('default' = no -Xmx: the JVM's own choice,
+#                      a quarter of RAM) [512m 2g default]
+#   BENCH_LARGE        1 to also generate (once) and analyse a ~10 GB dump of the same scenario at scale 10 in
+#                      bench/work/large/: takes about 10 GB of disk, 15 GB of RAM and several minutes to generate
+#                      [0]; its steps are analyze with each of BENCH_LARGE_HEAPS
+#   BENCH_LARGE_HEAPS  heaps of the large dump's analyze runs [default 2g]
+#   LARGE_FIXTURE_XMX  heap of the JVM that builds the large dump [14g]
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -191,10 +198,47 @@ if [ "$mapleak_built" = 1 ]; then
   measure mapleak-top mapleak "$mapleak" top "$dump"
   measure mapleak-maps mapleak "$mapleak" maps "$dump"
   measure mapleak-analyze mapleak "$mapleak" analyze "$dump"
+  for heap in ${BENCH_HEAPS-512m 2g default}; do
+    if [ "$heap" = default ]; then
+      export MAPLEAK_JAVA_OPTS="-Djava.io.tmpdir=$tmp"
+      measure mapleak-analyze-default mapleak "$mapleak" analyze "$dump"
+    else
+      export MAPLEAK_JAVA_OPTS="-Xmx$heap -Djava.io.tmpdir=$tmp"
+      measure "mapleak-analyze-xmx$heap" mapleak "$mapleak" analyze "$dump"
+    fi
+  done
 else
   for s in mapleak-histogram mapleak-info mapleak-histogram-json mapleak-top mapleak-maps mapleak-analyze; do na "$s"; done
 fi
 unset MAPLEAK_JAVA_OPTS
+
+# --- the ~10 GB dump (opt-in) ----------------------------------------------------------------------------
+large_dump="$root/bench/work/large/bench-mix.hprof"
+if [ "${BENCH_LARGE:-0}" = 1 ] && [ "$mapleak_built" = 1 ]; then
+  mkdir -p "$(dirname "$large_dump")"
+  if [ ! -f "$large_dump" ]; then
+    log "generating $large_dump (scale 10, -Xmx${LARGE_FIXTURE_XMX:-14g}; about 10 GB, several minutes)"
+    [ -f "$work/fixtures.classpath" ] || (cd "$root" && mvn -q -B -pl fixtures dependency:build-classpath \
+      -Dmdep.outputFile="$work/fixtures.classpath") >"$work/build-classpath.log" 2>&1 \
+      || die "could not resolve the fixtures' classpath; see $work/build-classpath.log"
+    cp="$root/fixtures/target/classes:$(cat "$work/fixtures.classpath")"
+    /usr/bin/time -v -o "$(dirname "$large_dump")/generate.time" java "-Xmx${LARGE_FIXTURE_XMX:-14g}" \
+      -Dbench.scale=10 -cp "$cp" io.mapleak.fixtures.FixtureMain bench-mix "$(dirname "$large_dump")" \
+      >"$(dirname "$large_dump")/generate.out" 2>&1 || die "generating the large dump failed"
+  fi
+  log "warming the page cache with $large_dump (as far as it fits)"
+  cat "$large_dump" >/dev/null
+  for heap in ${BENCH_LARGE_HEAPS-default 2g}; do
+    if [ "$heap" = default ]; then
+      export MAPLEAK_JAVA_OPTS="-Djava.io.tmpdir=$tmp"
+      measure large-analyze-default mapleak "$mapleak" analyze "$large_dump" --json "$work/large-analyze-default.json"
+    else
+      export MAPLEAK_JAVA_OPTS="-Xmx$heap -Djava.io.tmpdir=$tmp"
+      measure "large-analyze-xmx$heap" mapleak "$mapleak" analyze "$large_dump" --json "$work/large-analyze-xmx$heap.json"
+    fi
+  done
+  unset MAPLEAK_JAVA_OPTS
+fi
 
 nb_java=(java "-Xmx$netbeans_xmx" "-Djava.io.tmpdir=$tmp" -jar "$nb_jar")
 measure netbeans-histogram other "${nb_java[@]}" histogram "$dump" --tsv "$work/netbeans-histogram.tsv" --top 20
@@ -228,6 +272,8 @@ partner() {  # the mapleak step a NetBeans step is compared with
 {
   echo "mapleak benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GB RAM,"\
     "$(java -version 2>&1 | head -1)"
+  [ "${BENCH_LARGE:-0}" = 1 ] && [ -f "$large_dump" ] && echo "large dump: $large_dump, $(stat -c %s "$large_dump") bytes;" \
+    "JVM histogram: $(awk '/^Total/ { printf "%d objects, %d bytes", $2, $3 }' "$(dirname "$large_dump")/bench-mix.histo-before.txt")"
   echo "dump: $dump, $(stat -c %s "$dump") bytes;" \
     "JVM histogram: $(awk '/^Total/ { printf "%d objects, %d bytes", $2, $3 }' "$work/bench-mix.histo-before.txt")"
   if [ -f "$work/generate.time" ]; then

@@ -58,9 +58,9 @@ public final class Workbench implements Closeable {
         PhaseTimer timer = new PhaseTimer();
         HeapGraph graph = new HeapGraph(index);
         DominatorTree tree;
-        listener.phase("Dominators", -1);
+        listener.phaseCount("Dominators", 2L * index.objectCount());
         try {
-            tree = DominatorTree.compute(graph);
+            tree = DominatorTree.compute(graph, listener::progress);
             timer.lap("dominators and retained sizes");
         } finally {
             listener.phaseDone();

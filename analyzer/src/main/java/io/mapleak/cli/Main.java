@@ -1,5 +1,6 @@
 package io.mapleak.cli;
 
+import io.mapleak.heap.columns.TempSpaceException;
 import io.mapleak.hprof.HprofFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
             PathCommand.class, HistogramCommand.class, InfoCommand.class, CaptureCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a --fail-on gate was met, 2 wrong usage, 3 the input cannot be read "
-                + "(not a heap dump, or not a report), 4 internal error, 5 an output cannot be written; capture: 10-15 (mapleak capture --help)."})
+                + "(not a heap dump, or not a report), 4 internal error (also out of memory or temp space), 5 an output cannot be written; capture: 10-15 (mapleak capture --help)."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -33,13 +34,32 @@ public final class Main implements Runnable {
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println("mapleak: out of memory; give the JVM more, e.g. MAPLEAK_JAVA_OPTS=-Xmx4g");
+            err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
             return ExitCodes.INTERNAL;
+        } catch (InternalError e) {
+            // A write to a memory-mapped temp file the disk had no room for arrives as a fault in the JVM.
+            if (String.valueOf(e.getMessage()).contains("unsafe memory access")) {
+                err.println(TEMP_FULL + " (" + e.getMessage() + ")");
+                return ExitCodes.INTERNAL;
+            }
+            throw e;
         } finally {
             // print() does not flush an auto-flushing PrintWriter: what a command printed last must not be lost
             out.flush();
             err.flush();
         }
+    }
+
+    private static final String TEMP_FULL = "mapleak: the temp directory is full; free space there or point"
+            + " --temp-dir at a disk with room (or raise --memory to keep more in memory)";
+
+    /** The advice after an OutOfMemoryError: a heap larger than the one that failed, and --memory. */
+    static String outOfMemory(long maxHeap) {
+        long mb = maxHeap >> 20;
+        long suggestGb = Math.max(1, (2 * mb + 1023) / 1024);
+        return String.format("mapleak: out of memory with a max heap of %,d MB; give the JVM more "
+                + "(MAPLEAK_JAVA_OPTS=-Xmx%dg), or keep more of the index in temp files with a smaller --memory "
+                + "(e.g. --memory %dm)", mb, suggestGb, Math.max(64, mb / 4));
     }
 
     @Override
@@ -60,6 +80,16 @@ public final class Main implements Runnable {
                 e.printStackTrace(err);
             }
             return ExitCodes.OUTPUT;
+        }
+        Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        if (cause instanceof TempSpaceException t) {
+            err.println("mapleak: " + t.getMessage() + "; point --temp-dir at a directory with room, or raise"
+                    + " --memory");
+            return ExitCodes.INTERNAL;
+        }
+        if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains("No space left on device")) {
+            err.println(TEMP_FULL + " (" + io.getMessage() + ")");
+            return ExitCodes.INTERNAL;
         }
         if (e instanceof HprofFormatException f) {
             err.println("mapleak: " + f.describe());

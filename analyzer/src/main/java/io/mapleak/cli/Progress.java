@@ -5,7 +5,11 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar on stderr for one phase of work, shown only when stderr is a terminal. */
+/**
+ * A progress bar on stderr for one phase of work, shown only when stderr is a terminal (quiet in pipes, logs and
+ * CI). Phases of known size show the time elapsed and an estimate of the time left, so that a 40 GB dump does not
+ * look hung.
+ */
 final class Progress implements AutoCloseable {
     private final ProgressBar bar;
 
@@ -28,6 +32,16 @@ final class Progress implements AutoCloseable {
                 .clearDisplayOnFinish()
                 .build();
         return new Progress(bar);
+    }
+
+    /** A phase of {@code total} steps (objects, edges) with an estimate of the time left. */
+    static Progress count(String phase, long total) {
+        if (!Terminal.stderrIsTerminal()) {
+            return new Progress(null);
+        }
+        return new Progress(new ProgressBarBuilder().setTaskName(phase).setInitialMax(Math.max(1, total))
+                .setStyle(ProgressBarStyle.ASCII).setUnit(" M", 1_000_000).setUpdateIntervalMillis(200)
+                .continuousUpdate().clearDisplayOnFinish().build());
     }
 
     /** A phase without a measurable amount: a spinner-style bar with elapsed time. */

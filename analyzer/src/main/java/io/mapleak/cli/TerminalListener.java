@@ -13,6 +13,12 @@ final class TerminalListener implements AnalysisListener {
     }
 
     @Override
+    public void phaseCount(String name, long total) {
+        phaseDone();
+        current = Progress.count(name, total);
+    }
+
+    @Override
     public void progress(long done) {
         if (current != null && current.consumer() != null) {
             current.consumer().accept(done);

@@ -1,7 +1,10 @@
 package io.mapleak.graph;
 
 import io.mapleak.heap.HeapIndex;
-import java.util.Arrays;
+import io.mapleak.heap.columns.ColumnStore;
+import io.mapleak.heap.columns.IntColumn;
+import io.mapleak.heap.columns.LongColumn;
+import io.mapleak.heap.columns.PackedLongs;
 import java.util.BitSet;
 
 /**
@@ -16,7 +19,8 @@ import java.util.BitSet;
  *
  * <p>All references count here, weak ones included (as in Eclipse MAT). Unreachable objects have no dominator
  * and retain nothing. Memory during the computation: about 24 bytes per object plus 4 per edge; kept after:
- * 4 (dominator) + 8 (retained) per object.
+ * 4 (dominator) + 8 (retained) per object. All of it in columns of the index's {@link ColumnStore}, so a graph
+ * larger than the memory budget is computed in temp files.
  */
 public final class DominatorTree {
     /** Dominator value of objects the virtual root dominates directly. */
@@ -24,12 +28,12 @@ public final class DominatorTree {
     /** Dominator value of unreachable objects. */
     public static final int UNREACHABLE = -1;
 
-    private final int[] idom;
-    private final long[] retained;
+    private final IntColumn idom;
+    private final LongColumn retained;
     private final long reachableBytes;
     private final int reachableObjects;
 
-    private DominatorTree(int[] idom, long[] retained, long reachableBytes, int reachableObjects) {
+    private DominatorTree(IntColumn idom, LongColumn retained, long reachableBytes, int reachableObjects) {
         this.idom = idom;
         this.retained = retained;
         this.reachableBytes = reachableBytes;
@@ -38,16 +42,16 @@ public final class DominatorTree {
 
     /** The immediate dominator of {@code object}: another object, {@link #ROOT} or {@link #UNREACHABLE}. */
     public int dominator(int object) {
-        return idom[object];
+        return idom.get(object);
     }
 
     /** Bytes freed if {@code object} became unreachable (0 for unreachable objects). */
     public long retainedSize(int object) {
-        return retained[object];
+        return retained.get(object);
     }
 
     public boolean reachable(int object) {
-        return idom[object] != UNREACHABLE;
+        return idom.get(object) != UNREACHABLE;
     }
 
     /** Shallow bytes of all reachable objects: the live heap. */
@@ -60,45 +64,74 @@ public final class DominatorTree {
     }
 
     public static DominatorTree compute(HeapGraph g) {
+        return compute(g, null);
+    }
+
+    /** Like {@link #compute(HeapGraph)}, reporting the objects reached so far (0 to 2 × objects) to {@code progress}. */
+    public static DominatorTree compute(HeapGraph g, java.util.function.LongConsumer progress) {
         HeapIndex index = g.index();
+        ColumnStore store = index.columns();
         final int n = g.objects();
         final int root = g.root();
         final int size = n + 1;
 
         // 1. Depth-first preorder from the virtual root. semi and label serve as the DFS stack until step 3.
-        int[] pre = new int[size];
-        Arrays.fill(pre, -1);
-        int[] vertex = new int[size];
-        int[] parent = new int[size];
-        int[] semi = new int[size];
-        int[] label = new int[size];
-        int[] stackNode = semi; // the DFS stack borrows arrays that step 3 fills later
-        int[] stackPos = label;
-        int count = 0;
-        pre[root] = 0;
-        vertex[0] = root;
-        parent[0] = 0;
-        count = 1;
+        IntColumn pre = store.ints("dom-preorder", size);
+        pre.fill(0, size, -1);
+        IntColumn vertex = store.ints("dom-vertex", size);
+        IntColumn parent = store.ints("dom-parent", size);
+        IntColumn semi = store.ints("dom-semi", size);
+        IntColumn label = store.ints("dom-label", size);
+        IntColumn stackNode = semi; // the DFS stack borrows columns that step 3 fills later
+        IntColumn stackPos = label;
+        pre.set(root, 0);
+        vertex.set(0, root);
+        parent.set(0, 0);
+        int count = 1;
         int sp = 0;
-        stackNode[0] = root;
-        stackPos[0] = 0;
+        stackNode.set(0, root);
+        stackPos.set(0, 0);
+        int[] rootChildren = g.rootChildren();
         while (sp >= 0) {
-            int v = stackNode[sp];
-            int k = stackPos[sp];
-            if (k < g.degree(v)) {
-                stackPos[sp] = k + 1;
-                int w = g.successor(v, k);
-                if (w >= 0 && pre[w] < 0) {
-                    pre[w] = count;
-                    vertex[count] = w;
-                    parent[count] = pre[v];
-                    count++;
-                    sp++;
-                    stackNode[sp] = w;
-                    stackPos[sp] = 0;
+            int v = stackNode.get(sp);
+            int k = stackPos.get(sp);
+            // Scan v's successors (stored references, then its class mirror) from the k-th to the first one not
+            // yet visited: one look-up of v's references per push and pop, not one per edge.
+            int w = -1;
+            if (v == root) {
+                while (k < rootChildren.length) {
+                    int c = rootChildren[k++];
+                    if (pre.get(c) < 0) {
+                        w = c;
+                        break;
+                    }
                 }
             } else {
+                long begin = g.refBegin(v);
+                int stored = (int) (g.refBegin(v + 1) - begin);
+                while (k <= stored) {
+                    int c = k < stored ? g.target(begin + k) : g.classObjectOf(v);
+                    k++;
+                    if (c >= 0 && pre.get(c) < 0) {
+                        w = c;
+                        break;
+                    }
+                }
+            }
+            if (w < 0) {
                 sp--;
+                continue;
+            }
+            stackPos.set(sp, k);
+            pre.set(w, count);
+            vertex.set(count, w);
+            parent.set(count, pre.get(v));
+            count++;
+            sp++;
+            stackNode.set(sp, w);
+            stackPos.set(sp, 0);
+            if (progress != null && (count & 0xFFFFF) == 0) {
+                progress.accept(count);
             }
         }
         final int reached = count;
@@ -106,102 +139,125 @@ public final class DominatorTree {
         // 2. Predecessors in preorder numbers (reverse CSR), leaving out edges into the root's direct children.
         BitSet rootChild = new BitSet(reached);
         for (int c : g.rootChildren()) {
-            rootChild.set(pre[c]);
+            rootChild.set(pre.get(c));
         }
-        int[] revStart = new int[reached + 1];
+        IntColumn revCount = store.ints("dom-predecessor-counts", reached);
         for (int p = 1; p < reached; p++) {
-            int v = vertex[p];
-            int deg = g.degree(v);
-            for (int k = 0; k < deg; k++) {
-                int w = g.successor(v, k);
-                if (w >= 0) {
-                    int q = pre[w];
-                    if (!rootChild.get(q)) {
-                        revStart[q + 1]++;
-                    }
+            int v = vertex.get(p);
+            long end = g.refBegin(v + 1);
+            for (long e = g.refBegin(v); e < end; e++) {
+                int q = pre.get(g.target(e));
+                if (!rootChild.get(q)) {
+                    revCount.set(q, revCount.get(q) + 1);
+                }
+            }
+            int m = g.classObjectOf(v);
+            if (m >= 0) {
+                int q = pre.get(m);
+                if (!rootChild.get(q)) {
+                    revCount.set(q, revCount.get(q) + 1);
                 }
             }
         }
+        PackedLongs revStart = new PackedLongs(store, "dom-predecessor-starts");
+        long edges = 0;
         for (int q = 0; q < reached; q++) {
-            revStart[q + 1] += revStart[q];
+            revStart.add(edges);
+            edges += revCount.get(q);
+            revCount.set(q, 0); // from here: how many of q's predecessors are written
         }
-        int[] revSrc = new int[revStart[reached]];
-        int[] cursor = label; // free between the DFS and step 3
-        System.arraycopy(revStart, 0, cursor, 0, reached);
+        revStart.add(edges);
+        IntColumn revSrc = store.ints("dom-predecessors", edges);
+        IntColumn cursor = revCount;
         for (int p = 1; p < reached; p++) {
-            int v = vertex[p];
-            int deg = g.degree(v);
-            for (int k = 0; k < deg; k++) {
-                int w = g.successor(v, k);
-                if (w >= 0) {
-                    int q = pre[w];
-                    if (!rootChild.get(q)) {
-                        revSrc[cursor[q]++] = p;
-                    }
+            int v = vertex.get(p);
+            long end = g.refBegin(v + 1);
+            for (long e = g.refBegin(v); e < end; e++) {
+                int q = pre.get(g.target(e));
+                if (!rootChild.get(q)) {
+                    revSrc.set(revStart.get(q) + cursor.getAndAdd(q, 1), p);
                 }
             }
+            int m = g.classObjectOf(v);
+            if (m >= 0) {
+                int q = pre.get(m);
+                if (!rootChild.get(q)) {
+                    revSrc.set(revStart.get(q) + cursor.getAndAdd(q, 1), p);
+                }
+            }
+            if (progress != null && (p & 0xFFFFF) == 0) {
+                progress.accept((long) reached + p / 2);
+            }
         }
+        cursor.close();
 
-        // 3. Semidominators in reverse preorder; pre is no longer needed and becomes the forest's ancestor array.
-        int[] ancestor = pre;
-        Arrays.fill(ancestor, 0, size, -1);
+        // 3. Semidominators in reverse preorder; pre is no longer needed and becomes the forest's ancestor column.
+        IntColumn ancestor = pre;
+        ancestor.fill(0, size, -1);
         for (int p = 0; p < reached; p++) {
-            semi[p] = p;
-            label[p] = p;
+            semi.set(p, p);
+            label.set(p, p);
         }
         for (int w = reached - 1; w >= 1; w--) {
             if (rootChild.get(w)) {
-                semi[w] = 0;
+                semi.set(w, 0);
             } else {
-                int best = semi[w];
-                for (int e = revStart[w]; e < revStart[w + 1]; e++) {
-                    int u = eval(revSrc[e], ancestor, label, semi);
-                    if (semi[u] < best) {
-                        best = semi[u];
+                int best = semi.get(w);
+                long end = revStart.get(w + 1);
+                for (long e = revStart.get(w); e < end; e++) {
+                    int u = eval(revSrc.get(e), ancestor, label, semi);
+                    int su = semi.get(u);
+                    if (su < best) {
+                        best = su;
                     }
                 }
-                semi[w] = best;
+                semi.set(w, best);
             }
-            ancestor[w] = parent[w];
+            ancestor.set(w, parent.get(w));
+            if (progress != null && (w & 0xFFFFF) == 0) {
+                progress.accept((long) reached + reached / 2 + (reached - w) / 2);
+            }
         }
-        revSrc = null;
-        revStart = null;
-        ancestor = null;
-        pre = null;
-        rootChild = null;
+        revSrc.close();
+        revStart.close();
+        ancestor.close();
 
         // 4. Immediate dominators: the nearest common ancestor of the DFS parent and the semidominator.
-        int[] dom = label;
-        dom[0] = 0;
+        IntColumn dom = label;
+        dom.set(0, 0);
         for (int w = 1; w < reached; w++) {
-            int d = parent[w];
-            while (d > semi[w]) {
-                d = dom[d];
+            int d = parent.get(w);
+            int sw = semi.get(w);
+            while (d > sw) {
+                d = dom.get(d);
             }
-            dom[w] = d;
+            dom.set(w, d);
         }
-        parent = null;
-        semi = null;
+        parent.close();
+        semi.close();
 
         // 5. Back to object numbers; retained sizes accumulate from the leaves up (reverse preorder).
-        int[] idom = new int[n];
-        Arrays.fill(idom, UNREACHABLE);
-        long[] retained = new long[n];
+        IntColumn idom = store.ints("dominators", n);
+        idom.fill(0, n, UNREACHABLE);
+        LongColumn retained = store.longs("retained-sizes", n);
         long live = 0;
         for (int p = 1; p < reached; p++) {
-            int v = vertex[p];
-            int d = dom[p];
-            idom[v] = d == 0 ? ROOT : vertex[d];
+            int v = vertex.get(p);
+            int d = dom.get(p);
+            idom.set(v, d == 0 ? ROOT : vertex.get(d));
             long s = index.shallowSize(v);
-            retained[v] = s;
+            retained.set(v, s);
             live += s;
         }
         for (int p = reached - 1; p >= 1; p--) {
-            int d = dom[p];
+            int d = dom.get(p);
             if (d != 0) {
-                retained[vertex[d]] += retained[vertex[p]];
+                int dv = vertex.get(d);
+                retained.set(dv, retained.get(dv) + retained.get(vertex.get(p)));
             }
         }
+        vertex.close();
+        dom.close();
         return new DominatorTree(idom, retained, live, reached - 1);
     }
 
@@ -209,27 +265,28 @@ public final class DominatorTree {
      * The vertex with the smallest semidominator on the forest path above {@code v}, compressing the path.
      * Compression walks up reversing the ancestor links, then back down restoring them compressed.
      */
-    private static int eval(int v, int[] ancestor, int[] label, int[] semi) {
-        if (ancestor[v] < 0) {
+    private static int eval(int v, IntColumn ancestor, IntColumn label, IntColumn semi) {
+        if (ancestor.get(v) < 0) {
             return v;
         }
         int prev = -1;
         int x = v;
-        while (ancestor[ancestor[x]] >= 0) {
-            int next = ancestor[x];
-            ancestor[x] = prev;
+        while (ancestor.get(ancestor.get(x)) >= 0) {
+            int next = ancestor.get(x);
+            ancestor.set(x, prev);
             prev = x;
             x = next;
         }
         while (prev >= 0) {
             int y = prev;
-            prev = ancestor[y];
-            if (semi[label[x]] < semi[label[y]]) {
-                label[y] = label[x];
+            prev = ancestor.get(y);
+            int lx = label.get(x);
+            if (semi.get(lx) < semi.get(label.get(y))) {
+                label.set(y, lx);
             }
-            ancestor[y] = ancestor[x];
+            ancestor.set(y, ancestor.get(x));
             x = y;
         }
-        return label[v];
+        return label.get(v);
     }
 }

@@ -7,14 +7,11 @@ import io.mapleak.heap.HeapIndex;
 /**
  * The heap as a graph for the algorithms here: node {@code i} is object {@code i}; node {@link #root()} is a
  * virtual root whose successors are the GC-rooted objects. An object's successors are its stored references
- * followed by its class's mirror (every object keeps its class alive). Cheap: a view over the index plus one
- * int per class and the sorted list of rooted objects.
+ * followed by its class's mirror (every object keeps its class alive). Cheap: a view over the index's columns plus
+ * one int per class and the sorted list of rooted objects.
  */
 public final class HeapGraph {
     private final HeapIndex index;
-    private final int[] refStart;
-    private final int[] refs;
-    private final int[] classOf;
     private final int[] classObject;
     private final int[] rootChildren;
     private final int n;
@@ -22,9 +19,6 @@ public final class HeapGraph {
     public HeapGraph(HeapIndex index) {
         this.index = index;
         this.n = index.objectCount();
-        this.refStart = index.refStartArray();
-        this.refs = index.referenceArray();
-        this.classOf = index.classArray();
         int[] mirrors = new int[index.classes().size()];
         for (ClassInfo c : index.classes()) {
             mirrors[c.index()] = index.classObject(c.index());
@@ -56,7 +50,7 @@ public final class HeapGraph {
         if (v == n) {
             return rootChildren.length;
         }
-        return refStart[v + 1] - refStart[v] + (classObject[classOf[v]] >= 0 ? 1 : 0);
+        return index.outboundCount(v) + (classObjectOf(v) >= 0 ? 1 : 0);
     }
 
     /** The k-th successor of {@code v}: stored references first, then the class mirror. */
@@ -64,9 +58,9 @@ public final class HeapGraph {
         if (v == n) {
             return rootChildren[k];
         }
-        int s = refStart[v];
-        int stored = refStart[v + 1] - s;
-        return k < stored ? refs[s + k] : classObject[classOf[v]];
+        long s = index.refStart(v);
+        long stored = index.refStart(v + 1) - s;
+        return k < stored ? index.reference(s + k) : classObjectOf(v);
     }
 
     /** Whether the k-th successor of {@code v} is a Reference's referent (skipped by strong paths). */
@@ -74,24 +68,27 @@ public final class HeapGraph {
         if (v == n || !index.lastReferenceIsReferent(v)) {
             return false;
         }
-        return k == refStart[v + 1] - refStart[v] - 1;
+        return k == index.outboundCount(v) - 1;
     }
 
     /** Whether {@code k} is the implicit instance-to-class edge of {@code v}. */
     public boolean isClassEdge(int v, int k) {
-        return v != n && k == refStart[v + 1] - refStart[v];
+        return v != n && k == index.outboundCount(v);
     }
 
-    int[] refStartArray() {
-        return refStart;
+    /** CSR position of {@code v}'s first stored reference (the virtual root has none). */
+    long refBegin(int v) {
+        return index.refStart(v);
     }
 
-    int[] refsArray() {
-        return refs;
+    /** The stored reference at CSR position {@code position}. */
+    int target(long position) {
+        return index.reference(position);
     }
 
+    /** The mirror of {@code v}'s class, or -1. */
     int classObjectOf(int v) {
-        return classObject[classOf[v]];
+        return classObject[index.classIndexOf(v)];
     }
 
 }

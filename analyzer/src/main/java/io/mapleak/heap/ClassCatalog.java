@@ -105,6 +105,11 @@ final class ClassCatalog {
         return idx;
     }
 
+    /** The class dump records kept (the first of each class id), in file order. */
+    List<ClassDump> dumps() {
+        return dumps;
+    }
+
     /** The class index for a class id, or -1. */
     int findClass(long classId) {
         return classIndexById.getOrDefault(classId, -1);

@@ -1,30 +1,38 @@
 package io.mapleak.heap;
 
+import io.mapleak.heap.columns.PackedLongs;
+
 import io.mapleak.hprof.DumpFile;
 import io.mapleak.hprof.GcRootKind;
 import java.io.Closeable;
 import java.io.IOException;
+import io.mapleak.heap.columns.ColumnStore;
+import io.mapleak.heap.columns.IntColumn;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The index of one heap dump: every object (class mirrors included) as a dense int, in ascending id order, with
- * its class, shallow size, file offset and outbound references (CSR); classes, GC roots and threads. Primitive
- * arrays throughout, no Java object per heap object. Queries here never touch the file, except through
- * {@link #reader()}, which reads field values on demand. Thread-safe for reading once built.
+ * its class, shallow size, file offset and outbound references (CSR); classes, GC roots and threads. Columns
+ * throughout (see {@link ColumnStore}: on the heap within the memory budget, in temp files beyond it), no Java
+ * object per heap object. Queries here never touch the dump, except through {@link #reader()}, which reads field
+ * values on demand. Thread-safe for reading once built.
+ *
+ * <p>Object indices are {@code int}: up to 2^31 - 17 objects, far more than any dump a JVM writes today (a 64 GB
+ * heap holds about a billion). Reference positions and counts are {@code long}.
  *
  * <p>Besides the stored references, every object also references its class's mirror ({@link #classObject}); the
  * graph stage adds that edge, so it costs no memory here.
  */
 public final class HeapIndex implements Closeable {
     final PackedLongs ids;
-    final int[] classOf;
-    final int[] sizeUnits;
+    final IntColumn classOf;
+    final IntColumn sizeUnits;
     final PackedLongs offsets;
-    final int[] refStart;
-    final int[] refs;
+    final PackedLongs refStart;
+    final IntColumn refs;
+    private final int objects;
+    private final ColumnStore store;
     final IdLookup lookup;
     final List<ClassInfo> classes;
     final int classClassIndex;
@@ -44,7 +52,6 @@ public final class HeapIndex implements Closeable {
     final java.util.Map<String, Double> buildPhases;
     final java.util.BitSet weakReferents;
     private final FileChannel channel;
-    private final Path tempFile;
     private final DumpFile file;
     private final ObjectReader reader;
 
@@ -55,6 +62,8 @@ public final class HeapIndex implements Closeable {
         this.offsets = r.packedOffsets;
         this.refStart = r.refStart;
         this.refs = r.refs;
+        this.objects = r.objects;
+        this.store = r.store;
         this.lookup = r.lookup;
         this.classes = List.copyOf(r.catalog.classes);
         this.classClassIndex = r.catalog.classClassIndex;
@@ -72,8 +81,7 @@ public final class HeapIndex implements Closeable {
         this.buildPhases = r.phases;
         this.weakReferents = r.weakReferents;
         this.file = r.file;
-        this.tempFile = r.tempFile;
-        this.channel = FileChannel.open(r.randomAccessPath);
+        this.channel = r.randomAccess;
         for (ClassInfo c : classes) {
             if (c.objectIndex >= 0) {
                 mirrorClass.put(c.objectIndex, c.index);
@@ -83,7 +91,10 @@ public final class HeapIndex implements Closeable {
         this.threads = r.threads(this);
     }
 
-    /** Builds the index: two streaming passes over the dump (a gzipped dump is inflated to a temp file once). */
+    /**
+     * Builds the index: two streaming passes over the dump (a gzipped dump is inflated to a temp file once). The
+     * index owns the options' column store from here on and closes it with itself.
+     */
     public static HeapIndex build(DumpFile file, ReadOptions options) throws IOException {
         return new HeapIndexBuilder(file, options).build();
     }
@@ -105,7 +116,12 @@ public final class HeapIndex implements Closeable {
     }
 
     public int objectCount() {
-        return ids.length();
+        return objects;
+    }
+
+    /** Where this index's columns come from; the graph stage takes its own from here too. */
+    public ColumnStore columns() {
+        return store;
     }
 
     /** Sum of all objects' shallow sizes. */
@@ -123,11 +139,11 @@ public final class HeapIndex implements Closeable {
     }
 
     public int classIndexOf(int object) {
-        return classOf[object];
+        return classOf.get(object);
     }
 
     public ClassInfo classOf(int object) {
-        return classes.get(classOf[object]);
+        return classes.get(classOf.get(object));
     }
 
     public List<ClassInfo> classes() {
@@ -154,7 +170,7 @@ public final class HeapIndex implements Closeable {
     }
 
     public long shallowSize(int object) {
-        int u = sizeUnits[object];
+        int u = sizeUnits.get(object);
         if (u >= 0) {
             return (long) u * layout.alignment();
         }
@@ -163,42 +179,32 @@ public final class HeapIndex implements Closeable {
 
     /** Offset of the object's record in the uncompressed dump. */
     public long offset(int object) {
-        ClassInfo mirrored = classOf[object] == classClassIndex ? mirroredClass(object) : null;
+        ClassInfo mirrored = classOf.get(object) == classClassIndex ? mirroredClass(object) : null;
         return mirrored != null ? mirrored.dumpOffset : offsets.get(object);
     }
 
     /** Number of stored outbound references (the implicit reference to the class mirror not counted). */
     public int outboundCount(int object) {
-        return refStart[object + 1] - refStart[object];
+        return (int) (refStart.get(object + 1) - refStart.get(object));
     }
 
     /** The k-th stored outbound reference of {@code object}. */
     public int outbound(int object, int k) {
-        return refs[refStart[object] + k];
+        return refs.get(refStart.get(object) + k);
     }
 
-    /** Start of {@code object}'s references in {@link #referenceArray()}; they end at {@code refStart(object + 1)}. */
-    public int refStart(int object) {
-        return refStart[object];
+    /** Position of {@code object}'s first reference in the CSR; they end at {@code refStart(object + 1)}. */
+    public long refStart(int object) {
+        return refStart.get(object);
     }
 
-    /** Reference start per object, n + 1 entries (CSR offsets into {@link #referenceArray()}); read-only. */
-    public int[] refStartArray() {
-        return refStart;
-    }
-
-    /** Class index per object; read-only by contract. */
-    public int[] classArray() {
-        return classOf;
-    }
-
-    /** All stored references, grouped by source object (CSR); read-only by contract. */
-    public int[] referenceArray() {
-        return refs;
+    /** The reference at CSR position {@code position} (see {@link #refStart}). */
+    public int reference(long position) {
+        return refs.get(position);
     }
 
     public long referenceCount() {
-        return refStart[ids.length()];
+        return refStart.get(objects);
     }
 
     /**
@@ -256,19 +262,21 @@ public final class HeapIndex implements Closeable {
         return reader;
     }
 
-    /** Bytes this index holds in memory (arrays and lookup tables), for the memory budget. */
+    /** Bytes this index holds in columns (on the heap and in temp files) and lookup tables. */
     public long indexBytes() {
-        long n = ids.length();
-        return ids.bytes() + n * 4 + n * 4 + offsets.bytes() + (n + 1) * 4 + (long) refs.length * 4 + lookup.bytes();
+        return ids.bytes() + classOf.heapBytes() + classOf.mappedBytes() + sizeUnits.heapBytes()
+                + sizeUnits.mappedBytes() + offsets.bytes() + refStart.bytes() + refs.heapBytes() + refs.mappedBytes()
+                + lookup.bytes();
     }
 
     /** The class histogram of the indexed objects (the same numbers {@link HistogramBuilder} streams). */
     public Histogram histogram() {
         long[] counts = new long[classes.size()];
         long[] bytes = new long[classes.size()];
-        for (int i = 0; i < ids.length(); i++) {
-            counts[classOf[i]]++;
-            bytes[classOf[i]] += shallowSize(i);
+        for (int i = 0; i < objects; i++) {
+            int c = classOf.get(i);
+            counts[c]++;
+            bytes[c] += shallowSize(i);
         }
         List<Histogram.Row> rows = new java.util.ArrayList<>();
         long objects = 0;
@@ -282,11 +290,13 @@ public final class HeapIndex implements Closeable {
         return new Histogram(rows, objects, heapBytes, facts);
     }
 
+    /** Closes the dump and every column of this index and of the graph stages built on it. */
     @Override
     public void close() throws IOException {
-        channel.close();
-        if (tempFile != null) {
-            Files.deleteIfExists(tempFile);
+        try {
+            channel.close();
+        } finally {
+            store.close();
         }
     }
 }

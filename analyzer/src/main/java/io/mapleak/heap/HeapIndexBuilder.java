@@ -1,24 +1,26 @@
 package io.mapleak.heap;
 
+import io.mapleak.heap.columns.PackedLongs;
+
 import io.mapleak.hprof.BasicType;
 import io.mapleak.hprof.DumpFile;
 import io.mapleak.hprof.HprofFormatException;
 import io.mapleak.hprof.HprofHeader;
 import io.mapleak.hprof.HprofReader;
 import io.mapleak.hprof.ReadSummary;
+import io.mapleak.heap.columns.ColumnStore;
+import io.mapleak.heap.columns.IntColumn;
+import io.mapleak.heap.columns.TempFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds a {@link HeapIndex} in two streaming passes.
+ * Builds a {@link HeapIndex} in two passes: one streaming, one in parallel by record offset.
  *
  * <ol>
  *   <li>{@link IndexPass1}, objects in file order: id, record offset, class, array length, and the number of
@@ -26,13 +28,14 @@ import java.util.List;
  *       names, roots and stack traces go to the {@link ClassCatalog}.</li>
  *   <li>Between passes: class mirrors join the objects, everything is ordered by id (a natural merge over the
  *       dump's address-ordered runs), the layout is inferred, shallow sizes computed, reference slots laid out.</li>
- *   <li>{@link IndexPass2}, references in file order: every non-null id resolved to its dense index and written
- *       to its slot.</li>
+ *   <li>{@link ReferencePass}, references: every object's record read again at the offset pass 1 noted, by
+ *       several threads at once, and every non-null id resolved to its dense index and written to its slot.</li>
  * </ol>
  *
  * Memory per object in the finished index: id 4 and file offset 4 (32-bit deltas from per-block bases, see
  * {@link PackedLongs}), class 4, size 4, reference start 4, about 1 for the id lookup; plus 4 per reference.
- * While building, the full 8-byte ids and offsets exist one array at a time.
+ * Pass 1 holds 20 bytes per object, released column by column while the index's own are filled. Every column
+ * comes from the read options' {@link ColumnStore}: on the heap within its budget, in temp files beyond.
  */
 final class HeapIndexBuilder {
     private final DumpFile file;
@@ -45,14 +48,14 @@ final class HeapIndexBuilder {
 
     /** What the builder hands to {@link HeapIndex}. */
     static final class Result {
-        long[] ids;
+        ColumnStore store;
         PackedLongs packedIds;
-        int[] classOf;
-        int[] sizeUnits;
-        long[] offsets;
+        IntColumn classOf;
+        IntColumn sizeUnits;
         PackedLongs packedOffsets;
-        int[] refStart;
-        int[] refs;
+        PackedLongs refStart;
+        IntColumn refs;
+        int objects;
         IdLookup lookup;
         ClassCatalog catalog;
         long[] oversize;
@@ -65,13 +68,12 @@ final class HeapIndexBuilder {
         long dangling;
         int missingRoots;
         DumpFile file;
-        Path tempFile;
-        Path randomAccessPath;
+        /** The uncompressed dump, open for positional reads (a deleted temp file for a gzipped dump). */
+        FileChannel randomAccess;
         java.util.Map<String, Double> phases;
         /** Objects whose last reference slot is a java.lang.ref.Reference's referent. */
         java.util.BitSet weakReferents;
-        /** With objects sorted in the file: the index positions taken by class mirrors (pass 2 skips them). */
-        java.util.BitSet mirrorPositions;
+        List<String> warningsOfPass1;
 
         List<ThreadInfo> threads(HeapIndex index) {
             return Threads.read(index, catalog);
@@ -86,28 +88,25 @@ final class HeapIndexBuilder {
         Result r = new Result();
         r.file = file;
         r.catalog = new ClassCatalog(header.idSize());
-        Path tempFile = null;
+        r.store = options.columns();
         boolean ok = false;
         PhaseTimer timer = new PhaseTimer();
+        IndexPass1 p1 = null;
         try {
-            IndexPass1 p1 = new IndexPass1(r.catalog, options);
+            p1 = new IndexPass1(r.catalog, options, r.store);
             ReadSummary summary;
             if (file.compressed()) {
-                Path dir = options.tempDir() != null ? options.tempDir() : Path.of(System.getProperty("java.io.tmpdir"));
-                Files.createDirectories(dir);
-                tempFile = Files.createTempFile(dir, "mapleak-", ".hprof");
-                try (ReadableByteChannel in = file.openStream();
-                        OutputStream copy = Files.newOutputStream(tempFile, StandardOpenOption.WRITE)) {
-                    summary = new HprofReader(new TeeChannel(in, copy), -1).read(p1);
+                // Inflated once into a temp file that has no name on disk (see TempFiles), read at random later.
+                r.randomAccess = TempFiles.create(options.tempDir(), "mapleak-", ".hprof");
+                try (ReadableByteChannel in = file.openStream()) {
+                    summary = new HprofReader(new TeeChannel(in, r.randomAccess), -1).read(p1);
                 }
-                r.randomAccessPath = tempFile;
             } else {
+                r.randomAccess = FileChannel.open(file.path(), StandardOpenOption.READ);
                 try (ReadableByteChannel in = file.openStream()) {
                     summary = new HprofReader(in, file.knownLength()).read(p1);
                 }
-                r.randomAccessPath = file.path();
             }
-            r.tempFile = tempFile;
             if (summary.truncated()) {
                 p1.dropIncompleteLast(summary.truncationOffset());
             }
@@ -121,19 +120,24 @@ final class HeapIndexBuilder {
             }
             timer.lap("read objects");
             r.catalog.finish();
-            int[] fileToIndex = arrange(r, p1);
+            arrange(r, p1);
+            p1 = null;
             timer.lap("order by id");
-            layoutAndSizes(r, summary, p1);
+            layoutAndSizes(r, summary);
             timer.lap("layout and sizes");
-            pass2(r, fileToIndex);
+            pass2(r);
             timer.lap("read references");
             roots(r);
             r.phases = timer.phases();
+            HeapIndex index = new HeapIndex(r);
             ok = true;
-            return new HeapIndex(r);
+            return index;
         } finally {
-            if (!ok && tempFile != null) {
-                Files.deleteIfExists(tempFile);
+            if (!ok) {
+                if (r.randomAccess != null) {
+                    r.randomAccess.close();
+                }
+                r.store.close();
             }
         }
     }
@@ -141,96 +145,115 @@ final class HeapIndexBuilder {
 
     /**
      * Joins class mirrors to the objects, orders everything by id, and lays out the reference slots.
-     * Returns, for each object of pass 1 in file order, its index (mirrors are found by id in pass 2).
      */
-    private int[] arrange(Result r, IndexPass1 p1) throws HprofFormatException {
+    private void arrange(Result r, IndexPass1 p1) throws HprofFormatException {
         ClassCatalog cat = r.catalog;
+        ColumnStore store = r.store;
         List<ClassInfo> mirrors = new ArrayList<>();
         for (ClassInfo c : cat.classes) {
             if (c.dumped && c.id > 0 && c.dumpOffset >= 0) {
                 mirrors.add(c);
             }
         }
-        int nObj = p1.ids.size();
+        int nObj = p1.size;
+        if ((long) nObj + mirrors.size() > Integer.MAX_VALUE - 16) {
+            throw new HprofFormatException("the dump has more than 2^31 objects; mapleak indexes up to 2^31 - 17", -1);
+        }
         int n = nObj + mirrors.size();
         mirrors.sort((x, y) -> Long.compare(x.id, y.id));
-        long[] ids;
-        long[] offsets;
-        int[] classOf;
-        int[] lengths;
-        int[] refCounts;
-        int[] fileToIndex;
+        PackedLongs ids;
+        PackedLongs offsets;
+        IntColumn classOf = store.ints("classes", n);
+        IntColumn lengths = store.ints("sizes", n);
+        IntColumn refCounts = store.ints("refcounts", n);
         if (p1.sortedInFile) {
-            // The usual case: objects arrived in address order; merge the few mirrors in while flattening.
-            java.util.BitSet mirrorAt = new java.util.BitSet(n);
+            // The usual case: objects arrived in address order; merge the few mirrors in while copying. Mirrors'
+            // offsets live in their ClassInfo; their slots repeat a neighbour's so the column stays packable.
+            ids = new PackedLongs(store, "ids");
+            offsets = new PackedLongs(store, "offsets");
+            long previousOffset = nObj > 0 ? p1.offsets.get(0) : 0;
             int k = 0;
-            for (int f = 0; f < nObj; f++) {
-                long id = p1.ids.get(f);
-                while (k < mirrors.size() && mirrors.get(k).id < id) {
-                    mirrorAt.set(f + k);
-                    k++;
+            int i = 0;
+            for (int f = 0; f <= nObj; f++) {
+                long id = f < nObj ? p1.ids.get(f) : Long.MAX_VALUE;
+                while (k < mirrors.size() && (f == nObj || mirrors.get(k).id < id)) {
+                    ClassInfo c = mirrors.get(k++);
+                    ids.add(c.id);
+                    offsets.add(previousOffset);
+                    classOf.set(i, cat.classClassIndex >= 0 ? cat.classClassIndex : c.index);
+                    lengths.set(i, -2 - c.index); // marks a mirror and names its class
+                    refCounts.set(i, classReferenceSlots(c));
+                    i++;
                 }
+                if (f == nObj) {
+                    break;
+                }
+                previousOffset = p1.offsets.get(f);
+                ids.add(id);
+                offsets.add(previousOffset);
+                classOf.set(i, p1.classes.get(f));
+                lengths.set(i, p1.lengths.get(f));
+                refCounts.set(i, p1.refCounts.get(f));
+                i++;
             }
-            for (; k < mirrors.size(); k++) {
-                mirrorAt.set(nObj + k);
-            }
-            // One array at a time, releasing the pass-1 chunks as they are copied: the peak stays near one copy.
-            ids = p1.ids.toArraySkipping(mirrorAt, n);
-            offsets = p1.offsets.toArraySkipping(mirrorAt, n);
-            classOf = p1.classes.toArraySkipping(mirrorAt, n);
-            lengths = p1.lengths.toArraySkipping(mirrorAt, n);
-            refCounts = p1.refCounts.toArraySkipping(mirrorAt, n);
-            int m = 0;
-            for (int i = mirrorAt.nextSetBit(0); i >= 0; i = mirrorAt.nextSetBit(i + 1)) {
-                ClassInfo c = mirrors.get(m++);
-                ids[i] = c.id;
-                offsets[i] = c.dumpOffset;
-                classOf[i] = cat.classClassIndex >= 0 ? cat.classClassIndex : c.index;
-                lengths[i] = -2 - c.index; // marks a mirror and names its class
-                refCounts[i] = classReferenceSlots(c);
-            }
-            fileToIndex = null;
-            r.mirrorPositions = mirrorAt;
+            closePass1(p1);
         } else {
-            ids = Arrays.copyOf(p1.ids.toArray(), n);
-            offsets = Arrays.copyOf(p1.offsets.toArray(), n);
-            classOf = Arrays.copyOf(p1.classes.toArray(), n);
-            lengths = Arrays.copyOf(p1.lengths.toArray(), n);
-            refCounts = Arrays.copyOf(p1.refCounts.toArray(), n);
+            PackedLongs fileIds = p1.ids;
+            PackedLongs fileOffsets = p1.offsets;
+            for (int f = 0; f < nObj; f++) {
+                classOf.set(f, p1.classes.get(f));
+                lengths.set(f, p1.lengths.get(f));
+                refCounts.set(f, p1.refCounts.get(f));
+            }
+            p1.classes.close();
+            p1.lengths.close();
+            p1.refCounts.close();
             for (int m = 0; m < mirrors.size(); m++) {
                 ClassInfo c = mirrors.get(m);
                 int i = nObj + m;
-                ids[i] = c.id;
-                offsets[i] = c.dumpOffset;
-                classOf[i] = cat.classClassIndex >= 0 ? cat.classClassIndex : c.index;
-                lengths[i] = -2 - c.index;
-                refCounts[i] = classReferenceSlots(c);
+                classOf.set(i, cat.classClassIndex >= 0 ? cat.classClassIndex : c.index);
+                lengths.set(i, -2 - c.index);
+                refCounts.set(i, classReferenceSlots(c));
             }
-            int[] order = Permutation.sortedOrder(ids);
-            ids = Permutation.apply(ids, order);
-            offsets = Permutation.apply(offsets, order);
-            classOf = Permutation.apply(classOf, order);
-            lengths = Permutation.apply(lengths, order);
-            refCounts = Permutation.apply(refCounts, order);
-            fileToIndex = new int[nObj];
-            for (int i = 0; i < n; i++) {
-                if (order[i] < nObj) {
-                    fileToIndex[order[i]] = i;
+            PackedLongs keys = PackedLongs.of(store, "sort-keys", n,
+                    j -> j < nObj ? fileIds.get(j) : mirrors.get((int) (j - nObj)).id);
+            fileIds.close();
+            IntColumn order = Permutation.sortedOrder(keys, store);
+            ids = Permutation.apply(keys, order, store, "ids");
+            // Mirrors' offsets live in their ClassInfo; their slots repeat a neighbour's so the column stays packable.
+            offsets = PackedLongs.of(store, "offsets", n, j -> {
+                for (long at = j; at >= 0; at--) {
+                    int o = order.get(at);
+                    if (o < nObj) {
+                        return fileOffsets.get(o);
+                    }
                 }
-            }
+                for (long at = j + 1; at < n; at++) {
+                    int o = order.get(at);
+                    if (o < nObj) {
+                        return fileOffsets.get(o);
+                    }
+                }
+                return 0;
+            });
+            fileOffsets.close();
+            classOf = Permutation.apply(classOf, order, store, "classes");
+            lengths = Permutation.apply(lengths, order, store, "sizes");
+            refCounts = Permutation.apply(refCounts, order, store, "refcounts");
+            order.close();
         }
         for (int i = 0; i < n; i++) {
-            int c = classOf[i];
+            int c = classOf.get(i);
             if (c < 0) {
-                classOf[i] = cat.primitiveArrayClass(-c);
-            } else if (refCounts[i] < 0) {
+                classOf.set(i, cat.primitiveArrayClass(-c));
+            } else if (refCounts.get(i) < 0) {
                 int[] offs = cat.referenceOffsets(c);
-                refCounts[i] = offs == null ? 0 : offs.length; // an upper bound; unused slots are compacted away
+                refCounts.set(i, offs == null ? 0 : offs.length); // an upper bound; unused slots are compacted away
             }
         }
         int duplicates = 0;
         for (int i = 1; i < n; i++) {
-            if (ids[i] == ids[i - 1]) {
+            if (ids.get(i) == ids.get(i - 1)) {
                 duplicates++;
             }
         }
@@ -239,49 +262,37 @@ final class HeapIndexBuilder {
                     + " corrupt); references to a repeated id resolve to one of them", duplicates));
         }
         for (int i = 0; i < n; i++) {
-            if (lengths[i] <= -2) {
-                cat.classes.get(-2 - lengths[i]).objectIndex = i;
+            int len = lengths.get(i);
+            if (len <= -2) {
+                cat.classes.get(-2 - len).objectIndex = i;
             }
         }
-        int[] refStart = new int[n + 1];
+        PackedLongs refStart = new PackedLongs(store, "ref-start");
         long total = 0;
         for (int i = 0; i < n; i++) {
-            refStart[i] = (int) total;
-            total += refCounts[i];
-            if (total > Integer.MAX_VALUE - 16) {
-                throw new HprofFormatException("the dump has more than 2^31 references; mapleak cannot index it yet",
-                        -1);
-            }
+            refStart.add(total);
+            total += refCounts.get(i);
         }
-        refStart[n] = (int) total;
-        r.ids = ids;
+        refStart.add(total);
+        refCounts.close();
+        r.objects = n;
         r.classOf = classOf;
         r.sizeUnits = lengths; // holds lengths until sizes replace them in layoutAndSizes
         r.refStart = refStart;
-        r.refs = new int[(int) total];
-        Arrays.fill(r.refs, -1);
-        // Mirrors' offsets live in their ClassInfo; their slots repeat a neighbour's so the column stays packable.
-        long previous = -1;
-        for (int i = 0; i < n; i++) {
-            if (lengths[i] <= -2) {
-                offsets[i] = previous;
-            } else {
-                previous = offsets[i];
-            }
-        }
-        long next = previous;
-        for (int i = n - 1; i >= 0; i--) {
-            if (lengths[i] <= -2 && offsets[i] < 0) {
-                offsets[i] = next; // leading mirrors take the first object's offset
-            } else if (lengths[i] > -2) {
-                next = offsets[i];
-            }
-        }
-        r.packedIds = PackedLongs.of(ids);
-        r.packedOffsets = PackedLongs.of(offsets);
-        r.offsets = null;
-        r.lookup = new IdLookup(ids, r.packedIds);
-        return fileToIndex;
+        r.refs = store.ints("references", total);
+        r.refs.fill(0, total, -1);
+        r.packedIds = ids;
+        r.packedOffsets = offsets;
+        r.lookup = new IdLookup(ids, store);
+        r.warningsOfPass1 = p1.warnings;
+    }
+
+    private static void closePass1(IndexPass1 p1) {
+        p1.ids.close();
+        p1.offsets.close();
+        p1.classes.close();
+        p1.lengths.close();
+        p1.refCounts.close();
     }
 
     /** Upper bound of a class mirror's references: superclass, loader, signers, domain, statics, constants. */
@@ -295,13 +306,13 @@ final class HeapIndexBuilder {
         return n;
     }
 
-    private void layoutAndSizes(Result r, ReadSummary summary, IndexPass1 p1) {
+    private void layoutAndSizes(Result r, ReadSummary summary) {
         ClassCatalog cat = r.catalog;
         List<ClassInfo> classes = cat.classes;
-        long[] ids = r.ids;
-        int[] lengths = r.sizeUnits;
-        int[] classOf = r.classOf;
-        int n = ids.length;
+        PackedLongs ids = r.packedIds;
+        IntColumn lengths = r.sizeUnits;
+        IntColumn classOf = r.classOf;
+        int n = r.objects;
         Layout layout;
         String evidence;
         if (options.layout() != null) {
@@ -321,10 +332,11 @@ final class HeapIndexBuilder {
             for (int w = 0; w < windows; w++) {
                 int start = windows == 1 ? 0 : (int) ((long) w * (n - per) / (windows - 1));
                 for (int i = start; i < start + per && k < total; i++, k++) {
-                    sIds[k] = ids[i];
-                    boolean mirror = lengths[i] <= -2;
-                    sCls[k] = mirror ? -1 : classOf[i];
-                    sLen[k] = mirror ? -1 : lengths[i];
+                    sIds[k] = ids.get(i);
+                    int len = lengths.get(i);
+                    boolean mirror = len <= -2;
+                    sCls[k] = mirror ? -1 : classOf.get(i);
+                    sLen[k] = mirror ? -1 : len;
                 }
             }
             var inferred = LayoutInference.infer(cat, sIds, sCls, sLen, k);
@@ -336,10 +348,13 @@ final class HeapIndexBuilder {
         int learned = 0;
         if (options.layout() == null) {
             SizeLearner learner = new SizeLearner(classes.size());
+            long id = n > 0 ? ids.get(0) : 0;
             for (int i = 0; i + 1 < n; i++) {
-                if (lengths[i] == -1) {
-                    learner.observe(classOf[i], ids[i + 1] - ids[i]);
+                long next = ids.get(i + 1);
+                if (lengths.get(i) == -1) {
+                    learner.observe(classOf.get(i), next - id);
                 }
+                id = next;
             }
             learned = learner.apply(classes);
         }
@@ -349,8 +364,8 @@ final class HeapIndexBuilder {
         List<Long> oversize = new ArrayList<>();
         long heapBytes = 0;
         for (int i = 0; i < n; i++) {
-            int len = lengths[i];
-            ClassInfo c = classes.get(classOf[i]);
+            int len = lengths.get(i);
+            ClassInfo c = classes.get(classOf.get(i));
             long size;
             if (len <= -2) {
                 size = classes.get(-2 - len).mirrorSize;
@@ -363,61 +378,63 @@ final class HeapIndexBuilder {
             heapBytes += size;
             long units = size / align;
             if (units <= Integer.MAX_VALUE && size % align == 0) {
-                lengths[i] = (int) units;
+                lengths.set(i, (int) units);
             } else {
                 oversize.add(size);
-                lengths[i] = -oversize.size();
+                lengths.set(i, -oversize.size());
             }
         }
         r.oversize = oversize.stream().mapToLong(Long::longValue).toArray();
         r.heapBytes = heapBytes;
-        List<String> warnings = new ArrayList<>(p1.warnings);
+        List<String> warnings = new ArrayList<>(r.warningsOfPass1);
         warnings.addAll(cat.warnings);
         if (summary.heapDumps() > 1) {
             warnings.add(0, "the file holds " + summary.heapDumps() + " heap dumps; this is dump " + options.dump()
                     + " (choose with --dump N)");
         }
-        r.ids = null; // the packed copy serves from here on
         r.facts = new DumpFacts(summary.header(), summary.heapDumps(), options.dump(), layout, evidence, learned,
                 summary.truncated(), warnings);
     }
 
     /** Pass 2: resolves every reference to its index and writes it into the object's slots. */
-    private void pass2(Result r, int[] fileToIndex) throws IOException {
-        IndexPass2 p2 = new IndexPass2(r, fileToIndex, options);
-        try (FileChannel ch = FileChannel.open(r.randomAccessPath, StandardOpenOption.READ)) {
-            new HprofReader(ch, ch.size()).read(p2);
+    private void pass2(Result r) throws IOException {
+        ReferencePass p2 = new ReferencePass(r, options.progress());
+        try {
+            p2.run();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        r.dangling = p2.dangling;
+        r.dangling = p2.dangling();
         r.weakReferents = p2.weakReferents;
-        if (p2.dangling > 0) {
+        if (r.dangling > 0) {
             r.facts.warnings().add(String.format("%,d references point to objects that are not in the dump; they are"
-                    + " left out of the graph", p2.dangling));
+                    + " left out of the graph", r.dangling));
         }
         compact(r);
     }
 
     /** Removes unused slots (null or dangling references counted as upper bounds), in place. */
     private static void compact(Result r) {
-        int[] refs = r.refs;
-        int[] start = r.refStart;
-        int n = start.length - 1;
-        int out = 0;
-        int in = 0;
+        IntColumn refs = r.refs;
+        PackedLongs start = r.refStart;
+        PackedLongs compacted = new PackedLongs(r.store, "ref-start-compact");
+        int n = r.objects;
+        long out = 0;
+        long in = 0;
         for (int i = 0; i < n; i++) {
-            int end = start[i + 1];
-            start[i] = out;
+            long end = start.get(i + 1);
+            compacted.add(out);
             for (; in < end; in++) {
-                int t = refs[in];
+                int t = refs.get(in);
                 if (t >= 0) {
-                    refs[out++] = t;
+                    refs.set(out++, t);
                 }
             }
         }
-        start[n] = out;
-        if (out < refs.length) {
-            r.refs = Arrays.copyOf(refs, out);
-        }
+        compacted.add(out);
+        start.close();
+        r.refStart = compacted;
+        refs.truncate(out);
     }
 
 

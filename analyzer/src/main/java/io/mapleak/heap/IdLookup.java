@@ -1,37 +1,45 @@
 package io.mapleak.heap;
 
+import io.mapleak.heap.columns.PackedLongs;
+
+import io.mapleak.heap.columns.ColumnStore;
+import io.mapleak.heap.columns.IntColumn;
+
 /**
  * Finds the dense index of an object id in the sorted id array without a hash map: a bucket table on the high
  * bits of (id - min) narrows the search to a handful of candidates (about four objects a bucket), searched
  * linearly. About 1 byte per object; thread-safe once built.
  */
-final class IdLookup {
+final class IdLookup implements AutoCloseable {
     private static final int OBJECTS_PER_BUCKET = 4;
     private final PackedLongs ids;
     private final long min;
     private final int shift;
-    private final int[] bucketStart;
+    private final IntColumn bucketStart;
+    private final long buckets;
     /** Ids too far apart for buckets: every lookup bisects the whole array. */
     private boolean wide;
 
-    IdLookup(long[] sortedIds, PackedLongs packed) {
-        long[] ids = sortedIds;
-        this.ids = packed;
-        int n = ids.length;
+    IdLookup(PackedLongs sortedIds, ColumnStore store) {
+        this.ids = sortedIds;
+        int n = (int) ids.length();
         if (n == 0) {
             min = 0;
             shift = 63;
-            bucketStart = new int[] {0, 0};
+            buckets = 1;
+            bucketStart = store.ints("id-buckets", 2);
             return;
         }
-        min = ids[0];
+        min = ids.get(0);
         long span;
         try {
-            span = Math.addExact(Math.subtractExact(ids[n - 1], min), 1);
+            span = Math.addExact(Math.subtractExact(ids.get(n - 1), min), 1);
         } catch (ArithmeticException e) {
             // Ids spread over more than 2^63 (a damaged dump): one bucket, searched by bisection.
             shift = 63;
-            bucketStart = new int[] {0, n};
+            buckets = 1;
+            bucketStart = store.ints("id-buckets", 2);
+            bucketStart.set(1, n);
             wide = true;
             return;
         }
@@ -41,17 +49,17 @@ final class IdLookup {
             s++;
         }
         shift = s;
-        int buckets = (int) ((span - 1) >>> s) + 1;
-        bucketStart = new int[buckets + 1];
-        int b = 0;
+        buckets = ((span - 1) >>> s) + 1;
+        bucketStart = store.ints("id-buckets", buckets + 1);
+        long b = 0;
         for (int i = 0; i < n; i++) {
-            int bucket = (int) ((ids[i] - min) >>> s);
+            long bucket = (ids.get(i) - min) >>> s;
             while (b <= bucket) {
-                bucketStart[b++] = i;
+                bucketStart.set(b++, i);
             }
         }
         while (b <= buckets) {
-            bucketStart[b++] = n;
+            bucketStart.set(b++, n);
         }
     }
 
@@ -59,7 +67,7 @@ final class IdLookup {
     int indexOf(long id) {
         if (wide) {
             int lo = 0;
-            int hi = ids.length() - 1;
+            int hi = (int) ids.length() - 1;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
                 long v = ids.get(mid);
@@ -79,11 +87,11 @@ final class IdLookup {
             return -1;
         }
         long bucket = rel >>> shift;
-        if (bucket >= bucketStart.length - 1) {
+        if (bucket >= buckets) {
             return -1;
         }
-        int lo = bucketStart[(int) bucket];
-        int hi = bucketStart[(int) bucket + 1];
+        int lo = bucketStart.get(bucket);
+        int hi = bucketStart.get(bucket + 1);
         while (hi - lo > 16) {
             int mid = (lo + hi) >>> 1;
             long v = ids.get(mid);
@@ -109,6 +117,11 @@ final class IdLookup {
     }
 
     long bytes() {
-        return 4L * bucketStart.length;
+        return bucketStart.heapBytes() + bucketStart.mappedBytes();
+    }
+
+    @Override
+    public void close() {
+        bucketStart.close();
     }
 }

@@ -1,21 +1,35 @@
 package io.mapleak.heap;
 
+import io.mapleak.heap.columns.PackedLongs;
+
+import io.mapleak.heap.columns.ColumnStore;
+import io.mapleak.heap.columns.IntColumn;
 import io.mapleak.hprof.Bytes;
 
-/** Pass 1: objects in file order, and everything the catalog gathers. */
+/**
+ * Pass 1: objects in file order, and everything the catalog gathers. Ids and offsets rise within a dump, so they
+ * are packed as they come (4 bytes each an object); class, array length and reference count take 4 bytes each.
+ */
 final class IndexPass1 extends CatalogVisitor {
-    final GrowableLongs ids = new GrowableLongs();
-    final GrowableLongs offsets = new GrowableLongs();
-    final GrowableInts classes = new GrowableInts();
-    final GrowableInts lengths = new GrowableInts();
-    final GrowableInts refCounts = new GrowableInts();
+    final PackedLongs ids;
+    final PackedLongs offsets;
+    final IntColumn classes;
+    final IntColumn lengths;
+    final IntColumn refCounts;
+    /** Objects kept so far. */
+    int size;
     boolean sawDump;
     private int currentArrayRefs;
     private final int idSize;
 
-    IndexPass1(ClassCatalog catalog, ReadOptions options) {
+    IndexPass1(ClassCatalog catalog, ReadOptions options, ColumnStore store) {
         super(catalog, options.dump(), options.progress());
         this.idSize = catalog.idSize();
+        ids = new PackedLongs(store, "file-ids");
+        offsets = new PackedLongs(store, "file-offsets");
+        classes = store.ints("file-classes", 0);
+        lengths = store.ints("file-lengths", 0);
+        refCounts = store.ints("file-refcounts", 0);
     }
 
     @Override
@@ -70,7 +84,7 @@ final class IndexPass1 extends CatalogVisitor {
             }
         }
         currentArrayRefs += n;
-        refCounts.set(refCounts.size() - 1, currentArrayRefs);
+        refCounts.set(size - 1, currentArrayRefs);
     }
 
     @Override
@@ -86,12 +100,8 @@ final class IndexPass1 extends CatalogVisitor {
 
     /** Drops the last object if the dump was cut inside its record (an object array's elements). */
     void dropIncompleteLast(long cutAt) {
-        if (ids.size() > 0 && lastRecordEnd > cutAt) {
-            ids.removeLast();
-            offsets.removeLast();
-            classes.removeLast();
-            lengths.removeLast();
-            refCounts.removeLast();
+        if (size > 0 && lastRecordEnd > cutAt) {
+            size--; // the columns' last element is ignored from here on
             warnings.add("the object array cut by the truncation is left out");
         }
     }
@@ -101,10 +111,14 @@ final class IndexPass1 extends CatalogVisitor {
             sortedInFile = false;
         }
         lastId = id;
+        long i = size++;
         ids.add(id);
         offsets.add(offset);
-        classes.add(cls);
-        lengths.add(length);
-        refCounts.add(refs);
+        classes.ensureLength(size);
+        classes.set(i, cls);
+        lengths.ensureLength(size);
+        lengths.set(i, length);
+        refCounts.ensureLength(size);
+        refCounts.set(i, refs);
     }
 }

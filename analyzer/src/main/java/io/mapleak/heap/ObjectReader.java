@@ -15,11 +15,11 @@ public final class ObjectReader {
     private final HeapIndex index;
     private final int idSize;
     private final FieldTable[] tables;
-    private final MappedDump mapped;
+    private final DumpPages mapped;
 
     ObjectReader(HeapIndex index, FileChannel channel) throws IOException {
         this.index = index;
-        this.mapped = new MappedDump(channel);
+        this.mapped = new DumpPages(channel);
         this.idSize = index.idSize;
         this.tables = new FieldTable[index.classes.size()];
     }
@@ -80,7 +80,7 @@ public final class ObjectReader {
         return first;
     }
 
-    /** The int field at {@code fieldOffset} of an instance, read straight from the mapped file (no copy). */
+    /** The int field at {@code fieldOffset} of an instance, read through the thread's page cache (no copy). */
     public int intAt(int object, int fieldOffset) {
         return mapped.getInt(index.offset(object) + 1 + 2L * idSize + 8 + fieldOffset);
     }

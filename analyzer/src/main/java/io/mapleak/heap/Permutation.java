@@ -1,29 +1,26 @@
 package io.mapleak.heap;
 
+import io.mapleak.heap.columns.PackedLongs;
+
+import io.mapleak.heap.columns.ColumnStore;
+import io.mapleak.heap.columns.IntColumn;
+
 /**
  * Orders objects by id. Dumps arrive nearly sorted (HotSpot writes in address order: one run, or one run per
  * dumping thread in JDK 21+, plus class mirrors up front), so a natural merge sort over the existing ascending
- * runs costs O(n log runs), close to linear. Stable: equal ids keep file order.
+ * runs costs O(n log runs), close to linear. Stable: equal ids keep file order. Works on columns, so the order of
+ * a dump larger than the memory budget is computed in temp files.
  */
 final class Permutation {
     private Permutation() {
     }
 
-    static boolean isSorted(long[] keys) {
-        for (int i = 1; i < keys.length; i++) {
-            if (keys[i] < keys[i - 1]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The permutation p such that keys[p[0]] <= keys[p[1]] <= ... */
-    static int[] sortedOrder(long[] keys) {
-        int n = keys.length;
-        int[] a = new int[n];
+    static IntColumn sortedOrder(PackedLongs keys, ColumnStore store) {
+        int n = (int) keys.length();
+        IntColumn a = store.ints("order", n);
         for (int i = 0; i < n; i++) {
-            a[i] = i;
+            a.set(i, i);
         }
         if (n < 2) {
             return a;
@@ -33,7 +30,7 @@ final class Permutation {
         int count = 0;
         runs[count++] = 0;
         for (int i = 1; i < n; i++) {
-            if (keys[i] < keys[i - 1]) {
+            if (keys.get(i) < keys.get(i - 1)) {
                 if (count == runs.length) {
                     runs = java.util.Arrays.copyOf(runs, count * 2);
                 }
@@ -47,7 +44,7 @@ final class Permutation {
             runs = java.util.Arrays.copyOf(runs, count + 1);
         }
         runs[count] = n;
-        int[] b = new int[n];
+        IntColumn b = store.ints("order-merge", n);
         while (count > 1) {
             int out = 0;
             int k = 0;
@@ -56,50 +53,58 @@ final class Permutation {
                 runs[out++] = runs[k];
             }
             if (k < count) {
-                System.arraycopy(a, runs[k], b, runs[k], runs[k + 1] - runs[k]);
+                for (int i = runs[k]; i < runs[k + 1]; i++) {
+                    b.set(i, a.get(i));
+                }
                 runs[out++] = runs[k];
             }
             runs[out] = n;
             count = out;
-            int[] t = a;
+            IntColumn t = a;
             a = b;
             b = t;
         }
+        b.close();
         return a;
     }
 
-    private static void merge(long[] keys, int[] src, int[] dst, int lo, int mid, int hi) {
+    private static void merge(PackedLongs keys, IntColumn src, IntColumn dst, int lo, int mid, int hi) {
         int i = lo;
         int j = mid;
         int o = lo;
         while (i < mid && j < hi) {
-            if (keys[src[j]] < keys[src[i]]) {
-                dst[o++] = src[j++];
+            int si = src.get(i);
+            int sj = src.get(j);
+            if (keys.get(sj) < keys.get(si)) {
+                dst.set(o++, sj);
+                j++;
             } else {
-                dst[o++] = src[i++];
+                dst.set(o++, si);
+                i++;
             }
         }
         while (i < mid) {
-            dst[o++] = src[i++];
+            dst.set(o++, src.get(i++));
         }
         while (j < hi) {
-            dst[o++] = src[j++];
+            dst.set(o++, src.get(j++));
         }
     }
 
-    static long[] apply(long[] values, int[] order) {
-        long[] out = new long[values.length];
-        for (int i = 0; i < order.length; i++) {
-            out[i] = values[order[i]];
-        }
+    /** {@code values} in {@code order}, as a new column; {@code values} is closed. */
+    static PackedLongs apply(PackedLongs values, IntColumn order, ColumnStore store, String name) {
+        PackedLongs out = PackedLongs.of(store, name, order.length(), i -> values.get(order.get(i)));
+        values.close();
         return out;
     }
 
-    static int[] apply(int[] values, int[] order) {
-        int[] out = new int[values.length];
-        for (int i = 0; i < order.length; i++) {
-            out[i] = values[order[i]];
+    /** {@code values} in {@code order}, as a new column; {@code values} is closed. */
+    static IntColumn apply(IntColumn values, IntColumn order, ColumnStore store, String name) {
+        IntColumn out = store.ints(name, values.length());
+        for (long i = 0; i < order.length(); i++) {
+            out.set(i, values.get(order.get(i)));
         }
+        values.close();
         return out;
     }
 }

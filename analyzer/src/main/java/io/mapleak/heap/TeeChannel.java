@@ -1,16 +1,17 @@
 package io.mapleak.heap;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 
-/** Copies what it reads to an output, so a compressed dump is inflated once and read at random later. */
+/** Copies what it reads to a file, so a compressed dump is inflated once and read at random later. */
 final class TeeChannel implements ReadableByteChannel {
     private final ReadableByteChannel in;
-    private final OutputStream out;
+    private final FileChannel out;
+    private long written;
 
-    TeeChannel(ReadableByteChannel in, OutputStream out) {
+    TeeChannel(ReadableByteChannel in, FileChannel out) {
         this.in = in;
         this.out = out;
     }
@@ -20,7 +21,11 @@ final class TeeChannel implements ReadableByteChannel {
         int start = dst.position();
         int n = in.read(dst);
         if (n > 0) {
-            out.write(dst.array(), dst.arrayOffset() + start, n);
+            ByteBuffer copy = dst.duplicate();
+            copy.position(start).limit(start + n);
+            while (copy.hasRemaining()) {
+                written += out.write(copy, written);
+            }
         }
         return n;
     }

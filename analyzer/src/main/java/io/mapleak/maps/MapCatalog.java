@@ -131,9 +131,8 @@ public final class MapCatalog {
         MapDecoder[] byClass = resolve(index);
         int n = index.objectCount();
         BitSet internal = new BitSet(n);
-        int[] cls = index.classArray();
         for (int o = 0; o < n; o++) {
-            MapDecoder d = byClass[cls[o]];
+            MapDecoder d = byClass[index.classIndexOf(o)];
             if (d != null && !index.isMirror(o)) {
                 final int outer = o;
                 try {
@@ -150,13 +149,13 @@ public final class MapCatalog {
         }
         // Decoding only reads (the index and the mapped file), so maps decode in parallel, kept in object order.
         int[] candidates = java.util.stream.IntStream.range(0, n)
-                .filter(o -> byClass[cls[o]] != null && !internal.get(o) && !index.isMirror(o)).toArray();
+                .filter(o -> byClass[index.classIndexOf(o)] != null && !internal.get(o) && !index.isMirror(o)).toArray();
         MapView[] views = new MapView[candidates.length];
         String[] errors = new String[candidates.length];
         java.util.stream.IntStream.range(0, candidates.length).parallel().forEach(k -> {
             int o = candidates[k];
             try {
-                views[k] = decodeCounting(byClass[cls[o]], ctx, o);
+                views[k] = decodeCounting(byClass[index.classIndexOf(o)], ctx, o);
             } catch (RuntimeException e) {
                 // fields not as this decoder knows them: not listed, but counted
                 errors[k] = index.classOf(o).name() + " 0x" + Long.toHexString(index.id(o)) + ": " + e;

@@ -86,7 +86,7 @@ class GzipDumpsTest {
 
     @ParameterizedTest
     @EnumSource(value = Compression.class, names = {"GZIP", "GZIP_CHUNKED"})
-    void indexOfAGzipCopyMatchesTheOriginalAndDeletesItsInflatedCopyOnClose(Compression compression,
+    void indexOfAGzipCopyMatchesTheOriginalAndItsInflatedCopyHasNoNameOnDisk(Compression compression,
             @TempDir Path temp) throws IOException {
         ReadOptions options = new ReadOptions(1, null, null, temp);
         List<String> expectedRows;
@@ -102,9 +102,8 @@ class GzipDumpsTest {
 
         HeapIndex index = HeapIndex.build(DumpFile.open(copy(compression)), options);
         try (index) {
-            List<Path> inflated = filesIn(temp);
-            assertThat(inflated).hasSize(1);
-            assertThat(Files.mismatch(inflated.get(0), original)).as("the inflated copy is the dump").isEqualTo(-1);
+            // Deleted as soon as it was opened: nothing outlives the process, however it ends.
+            assertThat(filesIn(temp)).as("the inflated copy while in use").isEmpty();
             assertThat(rows(index.histogram())).containsExactlyElementsOf(expectedRows);
             assertThat(rows(index.histogram())).containsExactlyElementsOf(rows(originalHistogram));
             assertThat(index.referenceCount()).isEqualTo(expectedReferences);
@@ -137,7 +136,7 @@ class GzipDumpsTest {
         try (HeapIndex index = HeapIndex.build(file, new ReadOptions(1, null, null, indexTemp))) {
             assertThat(index.facts().truncated()).isTrue();
             assertThat(index.facts().warnings()).anyMatch(w -> w.startsWith("the dump ends at offset " + inflatable + ", "));
-            assertThat(Files.size(filesIn(indexTemp).get(0))).isEqualTo(inflatable);
+            assertThat(filesIn(indexTemp)).isEmpty();
             assertThat(index.histogram().objects()).isEqualTo(h.objects());
         }
         assertThat(filesIn(indexTemp)).isEmpty();

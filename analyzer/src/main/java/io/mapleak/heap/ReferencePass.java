@@ -1,0 +1,231 @@
+package io.mapleak.heap;
+
+import io.mapleak.heap.columns.IntColumn;
+import io.mapleak.heap.columns.PackedLongs;
+import io.mapleak.hprof.BasicType;
+import io.mapleak.hprof.Bytes;
+import io.mapleak.hprof.ClassDump;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * Pass 2: every reference resolved to its object's index and written to its slot (the CSR targets). Pass 1 left
+ * every object's record offset, so this pass needs no sequential parse: the objects are cut into ranges that
+ * threads read on their own, each with positional reads into its own buffer (no shared cursor, no mapping of the
+ * whole dump), on every core. Class mirrors' references come from the class dump records the catalog kept.
+ */
+final class ReferencePass {
+    /** 4 MiB a thread: a few hundred records a read, refilled about 250 times a GB. */
+    private static final int BUFFER_BYTES = 4 << 20;
+    /** Ranges of this many objects: small enough to balance threads, large enough to read ahead well. */
+    private static final int RANGE_OBJECTS = 1 << 18;
+
+    private final HeapIndexBuilder.Result r;
+    private final FileChannel channel;
+    private final ClassCatalog catalog;
+    private final IdLookup lookup;
+    private final PackedLongs refStart;
+    private final PackedLongs offsets;
+    private final IntColumn refs;
+    private final int idSize;
+    private final BitSet mirrors;
+    final BitSet weakReferents = new BitSet();
+    private final AtomicLong dangling = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final LongConsumer progress;
+
+    ReferencePass(HeapIndexBuilder.Result r, LongConsumer progress) {
+        this.r = r;
+        this.channel = r.randomAccess;
+        this.catalog = r.catalog;
+        this.lookup = r.lookup;
+        this.refStart = r.refStart;
+        this.offsets = r.packedOffsets;
+        this.refs = r.refs;
+        this.idSize = catalog.idSize();
+        this.progress = progress;
+        this.mirrors = new BitSet(r.objects);
+        for (ClassInfo c : catalog.classes) {
+            if (c.objectIndex >= 0) {
+                mirrors.set(c.objectIndex);
+            }
+            // Cached lazily by the catalog: filled here, before the threads start, so that they only read.
+            catalog.referenceOffsets(c.index);
+            catalog.referentOffset(c.index);
+        }
+    }
+
+    long dangling() {
+        return dangling.get();
+    }
+
+    void run() {
+        for (ClassDump d : catalog.dumps()) {
+            mirror(d);
+        }
+        int n = r.objects;
+        int ranges = (n + RANGE_OBJECTS - 1) / RANGE_OBJECTS;
+        IntStream.range(0, ranges).parallel().forEach(k -> {
+            Range range = new Range();
+            range.objects(k * RANGE_OBJECTS, (int) Math.min(n, (long) (k + 1) * RANGE_OBJECTS));
+            synchronized (weakReferents) {
+                weakReferents.or(range.weak);
+            }
+            dangling.addAndGet(range.dangling);
+        });
+    }
+
+    private void mirror(ClassDump d) {
+        int i = lookup.indexOf(d.id());
+        if (i < 0) {
+            return;
+        }
+        Slots s = new Slots(refStart.get(i), refStart.get(i + 1));
+        s.ref(d.superId());
+        s.ref(d.loaderId());
+        s.ref(d.signersId());
+        s.ref(d.protectionDomainId());
+        byte[] types = d.staticTypes();
+        long[] values = d.staticValues();
+        for (int k = 0; k < types.length; k++) {
+            if (types[k] == BasicType.OBJECT) {
+                s.ref(values[k]);
+            }
+        }
+        for (long id : d.constantPoolObjectIds()) {
+            s.ref(id);
+        }
+        dangling.addAndGet(s.dangling);
+    }
+
+    /** One object's reference slots, filled in order; ids that resolve to no object are counted, not written. */
+    private class Slots {
+        long cursor;
+        long end;
+        long dangling;
+
+        Slots(long cursor, long end) {
+            this.cursor = cursor;
+            this.end = end;
+        }
+
+        Slots() {
+        }
+
+        final void ref(long id) {
+            if (id == 0) {
+                return;
+            }
+            int t = lookup.indexOf(id);
+            if (t < 0) {
+                dangling++;
+            } else if (cursor < end) {
+                refs.set(cursor++, t);
+            }
+        }
+    }
+
+    /** One thread's share: objects in index order, read through a buffer of the file. */
+    private final class Range extends Slots {
+        final BitSet weak = new BitSet();
+        private byte[] buf = new byte[BUFFER_BYTES];
+        /** File offset of buf[0], and how many bytes of buf are valid. */
+        private long base = -1;
+        private int valid;
+
+        void objects(int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (!mirrors.get(i)) {
+                    object(i);
+                }
+            }
+        }
+
+        /** Makes [at, at + n) readable in buf; returns the index of {@code at} in buf. */
+        private int window(long at, int n) {
+            if (base >= 0 && at >= base && at + n <= base + valid) {
+                return (int) (at - base);
+            }
+            if (n > buf.length) {
+                buf = new byte[n];
+            }
+            ByteBuffer b = ByteBuffer.wrap(buf);
+            try {
+                while (b.position() < n) {
+                    int got = channel.read(b, at + b.position());
+                    if (got < 0) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (b.position() < n) {
+                throw new UncheckedIOException(new IOException("the dump ends inside the record at offset " + at
+                        + " that was indexed there"));
+            }
+            base = at;
+            valid = b.position();
+            long read = bytesRead.addAndGet(valid);
+            if (progress != null) {
+                synchronized (ReferencePass.this) {
+                    progress.accept(read);
+                }
+            }
+            return 0;
+        }
+
+        private void object(int i) {
+            long at = offsets.get(i);
+            cursor = refStart.get(i);
+            end = refStart.get(i + 1);
+            int head = 1 + 2 * idSize + 8;
+            int p = window(at, head);
+            int tag = buf[p] & 0xFF;
+            if (tag == 0x21) { // instance: id, u4 trace, class id, u4 length, fields
+                long classId = Bytes.id(buf, p + 1 + idSize + 4, idSize);
+                int length = Bytes.i4(buf, p + 1 + 2 * idSize + 4);
+                int cls = catalog.findClass(classId);
+                int[] offs = cls >= 0 ? catalog.referenceOffsets(cls) : null;
+                if (offs == null || cursor == end) {
+                    return;
+                }
+                p = window(at, head + length) + head;
+                int limit = length - idSize;
+                int referent = catalog.referentOffset(cls);
+                for (int off : offs) {
+                    if (off <= limit && off != referent) {
+                        ref(Bytes.id(buf, p + off, idSize));
+                    }
+                }
+                if (referent >= 0 && referent <= limit) {
+                    // The referent goes last, so strong-path searches can skip exactly that slot.
+                    long target = Bytes.id(buf, p + referent, idSize);
+                    if (target != 0 && lookup.indexOf(target) >= 0 && cursor < end) {
+                        weak.set(i);
+                    }
+                    ref(target);
+                }
+            } else if (tag == 0x22) { // object array: id, u4 trace, u4 length, class id, elements
+                long count = Bytes.i4(buf, p + 1 + idSize + 4) & 0xFFFF_FFFFL;
+                long data = at + head;
+                int perRead = BUFFER_BYTES / idSize;
+                for (long k = 0; k < count && cursor < end; k += perRead) {
+                    int m = (int) Math.min(perRead, count - k);
+                    int q = window(data + k * idSize, m * idSize);
+                    for (int e = 0; e < m; e++, q += idSize) {
+                        ref(Bytes.id(buf, q, idSize));
+                    }
+                }
+            }
+            // primitive arrays (0x23) hold no references
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.mapleak.heap.columns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
+
+/**
+ * What the typed columns share: elements in chunks of {@code 2^shift}, each chunk either a heap array or a region
+ * of the column's own temp file mapped into memory. Which one is decided per chunk when it is created, by the
+ * store's budget, so a column that grows past the budget keeps its first chunks on the heap. The last heap chunk
+ * grows by doubling; mapped chunks are always mapped whole (the file is sparse: untouched pages cost neither disk
+ * nor memory).
+ */
+abstract sealed class ChunkedColumn implements Column permits IntColumn, LongColumn {
+    final ColumnStore store;
+    final String name;
+    final int shift;
+    final int mask;
+    private final int width;
+    long length;
+    /** Elements each chunk can hold now (heap chunks grow up to {@code 1 << shift}). */
+    int[] capacity = new int[4];
+    MappedByteBuffer[] buffers = new MappedByteBuffer[4];
+    int chunks;
+    private FileChannel file;
+    private long heapBytes;
+    private long mappedBytes;
+    private boolean closed;
+
+    ChunkedColumn(ColumnStore store, String name, int shift, int width) {
+        this.store = store;
+        this.name = name;
+        this.shift = shift;
+        this.mask = (1 << shift) - 1;
+        this.width = width;
+    }
+
+    @Override
+    public final long length() {
+        return length;
+    }
+
+    @Override
+    public final long heapBytes() {
+        return heapBytes;
+    }
+
+    @Override
+    public final long mappedBytes() {
+        return mappedBytes;
+    }
+
+    /** Whether chunk {@code c} is on the heap (for tests and diagnostics). */
+    public final boolean chunkOnHeap(int c) {
+        return buffers[c] == null;
+    }
+
+    /** Number of chunks. */
+    public final int chunkCount() {
+        return chunks;
+    }
+
+    /** Makes the column at least {@code n} elements long; new elements are zero. Not thread-safe. */
+    public final void ensureLength(long n) {
+        if (n <= length) {
+            return;
+        }
+        if (closed) {
+            throw new IllegalStateException("column " + name + " is closed");
+        }
+        long chunkSize = 1L << shift;
+        int needed = (int) ((n + chunkSize - 1) >>> shift);
+        if (needed > capacity.length) {
+            int size = Math.max(needed, capacity.length * 2);
+            capacity = Arrays.copyOf(capacity, size);
+            buffers = Arrays.copyOf(buffers, size);
+            growSlots(size);
+        }
+        // The last existing heap chunk grows first (doubling), up to a full chunk.
+        if (chunks > 0 && buffers[chunks - 1] == null && capacity[chunks - 1] < chunkSize) {
+            int c = chunks - 1;
+            long within = Math.min(chunkSize, n - ((long) c << shift));
+            if (within > capacity[c]) {
+                int grown = (int) Math.min(chunkSize, Math.max(within, 2L * capacity[c]));
+                long before = (long) capacity[c] * width;
+                long after = (long) grown * width;
+                // The copy needs the old and the new array at once: the budget must hold both for a moment.
+                if (store.reserveHeap(after)) {
+                    resizeHeapChunk(c, grown);
+                    capacity[c] = grown;
+                    store.releaseHeap(before);
+                    heapBytes += after - before;
+                } else {
+                    moveChunkToFile(c);
+                }
+            }
+        }
+        while (chunks < needed) {
+            int c = chunks;
+            long want = n - ((long) c << shift);
+            int size = (int) Math.min(chunkSize, want);
+            // A column whose chunks fill up one by one (appended) starts small and doubles.
+            if (c == needed - 1 && size < chunkSize) {
+                size = (int) Math.min(chunkSize, Math.max(size, 1024));
+            } else {
+                size = (int) chunkSize;
+            }
+            if (store.reserveHeap((long) size * width)) {
+                newHeapChunk(c, size);
+                capacity[c] = size;
+                heapBytes += (long) size * width;
+            } else {
+                mapChunk(c);
+            }
+            chunks++;
+        }
+        length = n;
+    }
+
+    /** Shortens the column to {@code n} elements (chunks stay allocated). */
+    public final void truncate(long n) {
+        if (n < length) {
+            length = Math.max(0, n);
+        }
+    }
+
+    private void mapChunk(int c) {
+        long bytes = (long) width << shift;
+        try {
+            if (file == null) {
+                file = store.openTempFile(name);
+            }
+            store.checkTempSpace(bytes);
+            MappedByteBuffer b = file.map(FileChannel.MapMode.READ_WRITE, (long) c * bytes, bytes);
+            b.order(ByteOrder.nativeOrder());
+            buffers[c] = b;
+            capacity[c] = 1 << shift;
+            setMappedChunk(c, b);
+            mappedBytes += bytes;
+            store.addMapped(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A heap chunk that cannot grow within the budget moves to the file, keeping its values. */
+    private void moveChunkToFile(int c) {
+        Object old = heapChunk(c);
+        int oldCapacity = capacity[c];
+        clearHeapChunk(c);
+        mapChunk(c);
+        copyIntoMapped(c, old, oldCapacity);
+        heapBytes -= (long) oldCapacity * width;
+        store.releaseHeap((long) oldCapacity * width);
+    }
+
+    @Override
+    public final void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int c = 0; c < chunks; c++) {
+            if (buffers[c] != null) {
+                Unmapper.unmap(buffers[c]);
+                buffers[c] = null;
+            }
+            clearHeapChunk(c);
+        }
+        clearAll();
+        store.releaseHeap(heapBytes);
+        store.releaseMapped(mappedBytes);
+        heapBytes = 0;
+        mappedBytes = 0;
+        chunks = 0;
+        length = 0;
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // closing a deleted temp file: nothing left to do
+            }
+            file = null;
+        }
+        store.forget(this);
+    }
+
+    abstract void growSlots(int size);
+
+    abstract void newHeapChunk(int c, int size);
+
+    abstract void resizeHeapChunk(int c, int size);
+
+    abstract Object heapChunk(int c);
+
+    abstract void clearHeapChunk(int c);
+
+    abstract void setMappedChunk(int c, MappedByteBuffer b);
+
+    abstract void copyIntoMapped(int c, Object heapChunk, int count);
+
+    abstract void clearAll();
+
+    @Override
+    public String toString() {
+        return name + "[" + length + "] " + chunks + " chunks, " + heapBytes + " B heap, " + mappedBytes + " B mapped";
+    }
+}

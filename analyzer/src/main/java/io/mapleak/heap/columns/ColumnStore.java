@@ -1,0 +1,196 @@
+package io.mapleak.heap.columns;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Hands out the columns of one analysis and keeps them within a memory budget: a column's chunks go on the JVM
+ * heap while the heap bytes of all open columns stay within the budget, and into memory-mapped temp files beyond
+ * it (see {@link TempFiles}: nothing is left on disk, whatever ends the process). The kernel pages mapped chunks in
+ * and out as they are used, so the dump's size is bounded by the temp directory's free space, not by RAM.
+ *
+ * <p>Chunks hold {@code 2^chunkShift} elements (see {@link #DEFAULT_CHUNK_SHIFT}); tests set it small so that
+ * ordinary dumps cross chunk boundaries.
+ * Thread-safe.
+ */
+public final class ColumnStore implements AutoCloseable {
+    /**
+     * 2^24 elements a chunk (64 MB of ints, 128 MB of longs): heap chunks small enough for a fragmented heap to
+     * place, mapped chunks few enough (about 100 for a 10 GB dump) to stay far below the kernel's map count limit.
+     */
+    public static final int DEFAULT_CHUNK_SHIFT = 24;
+    /** The largest chunk: 2^27 longs are 1 GB, within Java's 2 GB limit of one mapped buffer. */
+    public static final int MAX_CHUNK_SHIFT = 27;
+    /** Free space kept in the temp directory beyond what a new chunk takes. */
+    private static final long TEMP_SPACE_MARGIN = 64L << 20;
+
+    private final long budget;
+    private final Path tempDir;
+    private final int chunkShift;
+    private final LongSupplier usableSpace;
+    private final Set<ChunkedColumn> open = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long heapInUse;
+    private long mappedInUse;
+    private long peakHeap;
+    private long peakMapped;
+    private long peakTotal;
+    private boolean closed;
+
+    /**
+     * @param budget     bytes of columns allowed on the heap (0: everything in temp files)
+     * @param tempDir    where temp files go (null: java.io.tmpdir)
+     * @param chunkShift elements per chunk as a power of two, 4 to 27
+     */
+    public ColumnStore(long budget, Path tempDir, int chunkShift) {
+        this(budget, tempDir, chunkShift, null);
+    }
+
+    ColumnStore(long budget, Path tempDir, int chunkShift, LongSupplier usableSpace) {
+        if (chunkShift < 4 || chunkShift > MAX_CHUNK_SHIFT) {
+            throw new IllegalArgumentException("chunk shift must be 4 to 27, was " + chunkShift);
+        }
+        this.budget = Math.max(0, budget);
+        this.tempDir = tempDir;
+        this.chunkShift = chunkShift;
+        this.usableSpace = usableSpace;
+    }
+
+    /** A store that keeps every column on the heap (small dumps, tests). */
+    public static ColumnStore onHeap() {
+        return new ColumnStore(Long.MAX_VALUE, null, DEFAULT_CHUNK_SHIFT);
+    }
+
+    /** A new column of {@code length} ints, all zero. */
+    public IntColumn ints(String name, long length) {
+        return register(new IntColumn(this, name, chunkShift), length);
+    }
+
+    /** A new column of {@code length} longs, all zero. */
+    public LongColumn longs(String name, long length) {
+        return register(new LongColumn(this, name, chunkShift), length);
+    }
+
+    private <C extends ChunkedColumn> C register(C column, long length) {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the column store is closed");
+            }
+            open.add(column);
+        }
+        column.ensureLength(length);
+        return column;
+    }
+
+    public long budget() {
+        return budget;
+    }
+
+    public int chunkShift() {
+        return chunkShift;
+    }
+
+    /** Heap bytes of the open columns. */
+    public synchronized long heapBytes() {
+        return heapInUse;
+    }
+
+    /** Mapped bytes of the open columns. */
+    public synchronized long mappedBytes() {
+        return mappedInUse;
+    }
+
+    /** The most heap bytes the columns held at once. */
+    public synchronized long peakHeapBytes() {
+        return peakHeap;
+    }
+
+    /** The most bytes in temp files the columns held at once. */
+    public synchronized long peakMappedBytes() {
+        return peakMapped;
+    }
+
+    /** The most bytes, heap and mapped, the columns held at once. */
+    public synchronized long peakBytes() {
+        return peakTotal;
+    }
+
+    synchronized boolean reserveHeap(long bytes) {
+        if (heapInUse + bytes > budget) {
+            return false;
+        }
+        heapInUse += bytes;
+        peakHeap = Math.max(peakHeap, heapInUse);
+        peakTotal = Math.max(peakTotal, heapInUse + mappedInUse);
+        return true;
+    }
+
+    synchronized void releaseHeap(long bytes) {
+        heapInUse -= bytes;
+    }
+
+    synchronized void addMapped(long bytes) {
+        mappedInUse += bytes;
+        peakMapped = Math.max(peakMapped, mappedInUse);
+        peakTotal = Math.max(peakTotal, heapInUse + mappedInUse);
+    }
+
+    synchronized void releaseMapped(long bytes) {
+        mappedInUse -= bytes;
+    }
+
+    synchronized void forget(ChunkedColumn c) {
+        open.remove(c);
+    }
+
+    FileChannel openTempFile(String name) throws IOException {
+        return TempFiles.create(tempDir, "mapleak-" + name.replaceAll("[^A-Za-z0-9]", "") + "-", ".col");
+    }
+
+    /** Refuses a chunk the temp directory has no room for: a clear error now rather than a crash when it fills. */
+    void checkTempSpace(long bytes) throws IOException {
+        Path dir = TempFiles.directory(tempDir);
+        long free = usableSpace != null ? usableSpace.getAsLong() : Files.getFileStore(dir).getUsableSpace();
+        if (free < bytes + TEMP_SPACE_MARGIN) {
+            throw new TempSpaceException(dir, String.format("the temp directory %s has %,d MB free; the columns that"
+                    + " do not fit the memory budget need %,d MB more there", dir.toAbsolutePath(), free >> 20,
+                    (bytes + TEMP_SPACE_MARGIN) >> 20));
+        }
+    }
+
+    /** Closes every column still open. */
+    @Override
+    public void close() {
+        List<ChunkedColumn> left;
+        synchronized (this) {
+            closed = true;
+            left = new ArrayList<>(open);
+        }
+        for (ChunkedColumn c : left) {
+            c.close();
+        }
+    }
+
+    /**
+     * The default budget: 25% of the JVM's max heap (the rest is for everything else an analysis holds: decoded
+     * maps, findings, reports), and no more than half the memory the machine has available, so that heap columns
+     * never push it into swapping.
+     */
+    public static long defaultBudget() {
+        long heap = (long) (Runtime.getRuntime().maxMemory() * 0.25);
+        long available = MachineMemory.availableBytes();
+        return available > 0 ? Math.min(heap, available / 2) : heap;
+    }
+
+    /** The budget for a requested {@code --memory}: that much, but never more than 60% of the JVM's max heap. */
+    public static long budgetFor(long requested) {
+        return Math.min(requested, (long) (Runtime.getRuntime().maxMemory() * 0.6));
+    }
+}

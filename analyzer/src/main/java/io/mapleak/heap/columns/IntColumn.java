@@ -1,0 +1,99 @@
+package io.mapleak.heap.columns;
+
+import java.nio.IntBuffer;
+import java.nio.MappedByteBuffer;
+import java.util.Arrays;
+
+/** A column of ints (see {@link Column}): class indices, object indices, sizes, counts. */
+public final class IntColumn extends ChunkedColumn {
+    private int[][] heap = new int[4][];
+    private IntBuffer[] mapped = new IntBuffer[4];
+
+    IntColumn(ColumnStore store, String name, int shift) {
+        super(store, name, shift, Integer.BYTES);
+    }
+
+    public int get(long i) {
+        int c = (int) (i >>> shift);
+        int[] h = heap[c];
+        return h != null ? h[(int) i & mask] : mapped[c].get((int) i & mask);
+    }
+
+    public void set(long i, int v) {
+        int c = (int) (i >>> shift);
+        int[] h = heap[c];
+        if (h != null) {
+            h[(int) i & mask] = v;
+        } else {
+            mapped[c].put((int) i & mask, v);
+        }
+    }
+
+    /** Adds {@code delta} to element {@code i} and returns the old value. */
+    public int getAndAdd(long i, int delta) {
+        int v = get(i);
+        set(i, v + delta);
+        return v;
+    }
+
+    /** Sets elements {@code from} (inclusive) to {@code to} (exclusive) to {@code v}. */
+    public void fill(long from, long to, int v) {
+        for (long i = from; i < to; ) {
+            int c = (int) (i >>> shift);
+            int start = (int) i & mask;
+            int end = (int) Math.min(to - ((long) c << shift), 1L << shift);
+            int[] h = heap[c];
+            if (h != null) {
+                Arrays.fill(h, start, end, v);
+            } else {
+                IntBuffer b = mapped[c];
+                for (int j = start; j < end; j++) {
+                    b.put(j, v);
+                }
+            }
+            i += end - start;
+        }
+    }
+
+    @Override
+    void growSlots(int size) {
+        heap = Arrays.copyOf(heap, size);
+        mapped = Arrays.copyOf(mapped, size);
+    }
+
+    @Override
+    void newHeapChunk(int c, int size) {
+        heap[c] = new int[size];
+    }
+
+    @Override
+    void resizeHeapChunk(int c, int size) {
+        heap[c] = Arrays.copyOf(heap[c], size);
+    }
+
+    @Override
+    Object heapChunk(int c) {
+        return heap[c];
+    }
+
+    @Override
+    void clearHeapChunk(int c) {
+        heap[c] = null;
+    }
+
+    @Override
+    void setMappedChunk(int c, MappedByteBuffer b) {
+        mapped[c] = b.asIntBuffer();
+    }
+
+    @Override
+    void copyIntoMapped(int c, Object chunk, int count) {
+        mapped[c].put(0, (int[]) chunk, 0, count);
+    }
+
+    @Override
+    void clearAll() {
+        Arrays.fill(heap, null);
+        Arrays.fill(mapped, null);
+    }
+}

@@ -1,0 +1,99 @@
+package io.mapleak.heap.columns;
+
+import java.nio.LongBuffer;
+import java.nio.MappedByteBuffer;
+import java.util.Arrays;
+
+/** A column of longs (see {@link Column}): ids, file offsets, retained sizes, reference positions. */
+public final class LongColumn extends ChunkedColumn {
+    private long[][] heap = new long[4][];
+    private LongBuffer[] mapped = new LongBuffer[4];
+
+    LongColumn(ColumnStore store, String name, int shift) {
+        super(store, name, shift, Long.BYTES);
+    }
+
+    public long get(long i) {
+        int c = (int) (i >>> shift);
+        long[] h = heap[c];
+        return h != null ? h[(int) i & mask] : mapped[c].get((int) i & mask);
+    }
+
+    public void set(long i, long v) {
+        int c = (int) (i >>> shift);
+        long[] h = heap[c];
+        if (h != null) {
+            h[(int) i & mask] = v;
+        } else {
+            mapped[c].put((int) i & mask, v);
+        }
+    }
+
+    /** Adds {@code delta} to element {@code i} and returns the old value. */
+    public long getAndAdd(long i, long delta) {
+        long v = get(i);
+        set(i, v + delta);
+        return v;
+    }
+
+    /** Sets elements {@code from} (inclusive) to {@code to} (exclusive) to {@code v}. */
+    public void fill(long from, long to, long v) {
+        for (long i = from; i < to; ) {
+            int c = (int) (i >>> shift);
+            int start = (int) i & mask;
+            int end = (int) Math.min(to - ((long) c << shift), 1L << shift);
+            long[] h = heap[c];
+            if (h != null) {
+                Arrays.fill(h, start, end, v);
+            } else {
+                LongBuffer b = mapped[c];
+                for (int j = start; j < end; j++) {
+                    b.put(j, v);
+                }
+            }
+            i += end - start;
+        }
+    }
+
+    @Override
+    void growSlots(int size) {
+        heap = Arrays.copyOf(heap, size);
+        mapped = Arrays.copyOf(mapped, size);
+    }
+
+    @Override
+    void newHeapChunk(int c, int size) {
+        heap[c] = new long[size];
+    }
+
+    @Override
+    void resizeHeapChunk(int c, int size) {
+        heap[c] = Arrays.copyOf(heap[c], size);
+    }
+
+    @Override
+    Object heapChunk(int c) {
+        return heap[c];
+    }
+
+    @Override
+    void clearHeapChunk(int c) {
+        heap[c] = null;
+    }
+
+    @Override
+    void setMappedChunk(int c, MappedByteBuffer b) {
+        mapped[c] = b.asLongBuffer();
+    }
+
+    @Override
+    void copyIntoMapped(int c, Object chunk, int count) {
+        mapped[c].put(0, (long[]) chunk, 0, count);
+    }
+
+    @Override
+    void clearAll() {
+        Arrays.fill(heap, null);
+        Arrays.fill(mapped, null);
+    }
+}

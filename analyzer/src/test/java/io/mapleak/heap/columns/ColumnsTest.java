@@ -1,0 +1,153 @@
+package io.mapleak.heap.columns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ColumnsTest {
+    @TempDir
+    Path temp;
+
+    private ColumnStore heap() {
+        return new ColumnStore(Long.MAX_VALUE, temp, 4);
+    }
+
+    private ColumnStore mapped() {
+        return new ColumnStore(0, temp, 4);
+    }
+
+    @Test
+    void intsRoundTripAcrossChunkBoundariesOnBothBackings() {
+        for (ColumnStore store : new ColumnStore[] {heap(), mapped()}) {
+            try (store) {
+                IntColumn c = store.ints("test", 1000);
+                for (long i = 0; i < 1000; i++) {
+                    c.set(i, (int) (i * 7 - 3));
+                }
+                for (long i = 0; i < 1000; i++) {
+                    assertThat(c.get(i)).isEqualTo((int) (i * 7 - 3));
+                }
+                assertThat(c.chunkCount()).isEqualTo(1000 / 16 + 1);
+                c.fill(5, 40, 9);
+                assertThat(c.get(4)).isEqualTo(25);
+                assertThat(c.get(5)).isEqualTo(9);
+                assertThat(c.get(39)).isEqualTo(9);
+                assertThat(c.get(40)).isEqualTo(277);
+            }
+        }
+    }
+
+    @Test
+    void longsKeepValuesAboveThirtyTwoBitsOnBothBackings() {
+        for (ColumnStore store : new ColumnStore[] {heap(), mapped()}) {
+            try (store) {
+                LongColumn c = store.longs("test", 100);
+                for (long i = 0; i < 100; i++) {
+                    c.set(i, (i << 40) + i);
+                }
+                for (long i = 0; i < 100; i++) {
+                    assertThat(c.get(i)).isEqualTo((i << 40) + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void chunksGoToTheFileOnceTheBudgetIsSpentAndGrowingKeepsValues() {
+        // 16 ints a chunk, 64 bytes: a 100-byte budget holds one chunk on the heap.
+        try (ColumnStore store = new ColumnStore(100, temp, 4)) {
+            IntColumn c = store.ints("grow", 0);
+            for (int i = 0; i < 100; i++) {
+                c.ensureLength(i + 1);
+                c.set(i, i + 1);
+            }
+            assertThat(c.chunkOnHeap(0)).isTrue();
+            assertThat(c.chunkOnHeap(1)).isFalse();
+            assertThat(c.heapBytes()).isEqualTo(64);
+            assertThat(c.mappedBytes()).isEqualTo(64L * 6);
+            for (int i = 0; i < 100; i++) {
+                assertThat(c.get(i)).isEqualTo(i + 1);
+            }
+            assertThat(store.heapBytes()).isEqualTo(64);
+            c.close();
+            assertThat(store.heapBytes()).isZero();
+            assertThat(store.mappedBytes()).isZero();
+        }
+    }
+
+    @Test
+    void aHeapChunkThatOutgrowsTheBudgetMovesToTheFileWithItsValues() {
+        try (ColumnStore store = new ColumnStore(40 * 1024, temp, 16)) {
+            IntColumn c = store.ints("moving", 0);
+            for (int i = 0; i < 20_000; i++) {
+                c.ensureLength(i + 1);
+                c.set(i, -i);
+            }
+            assertThat(c.chunkOnHeap(0)).isFalse();
+            for (int i = 0; i < 20_000; i++) {
+                assertThat(c.get(i)).isEqualTo(-i);
+            }
+        }
+    }
+
+    @Test
+    void indicesPastTwoToTheThirtyOneWorkInSparseMappedColumns() {
+        // 2^31 + 100 ints, in a sparse file: only the two touched pages take memory or disk.
+        try (ColumnStore store = new ColumnStore(0, temp, 27)) {
+            IntColumn c = store.ints("big", (1L << 31) + 100);
+            long far = (1L << 31) + 99;
+            c.set(far, 42);
+            c.set(3, 1);
+            assertThat(c.get(far)).isEqualTo(42);
+            assertThat(c.get(3)).isEqualTo(1);
+            assertThat(c.get(far - 1)).isZero();
+            assertThat(c.length()).isEqualTo((1L << 31) + 100);
+            assertThat(c.chunkCount()).isEqualTo(17);
+        }
+    }
+
+    @Test
+    void tempFilesAreUnnamedWhileInUseAndGoneAfter() throws IOException {
+        try (ColumnStore store = mapped()) {
+            IntColumn c = store.ints("named", 1000);
+            c.set(999, 1);
+            try (Stream<Path> files = Files.list(temp)) {
+                assertThat(files).isEmpty();
+            }
+        }
+        try (Stream<Path> files = Files.list(temp)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aClosedMappedColumnLeavesTheAddressSpaceAtOnce() throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps) && Runtime.version().feature() < 23,
+                "unmapping at close needs Linux's /proc to check, and JDK < 23 to do it");
+        try (ColumnStore store = new ColumnStore(0, temp, 10)) {
+            IntColumn c = store.ints("unmapped", 5000);
+            c.set(4999, 7);
+            assertThat(Files.readString(maps)).contains(temp.toString());
+            c.close();
+            assertThat(Files.readString(maps)).doesNotContain(temp.toString());
+        }
+    }
+
+    @Test
+    void aFullTempDirectoryIsOneClearError() {
+        try (ColumnStore store = new ColumnStore(0, temp, 4, () -> 10L << 20)) {
+            assertThatThrownBy(() -> store.ints("full", 100))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .cause().isInstanceOf(TempSpaceException.class)
+                    .hasMessageContaining("has 10 MB free");
+        }
+    }
+}
