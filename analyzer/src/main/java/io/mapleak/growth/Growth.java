@@ -95,17 +95,25 @@ public final class Growth {
                 iso(heapFull), heapFull == null ? null : round(heapFull, 1));
 
         List<GrowthResult.MapGrowth> maps = maps(inputs, minutes, options.thresholds(), max.bytes(), lastLive);
-        Map<String, Integer> trends = new LinkedHashMap<>();
-        for (Trend t : Trend.values()) {
-            trends.put(t.word(), 0);
-        }
-        for (GrowthResult.MapGrowth m : maps) {
-            trends.merge(m.trend().word(), 1, Integer::sum);
-        }
-        List<GrowthResult.ClassGrowth> classes = classes(inputs, minutes, options.thresholds(), warnings);
+        Map<String, Integer> trends = counts(maps.stream().map(GrowthResult.MapGrowth::trend).toList());
+        List<GrowthResult.ClassGrowth> all = classes(inputs, minutes, options.thresholds(), warnings);
+        Map<String, Integer> classTrends = counts(all.stream().map(GrowthResult.ClassGrowth::trend).toList());
+        List<GrowthResult.ClassGrowth> changed = all.stream().filter(c -> c.trend() != Trend.STABLE).toList();
         return new GrowthResult(GrowthResult.SCHEMA_VERSION, new AnalysisResult.Tool("mapleak",
-                io.mapleak.analysis.Version.get()), rows, heap, maps, trends, classes, options.thresholds().values(),
-                warnings);
+                io.mapleak.analysis.Version.get()), rows, heap, maps, trends, changed, classTrends,
+                options.thresholds().values(), warnings);
+    }
+
+    /** How many of each trend, every trend named, in {@link Trend} order. */
+    private static Map<String, Integer> counts(List<Trend> trends) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Trend t : Trend.values()) {
+            out.put(t.word(), 0);
+        }
+        for (Trend t : trends) {
+            out.merge(t.word(), 1, Integer::sum);
+        }
+        return out;
     }
 
     /**

@@ -18,11 +18,14 @@ import java.util.Map;
  *
  * @param thresholds the trend thresholds used (see {@link GrowthThresholds})
  * @param trends     how many maps have each trend, in {@link Trend} order
+ * @param classes     the classes whose instance counts changed beyond the thresholds (stable ones are left out),
+ *                    the fastest-growing first
+ * @param classTrends how many classes have each trend, stable ones included; all 0 when classes were not compared
  * @param warnings   inputs that look like different processes, out of order, identical timestamps, lists cut...
  */
 public record GrowthResult(String schemaVersion, AnalysisResult.Tool tool, List<Input> inputs, Heap heap,
-        List<MapGrowth> maps, Map<String, Integer> trends, List<ClassGrowth> classes, Map<String, Double> thresholds,
-        List<String> warnings) {
+        List<MapGrowth> maps, Map<String, Integer> trends, List<ClassGrowth> classes, Map<String, Integer> classTrends,
+        Map<String, Double> thresholds, List<String> warnings) {
 
     /** The version of the growth JSON this code writes; see docs/report-schema.md. */
     public static final String SCHEMA_VERSION = "1.0";
@@ -32,6 +35,7 @@ public record GrowthResult(String schemaVersion, AnalysisResult.Tool tool, List<
         maps = List.copyOf(maps);
         trends = Collections.unmodifiableMap(new LinkedHashMap<>(trends));
         classes = List.copyOf(classes);
+        classTrends = Collections.unmodifiableMap(new LinkedHashMap<>(classTrends));
         thresholds = Collections.unmodifiableMap(new LinkedHashMap<>(thresholds));
         warnings = List.copyOf(warnings);
     }

@@ -94,8 +94,7 @@ public final class GrowthHtml {
 
         List<GrowthView.ClassRow> classes = new ArrayList<>();
         for (ClassGrowth c : r.classes()) {
-            if (classes.size() == CLASS_ROWS || (c.trend() != Trend.GROWING && c.trend() != Trend.NEW
-                    && classes.size() >= 10)) {
+            if (classes.size() == CLASS_ROWS) {
                 break;
             }
             classes.add(new GrowthView.ClassRow(c.name(), c.trend().word(),
@@ -103,10 +102,12 @@ public final class GrowthHtml {
                     GrowthFormat.series(c.instances(), GrowthFormat::count), GrowthFormat.perMinute(c.instancesPerMinute()),
                     GrowthFormat.bytesPerMinute(c.bytesPerMinute())));
         }
-        String classesNote = r.classes().isEmpty() ? "Classes are not compared: see the warnings."
-                : String.format(Locale.ROOT, "Per class name, the instances GC roots reach, among the classes with "
-                        + "the most instances in each input (– where a class is not among them); %d of %d shown, "
-                        + "growing first.", classes.size(), r.classes().size());
+        int compared = r.classTrends().values().stream().mapToInt(Integer::intValue).sum();
+        String classesNote = compared == 0 ? "Classes are not compared: see the warnings."
+                : String.format(Locale.ROOT, "Per class name, the instances GC roots reach, among the 500 classes "
+                        + "with the most instances in each input (– where a class is not among them). Of %,d classes "
+                        + "compared, %,d changed beyond the thresholds; %d shown, growing first.", compared,
+                        r.classes().size(), classes.size());
 
         List<String> warnings = r.warnings().subList(0, Math.min(WARNINGS_SHOWN, r.warnings().size()));
         StringBuilder counts = new StringBuilder();

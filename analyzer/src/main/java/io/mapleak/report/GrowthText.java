@@ -85,7 +85,8 @@ public final class GrowthText {
             out.printf(Locale.ROOT, "  (%d more growing classes in the JSON)%n", growing - CLASSES);
         }
         if (growing == 0) {
-            out.println(r.classes().isEmpty() ? "Classes are not compared (see the warnings)."
+            out.println(r.classTrends().values().stream().mapToInt(Integer::intValue).sum() == 0
+                    ? "Classes are not compared (see the warnings)."
                     : "No class's instance count grows beyond the thresholds.");
         }
     }

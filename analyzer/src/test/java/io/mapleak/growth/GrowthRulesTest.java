@@ -190,8 +190,10 @@ class GrowthRulesTest {
                 .at(10, 100 * MB, List.of(), List.of(cls("java.lang.String", 100_400, 2_409_600),
                         cls("com.acme.Order", 60_000, 1_920_000), cls("com.acme.Session", 3_000, 96_000)))
                 .compare();
-        assertThat(r.classes()).extracting(c -> c.name() + " " + c.trend().word()).containsExactly(
-                "com.acme.Order growing", "com.acme.Session new", "java.lang.String stable");
+        assertThat(r.classes()).as("stable classes are counted, not listed")
+                .extracting(c -> c.name() + " " + c.trend().word()).containsExactly(
+                "com.acme.Order growing", "com.acme.Session new");
+        assertThat(r.classTrends()).containsEntry("growing", 1).containsEntry("new", 1).containsEntry("stable", 1);
         assertThat(r.classes().get(0).instancesPerMinute()).isEqualTo(4000.0);
         assertThat(r.classes().get(1).instances()).containsExactly(null, 3000L);
     }
@@ -201,6 +203,7 @@ class GrowthRulesTest {
         GrowthResult r = new Inputs().withoutClassTable().at(0, 100 * MB, map("M", 100, MB))
                 .at(10, 100 * MB, map("M", 100, MB)).compare();
         assertThat(r.classes()).isEmpty();
+        assertThat(r.classTrends().values()).containsOnly(0);
         assertThat(r.warnings()).anySatisfy(w -> assertThat(w).startsWith("classes are not compared: the report of "
                 + "shop-1.json has no per-class instance table"));
     }

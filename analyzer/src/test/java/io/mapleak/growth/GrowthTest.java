@@ -107,6 +107,8 @@ class GrowthTest {
         assertThat(order.instances()).containsExactlyElementsOf(longs("orders.sizes"));
         assertThat(order.trend()).isEqualTo(Trend.GROWING);
         assertThat(fromDumps.classes().get(0).trend()).isEqualTo(Trend.GROWING);
+        assertThat(fromDumps.classes()).noneMatch(c -> c.trend() == Trend.STABLE);
+        assertThat(fromDumps.classTrends().get("stable")).as("counted, not listed").isGreaterThan(100);
         assertThat(fromDumps.classes().get(0).instancesPerMinute()).isGreaterThanOrEqualTo(order.instancesPerMinute());
     }
 
@@ -119,6 +121,7 @@ class GrowthTest {
         GrowthResult fromReports = Growth.compare(inputs, GrowthOptions.defaults());
         assertThat(fromReports.maps()).isEqualTo(fromDumps.maps());
         assertThat(fromReports.classes()).isEqualTo(fromDumps.classes());
+        assertThat(fromReports.classTrends()).isEqualTo(fromDumps.classTrends());
         assertThat(fromReports.heap()).isEqualTo(fromDumps.heap());
         assertThat(fromReports.trends()).isEqualTo(fromDumps.trends());
         assertThat(fromReports.warnings()).isEqualTo(fromDumps.warnings());

@@ -41,7 +41,7 @@ class GrowthHtmlTest {
                         900, 1 << 30, 2, EVIL), new GrowthResult.Input(EVIL + ".json", "report", 2,
                         "2026-03-01T10:10:00Z", 10, 2000, 1900, -1, 1, EVIL)),
                 new GrowthResult.Heap(Arrays.asList(900L, 1900L), 100L, 1 << 30, EVIL, "PT2H", 120.0),
-                List.of(map, gone), trends, List.of(cls), Map.of("trend.share", 0.1), List.of(EVIL));
+                List.of(map, gone), trends, List.of(cls), trends, Map.of("trend.share", 0.1), List.of(EVIL));
     }
 
     @Test
