@@ -128,7 +128,8 @@ public final class Analysis {
                     h.owner(), h.entries(), h.retainedBytes(), h.why()));
         }
         AnalysisResult.Inventory inventory = b.inventory();
-        AnalysisResult.Classes classes = new AnalysisResult.Classes(byShallow(wb.index), byRetained(wb));
+        AnalysisResult.Classes classes = new AnalysisResult.Classes(byShallow(wb.index), byRetained(wb),
+                LiveClasses.byInstances(wb.index, wb.dominators, AnalysisResult.Classes.BY_INSTANCES_ROWS));
         timer.lap("report data");
         wb.phases.putAll(timer.phases());
 
@@ -152,7 +153,7 @@ public final class Analysis {
         List<String> examples = new ArrayList<>(decoded.failureExamples());
         examples.addAll(detection.failureExamples());
         return new AnalysisResult(AnalysisResult.SCHEMA_VERSION, new AnalysisResult.Tool("mapleak", Version.get()),
-                dump(wb), suspects, holders, decoded.maps().size(), inventory, classes,
+                dump(wb, ProcessFacts.read(wb.index, decoded.maps(), options.redact())), suspects, holders, decoded.maps().size(), inventory, classes,
                 Math.round(wb.seconds() * 100) / 100.0, rounded(wb.phases), rounded(detection.seconds()),
                 options.thresholds().values(), options.redact(),
                 new AnalysisResult.Problems(decoded.failures(), detection.failures(), examples), warnings);
@@ -164,7 +165,7 @@ public final class Analysis {
         return out;
     }
 
-    private static AnalysisResult.Dump dump(Workbench wb) {
+    private static AnalysisResult.Dump dump(Workbench wb, AnalysisResult.JvmProcess process) {
         HeapIndex index = wb.index;
         DumpFacts facts = index.facts();
         Layout l = facts.layout();
@@ -186,7 +187,7 @@ public final class Analysis {
                 facts.heapDumps(), facts.selectedDump(), index.objectCount(), index.classes().size(),
                 index.heapBytes(), facts.truncated(), layout, tree.reachableBytes(), tree.reachableObjects(),
                 new AnalysisResult.Garbage(index.objectCount() - tree.reachableObjects(),
-                        index.heapBytes() - tree.reachableBytes()), JvmHints.read(index), truncation);
+                        index.heapBytes() - tree.reachableBytes()), JvmHints.read(index), truncation, process);
     }
 
     private static long truncationOffset(String where) {

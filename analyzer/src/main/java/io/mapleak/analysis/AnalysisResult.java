@@ -34,7 +34,7 @@ public record AnalysisResult(String schemaVersion, Tool tool, Dump dump, List<Su
         boolean redacted, Problems problems, List<String> warnings) {
 
     /** The version of the JSON report this code writes; see docs/report-schema.md. */
-    public static final String SCHEMA_VERSION = "2.0";
+    public static final String SCHEMA_VERSION = "2.1";
 
     public AnalysisResult {
         suspects = List.copyOf(suspects);
@@ -73,13 +73,46 @@ public record AnalysisResult(String schemaVersion, Tool tool, Dump dump, List<Su
      * @param unreachable  garbage the dump still holds (objects no root reaches): said once, never reported on
      * @param jvm          the JVM's own system properties found in the dump ({@code java.version}...), may be empty
      * @param truncation   where and how the dump ends early, or null for a whole dump
+     * @param process      what the dump tells of the process that wrote it (for growth across dumps); null in
+     *                     reports written before it was recorded
      */
     public record Dump(String file, long fileBytes, String compression, String format, int idSize, String timestamp,
             int heapDumps, int selectedDump, long objects, int classes, long heapBytes, boolean truncated,
             Layout layout, long liveBytes, long liveObjects, Garbage unreachable, Map<String, String> jvm,
-            Truncation truncation) {
+            Truncation truncation, JvmProcess process) {
         public Dump {
             jvm = ordered(jvm);
+        }
+
+        /** A dump without process facts (reports written before they were recorded). */
+        public Dump(String file, long fileBytes, String compression, String format, int idSize, String timestamp,
+                int heapDumps, int selectedDump, long objects, int classes, long heapBytes, boolean truncated,
+                Layout layout, long liveBytes, long liveObjects, Garbage unreachable, Map<String, String> jvm,
+                Truncation truncation) {
+            this(file, fileBytes, compression, format, idSize, timestamp, heapDumps, selectedDump, objects, classes,
+                    heapBytes, truncated, layout, liveBytes, liveObjects, unreachable, jvm, truncation, null);
+        }
+    }
+
+    /**
+     * What a dump tells of the process that wrote it, read from JDK statics: enough to tell dumps of one process
+     * from another's, and the heap's limit for "when would the heap be full" (see {@code ProcessFacts}).
+     *
+     * @param pid          the process id ({@code java.lang.ProcessHandleImpl.current}, present once something
+     *                     asked for it), or -1
+     * @param runId        a value random per JVM run ({@code java.util.ImmutableCollections.SALT32L}, JDK 9+, as
+     *                     hex): the same in every dump of one process, different after a restart; null if absent
+     * @param maxHeapBytes the JVM's max heap as {@code Runtime.maxMemory()} reports it, or -1 when the dump does not
+     *                     tell
+     * @param maxHeapFrom  where {@code maxHeapBytes} was read, or why it is unknown
+     * @param properties   system properties as the JVM started with them ({@code sun.java.command},
+     *                     {@code java.home}, {@code user.dir}...; with {@code --redact} the command is its main
+     *                     class alone)
+     */
+    public record JvmProcess(long pid, String runId, long maxHeapBytes, String maxHeapFrom,
+            Map<String, String> properties) {
+        public JvmProcess {
+            properties = ordered(properties == null ? Map.of() : properties);
         }
     }
 
@@ -225,10 +258,25 @@ public record AnalysisResult(String schemaVersion, Tool tool, Dump dump, List<Su
             long retainedBytes, int mapCount, Owner owner) {
     }
 
-    public record Classes(List<ClassRow> byShallow, List<ClassRow> byRetained) {
+    /**
+     * The largest classes by shallow and by retained bytes, and {@code byInstances}: per class name (classes of one
+     * name from several loaders summed) the instances GC roots reach and their shallow bytes, for the
+     * {@link #BY_INSTANCES_ROWS} names with the most instances: what growth compares across dumps. Null in reports
+     * written before it was recorded.
+     */
+    public record Classes(List<ClassRow> byShallow, List<ClassRow> byRetained, List<ClassRow> byInstances) {
+        /** Rows of {@code byInstances}. */
+        public static final int BY_INSTANCES_ROWS = 500;
+
         public Classes {
             byShallow = List.copyOf(byShallow);
             byRetained = List.copyOf(byRetained);
+            byInstances = byInstances == null ? null : List.copyOf(byInstances);
+        }
+
+        /** Without the per-name instance table (reports written before it was recorded). */
+        public Classes(List<ClassRow> byShallow, List<ClassRow> byRetained) {
+            this(byShallow, byRetained, null);
         }
     }
 

@@ -85,7 +85,11 @@ public final class HtmlReport {
      * {@code \}{@code uXXXX} escapes mean the same characters.
      */
     static String scriptSafeJson(AnalysisResult report) {
-        String json = ResultJson.toJson(report);
+        return scriptSafe(ResultJson.toJson(report));
+    }
+
+    /** {@code json} made unable to end or comment out a script element holding it (see {@link #scriptSafeJson}). */
+    static String scriptSafe(String json) {
         StringBuilder b = new StringBuilder(json.length() + 64);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
@@ -542,7 +546,8 @@ public final class HtmlReport {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    private static String sha256(String text) {
+    /** The CSP source of a script: {@code sha256-BASE64}. */
+    static String sha256(String text) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return "sha256-" + Base64.getEncoder().encodeToString(d);
@@ -552,7 +557,7 @@ public final class HtmlReport {
     }
 
     /** The template engine (thread-safe, templates cached) and the sorting script, made on first use. */
-    private static final class Engine {
+    static final class Engine {
         static final TemplateEngine INSTANCE = create();
         static final String SCRIPT = resource(SCRIPT_RESOURCE);
 

@@ -312,7 +312,7 @@ class HtmlReportBrowserTest {
      * The URLs the page asked for, from Chromium's NetLog: requests whose initiator is an origin (a file:// page's
      * is "null"). The browser's own background requests have none ("not an origin") and are not the page's.
      */
-    private static List<String> pageRequests(Path netLog) throws IOException {
+    static List<String> pageRequests(Path netLog) throws IOException {
         JsonNode log = JSON.readTree(netLog.toFile());
         int startJob = log.at("/constants/logEventTypes/URL_REQUEST_START_JOB").asInt(-1);
         assertThat(startJob).as("NetLog names its event types").isGreaterThanOrEqualTo(0);
@@ -328,7 +328,7 @@ class HtmlReportBrowserTest {
     }
 
     /** The DOM's text: tags dropped, the entities the serializer writes decoded, breaks between parts closed up. */
-    private static String textOf(String dom) {
+    static String textOf(String dom) {
         return dom.replaceAll("<wbr>", "").replaceAll("<[^>]+>", " ").replace("&lt;", "<").replace("&gt;", ">")
                 .replace("&quot;", "\"").replace("&#39;", "'").replace("&nbsp;", " ").replace("&amp;", "&")
                 .replaceAll("\\s+", " ");
