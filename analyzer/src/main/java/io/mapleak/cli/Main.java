@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code mapleak} command: finds the maps that leak memory in JVM heap dumps. */
 @Command(name = "mapleak", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Finds the maps that leak memory in JVM heap dumps (HPROF).",
-        subcommands = {HistogramCommand.class, InfoCommand.class, TopCommand.class, PathCommand.class, MapsCommand.class, AnalyzeCommand.class, ReportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {HistogramCommand.class, InfoCommand.class, TopCommand.class, PathCommand.class, MapsCommand.class, AnalyzeCommand.class, ReportCommand.class, DemoCommand.class, TriageCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a --fail-on gate was met, 2 wrong usage, 3 the input cannot be read "
                 + "(not a heap dump, or not a report), 4 internal error, 5 an output cannot be written."})
 public final class Main implements Runnable {
