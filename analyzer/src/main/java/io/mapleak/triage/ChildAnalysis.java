@@ -70,12 +70,15 @@ final class ChildAnalysis {
     }
 
     private final Launcher launcher;
+    private final ClassArchive archive;
     private final Object lock = new Object();
     private Process running;
     private boolean stopping;
 
-    ChildAnalysis(Launcher launcher) {
+    /** Children started by {@code launcher}, sharing a class-data archive in {@code cache}. */
+    ChildAnalysis(Launcher launcher, Path cache) {
         this.launcher = launcher;
+        this.archive = ClassArchive.in(cache, launcher);
     }
 
     /**
@@ -91,6 +94,8 @@ final class ChildAnalysis {
         command.add("-Xmx" + Math.max(1, heapBytes >> 20) + "m");
         command.add("-XX:-UsePerfData"); // no hsperfdata file in /tmp for a child that may be killed
         command.add("-XX:-HeapDumpOnOutOfMemoryError");
+        List<String> cds = archive.options(work);
+        command.addAll(cds);
         command.add("-Djava.io.tmpdir=" + tmp);
         command.add("-cp");
         command.add(launcher.classPath());
@@ -124,6 +129,7 @@ final class ChildAnalysis {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (ended && p.exitValue() == ExitCodes.OK && Files.isRegularFile(json)) {
+            archive.keep(work);
             return new Done(json, seconds); // finished before a stop could kill it: the result counts
         }
         if (isStopping()) {
@@ -135,6 +141,11 @@ final class ChildAnalysis {
         }
         int code = p.exitValue();
         String said = lastWords(log);
+        if (code == 1 && archive.writes(cds)) {
+            // analyze without --fail-on never exits with 1: the JVM refused to write the class archive
+            archive.disable();
+            return run(dump, work, heapBytes, timeout);
+        }
         if (code == ExitCodes.BAD_INPUT) {
             return new Failed("unreadable", said, true, seconds);
         }
