@@ -37,6 +37,12 @@ final class ChildAnalysis {
      * runs out of memory gets twice the heap on its next attempt).
      */
     static final int GZIP_RATIO = 5;
+    /**
+     * Below this (inflated) size, the child compiles with C1 alone: its analysis is over before C2's compilations
+     * pay off. Measured on 2 shared cores with the children's class archive: an 8 MB dump analysed in 0.7 s
+     * instead of 1.5 s, 82 MB in 2.5 s instead of 5.1 s, 322 MB (4.3 million objects) in 8 s instead of 12 s.
+     */
+    static final long C1_ONLY_BELOW = 1L << 30;
     private static final List<String> JVM_OPTION_VARIABLES =
             List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
     private static final int ERROR_CHARS = 500;
@@ -86,6 +92,12 @@ final class ChildAnalysis {
      * child ends, {@code timeout} passes, or {@link #stop} is called.
      */
     Outcome run(Path dump, Path work, long heapBytes, Duration timeout) throws IOException {
+        long size;
+        try {
+            size = Files.size(dump);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new Failed("unreadable", "the dump is gone: no such file " + dump, true, 0);
+        }
         Path tmp = Files.createDirectories(work.resolve("tmp"));
         Path json = work.resolve("report.json");
         Path log = work.resolve("child.log");
@@ -94,6 +106,9 @@ final class ChildAnalysis {
         command.add("-Xmx" + Math.max(1, heapBytes >> 20) + "m");
         command.add("-XX:-UsePerfData"); // no hsperfdata file in /tmp for a child that may be killed
         command.add("-XX:-HeapDumpOnOutOfMemoryError");
+        if (estimatedBytes(size, isGzipped(dump)) < C1_ONLY_BELOW) {
+            command.add("-XX:TieredStopAtLevel=1");
+        }
         List<String> cds = archive.options(work);
         command.addAll(cds);
         command.add("-Djava.io.tmpdir=" + tmp);
@@ -160,6 +175,15 @@ final class ChildAnalysis {
                 + (said.isEmpty() ? "" : ": " + said), false, seconds);
     }
 
+    /** A dump's size as HPROF: its file's, or {@link #GZIP_RATIO} times that for a gzipped one. */
+    static long estimatedBytes(long fileBytes, boolean gzipped) {
+        return gzipped ? fileBytes * GZIP_RATIO : fileBytes;
+    }
+
+    static boolean isGzipped(Path dump) {
+        return dump.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+    }
+
     /** Kills the running child, if any, and every later one: the job is stopping. Safe from any thread. */
     void stop() {
         Process p;
@@ -220,7 +244,7 @@ final class ChildAnalysis {
         long machine = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();
         long cap = Math.max(MIN_HEAP, (long) (machine * MACHINE_SHARE));
-        long estimate = (gzipped ? fileBytes * GZIP_RATIO : fileBytes) + BASE_HEAP;
+        long estimate = estimatedBytes(fileBytes, gzipped) + BASE_HEAP;
         long want = Math.max(MIN_HEAP, estimate) << Math.min(4, Math.max(0, attempt - 1));
         return Math.min(cap, want);
     }

@@ -300,7 +300,7 @@ public final class TriageJob {
         Path html = outDir.resolve("reports").resolve(stem + ".html");
         long started = System.nanoTime();
         long heap = o.maxHeap() > 0 ? o.maxHeap()
-                : ChildAnalysis.heapFor(claim.fileBytes(), claim.file().endsWith(".gz"), claim.attempt());
+                : ChildAnalysis.heapFor(claim.fileBytes(), ChildAnalysis.isGzipped(dump), claim.attempt());
         try {
             AnalysisResult result = earlierResult(json, claim);
             double childSeconds = 0;
