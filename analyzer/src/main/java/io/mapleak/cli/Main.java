@@ -12,10 +12,11 @@ import picocli.CommandLine.Command;
         description = {"Finds the maps that leak memory in JVM heap dumps (HPROF).",
             "Start with: mapleak analyze java_pid1234.hprof --html report.html"},
         subcommands = {AnalyzeCommand.class, ReportCommand.class, MapsCommand.class, TopCommand.class,
-            PathCommand.class, HistogramCommand.class, InfoCommand.class, CaptureCommand.class, GrowthCommand.class, DemoCommand.class,
+            PathCommand.class, HistogramCommand.class, InfoCommand.class, CaptureCommand.class, GrowthCommand.class, TriageCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 a --fail-on gate was met, 2 wrong usage, 3 the input cannot be read "
-                + "(not a heap dump, or not a report), 4 internal error (also out of memory or temp space), 5 an output cannot be written; capture: 10-15 (mapleak capture --help)."})
+                + "(not a heap dump, or not a report), 4 internal error (also out of memory or temp space), 5 an output cannot be written (triage: OUT, the store, --notify); capture: 10-15 (mapleak capture --help)."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -16,13 +16,13 @@ import java.util.Map;
  * A dump written to order whose strings are markup: a JDK 17 {@code HashMap} in a static field of a class whose
  * name and field name hold HTML, keyed by strings such as {@code <script>alert(1)</script>} and
  * {@value #ENTRIES} more, with one value heavy enough (1.5 MB of a tiny heap) that the map, which nothing bounds,
- * is the first suspect.
+ * is the first suspect. Public for the triage index's escaping test.
  */
-final class HostileDump {
+public final class HostileDump {
     static final String SCRIPT_KEY = "<script>alert(1)</script>";
     static final String IMG_KEY = "\"><img src=x onerror=alert(1)>";
-    static final String HOLDER = "t.Reg<b>istry";
-    static final String FIELD = "SESSIONS</title><script>alert(2)</script>";
+    public static final String HOLDER = "t.Reg<b>istry";
+    public static final String FIELD = "SESSIONS</title><script>alert(2)</script>";
     /** Entries besides the two hostile keys: enough that the map is a map that grows, not one large value. */
     static final int ENTRIES = 1200;
     static final List<String> KEYS = keys();
@@ -40,7 +40,7 @@ final class HostileDump {
         return List.copyOf(keys);
     }
 
-    static Path write(Path file) throws IOException {
+    public static Path write(Path file) throws IOException {
         HprofWriter w = new HprofWriter(HprofWriter.V102, 8);
         HprofWriter.Heap h = w.heap().withJdkBasics();
         long abstractMap = h.newClass("java.util.AbstractMap").field("keySet", OBJECT).field("values", OBJECT)
