@@ -152,6 +152,47 @@ class NewUserTest {
         assertThat(err).contains("[ERROR] compilation failed").contains("mapleak: build failed").doesNotContain("\u001b");
     }
 
+    /**
+     * The launcher runs commands that only re-render reports on the C1 compiler (a second less of JIT warm-up), and
+     * keeps the optimising compiler for anything that reads a dump; MAPLEAK_JAVA_OPTS comes after, so it wins.
+     */
+    @Test
+    void theLauncherPicksTheQuickCompilerOnlyForReportOnlyCommands() throws Exception {
+        Path root = dir.resolve("repo");
+        Files.createDirectories(root.resolve("bin"));
+        Files.createDirectories(root.resolve("analyzer").resolve("target"));
+        Files.copy(Path.of("..", "bin", "mapleak"), root.resolve("bin").resolve("mapleak"));
+        Files.writeString(root.resolve("analyzer").resolve("target").resolve("mapleak.jar"), "");
+        Path jdk = Files.createDirectories(dir.resolve("jdk").resolve("bin"));
+        Path java = jdk.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path report = dir.resolve("r.json");
+        Files.writeString(report, "{\"schemaVersion\": \"2.1\"}");
+        String dump = smoke();
+        String c1 = "-XX:TieredStopAtLevel=1";
+
+        assertThat(launch(root, "report", report.toString(), "--html", "x.html")).startsWith(c1 + " -jar");
+        assertThat(launch(root, "growth", report.toString(), report.toString(), "--json", "g.json"))
+                .startsWith(c1 + " -jar");
+        assertThat(launch(root, "growth", report.toString(), dump)).startsWith("-jar").doesNotContain(c1);
+        assertThat(launch(root, "analyze", dump)).startsWith("-jar").doesNotContain(c1);
+        assertThat(launch(root, "growth", "--help")).startsWith(c1);
+    }
+
+    private String launch(Path root, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin").resolve("mapleak").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
+        pb.environment().remove("MAPLEAK_JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
     @Test
     void theReadmeLinksOnlyWhatTheRepositoryHas() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
