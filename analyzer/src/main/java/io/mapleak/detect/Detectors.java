@@ -60,6 +60,21 @@ public final class Detectors {
     }
 
     /**
+     * Which of a suspect's findings (their kinds, in the detectors' lead order) leads its title, fix and leak
+     * signature: the first that is a diagnosis rather than context; a kind this version does not know (a newer
+     * report's) counts as a diagnosis. The first when all are context, -1 when there are none.
+     */
+    public static int lead(List<String> kinds) {
+        for (int i = 0; i < kinds.size(); i++) {
+            Detector d = BY_ID.get(kinds.get(i));
+            if (d == null || d.info().role() != DetectorInfo.Role.CONTEXT) {
+                return i;
+            }
+        }
+        return kinds.isEmpty() ? -1 : 0;
+    }
+
+    /**
      * What a run found: the findings (ordered by map, then detector), the time each detector took (summed over
      * threads), and the detector failures (a detector that threw on a map): how many, and the first few in words.
      */

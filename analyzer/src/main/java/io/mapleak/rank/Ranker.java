@@ -442,12 +442,7 @@ public final class Ranker {
 
         /** The finding that leads the title and the fix: the most specific diagnosis that is not context. */
         Finding leadFinding() {
-            for (Finding f : findings) {
-                if (f.info().role() != Role.CONTEXT) {
-                    return f;
-                }
-            }
-            return findings.get(0);
+            return findings.get(Detectors.lead(findings.stream().map(Finding::kind).toList()));
         }
 
         PathNamer.Owner owner(DetectContext ctx) {

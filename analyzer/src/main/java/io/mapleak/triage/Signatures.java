@@ -1,7 +1,6 @@
 package io.mapleak.triage;
 
 import io.mapleak.analysis.AnalysisResult;
-import io.mapleak.detect.DetectorInfo;
 import io.mapleak.detect.Detectors;
 import io.mapleak.detect.Severity;
 import java.nio.charset.StandardCharsets;
@@ -65,18 +64,10 @@ public final class Signatures {
         }
     }
 
-    /**
-     * The kind of the suspect's lead finding: its first finding that is a diagnosis rather than context (findings
-     * come in the detectors' lead order). A kind this version does not know counts as a diagnosis.
-     */
+    /** The kind of the suspect's lead finding, as the ranking chose it ({@link Detectors#lead}). */
     static String leadKind(AnalysisResult.Suspect s) {
-        for (AnalysisResult.Finding f : s.findings()) {
-            if (Detectors.evidenceType(f.kind()) == null
-                    || Detectors.info(f.kind()).role() != DetectorInfo.Role.CONTEXT) {
-                return f.kind();
-            }
-        }
-        return s.findings().isEmpty() ? "unknown" : s.findings().get(0).kind();
+        int lead = Detectors.lead(s.findings().stream().map(AnalysisResult.Finding::kind).toList());
+        return lead < 0 ? "unknown" : s.findings().get(lead).kind();
     }
 
     /** The owner key; reports that have none (older 2.x) fall back on the label. */
