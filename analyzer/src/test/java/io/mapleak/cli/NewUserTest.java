@@ -178,6 +178,7 @@ class NewUserTest {
         assertThat(launch(root, "growth", report.toString(), dump)).startsWith("-jar").doesNotContain(c1);
         assertThat(launch(root, "analyze", dump)).startsWith("-jar").doesNotContain(c1);
         assertThat(launch(root, "growth", "--help")).startsWith(c1);
+        assertThat(launch(root, "triage", dump, "--out", "out")).startsWith(c1 + " -XX:+UseSerialGC -jar");
     }
 
     private String launch(Path root, String... args) throws Exception {
