@@ -106,9 +106,12 @@ public final class Analysis {
         listener.phase("Analysing maps", -1);
         Detection d;
         Ranker.Ranking ranking;
+        AnalysisResult.JvmProcess process;
         try {
             d = detect(wb, options, timer);
-            ranking = Ranker.rank(d.ctx(), d.run().findings(), options.knownMaps(), wb.index.facts().truncated());
+            process = ProcessFacts.read(wb.index, d.decoded().maps(), options.redact());
+            ranking = Ranker.rank(d.ctx(), d.run().findings(), options.knownMaps(), wb.index.facts().truncated(),
+                    process.maxHeapBytes());
             timer.lap("ranking");
         } finally {
             listener.phaseDone();
@@ -153,7 +156,7 @@ public final class Analysis {
         List<String> examples = new ArrayList<>(decoded.failureExamples());
         examples.addAll(detection.failureExamples());
         return new AnalysisResult(AnalysisResult.SCHEMA_VERSION, new AnalysisResult.Tool("mapleak", Version.get()),
-                dump(wb, ProcessFacts.read(wb.index, decoded.maps(), options.redact())), suspects, holders, decoded.maps().size(), inventory, classes,
+                dump(wb, process), suspects, holders, decoded.maps().size(), inventory, classes,
                 Math.round(wb.seconds() * 100) / 100.0, rounded(wb.phases), rounded(detection.seconds()),
                 options.thresholds().values(), options.redact(),
                 new AnalysisResult.Problems(decoded.failures(), detection.failures(), examples), warnings);

@@ -45,6 +45,8 @@ public final class Thresholds {
                 + "leak whatever holds it, even without a key pattern");
         def("severity.growthHighEntries", 10_000, "tens of thousands of entries: the half of the heap is spread "
                 + "over entries that keep coming, not one large value");
+        def("severity.sizeOfMaxHeap", 0.01, "growth without a key pattern or known role, or tiny maps' waste, "
+                + "under a hundredth of the JVM's max heap (when the dump tells it) is far from an OutOfMemoryError: low");
         def("severity.mediumShare", 0.01, "leak signals and waste matter from a hundredth of the live heap");
         def("report.jdkShare", 0.05, "maps owned by the JDK's own classes are reported only from this share of "
                 + "the heap: below it they are the JVM's normal bookkeeping");

@@ -64,7 +64,13 @@ public final class Ranker {
     /** Large holders listed at most. */
     static final int HOLDERS = 5;
 
-    public static Ranking rank(DetectContext ctx, List<Finding> findings, KnownMaps known, boolean truncated) {
+    /**
+     * Ranks the findings into suspects and large holders.
+     *
+     * @param maxHeapBytes the JVM's max heap when the dump tells it, else -1: how far the heap was from full
+     */
+    public static Ranking rank(DetectContext ctx, List<Finding> findings, KnownMaps known, boolean truncated,
+            long maxHeapBytes) {
         Map<Integer, MapView> views = new HashMap<>();
         for (MapView v : ctx.views()) {
             views.put(v.object(), v);
@@ -95,7 +101,7 @@ public final class Ranker {
         Map<Draft, Suspect> byDraft = new HashMap<>();
         for (Draft d : drafts) {
             if (!d.container) {
-                Suspect s = d.build(ctx, truncated);
+                Suspect s = d.build(ctx, truncated, maxHeapBytes);
                 byDraft.put(d, s);
                 built.add(s);
             }
@@ -362,7 +368,7 @@ public final class Ranker {
             return prefix + ".{" + String.join(", ", fields) + "}";
         }
 
-        Suspect build(DetectContext ctx, boolean truncated) {
+        Suspect build(DetectContext ctx, boolean truncated, long maxHeapBytes) {
             Thresholds t = ctx.thresholds();
             long live = ctx.liveBytes();
             double share = (double) retained / live;
@@ -384,7 +390,7 @@ public final class Ranker {
                 score += 50 * wasteShare;
                 parts.add(String.format(Locale.ROOT, "%.1f for the %s wasted", 50 * wasteShare, bytes(wasted)));
             }
-            Severity severity = severity(t, share, wasteShare, live);
+            Severity severity = severity(t, share, wasteShare, maxHeapBytes);
             if (truncated && jdkOwned(ownerKey) && severity == Severity.HIGH && !damaged()) {
                 severity = Severity.MEDIUM;
             }
@@ -412,9 +418,13 @@ public final class Ranker {
          * heap (and {@code severity.highMinBytes}) is high, as is stale thread-local data over a fifth of that; a
          * map nothing bounds holding over {@code severity.growthHighShare} of the heap through at least
          * {@code severity.growthHighEntries} entries is high whatever holds it; leak signals and waste from
-         * {@code severity.mediumShare} are medium, as are collisions and mutated keys; the rest is low.
+         * {@code severity.mediumShare} are medium, as are collisions and mutated keys; the rest is low. What is found
+         * for its size alone (growth without a key pattern or a known role, or tiny maps' waste; a table emptied
+         * and never shrunk is a pattern, not a size) is low while it is under
+         * {@code severity.sizeOfMaxHeap} of the JVM's max heap, when the dump tells it: a healthy application's
+         * largest index is a large share of its small heap, and far from any OutOfMemoryError.
          */
-        Severity severity(Thresholds t, double share, double wasteShare, long live) {
+        Severity severity(Thresholds t, double share, double wasteShare, long maxHeapBytes) {
             if (damaged()) {
                 return Severity.HIGH;
             }
@@ -428,12 +438,14 @@ public final class Ranker {
                     || kinds.contains("stale-thread-locals") && share >= high / 5)) {
                 return Severity.HIGH;
             }
-            if (roles.contains(Role.GROWTH) && material && share >= t.get("severity.growthHighShare")
+            double floor = maxHeapBytes > 0 ? t.get("severity.sizeOfMaxHeap") * maxHeapBytes : 0;
+            boolean growth = roles.contains(Role.GROWTH) && (specific || retained >= floor);
+            if (growth && material && share >= t.get("severity.growthHighShare")
                     && entries >= t.get("severity.growthHighEntries")) {
                 return Severity.HIGH;
             }
             double medium = t.get("severity.mediumShare");
-            if ((specific || roles.contains(Role.GROWTH)) && share >= medium || wasteShare >= medium
+            if ((specific || growth) && share >= medium || wasteShare >= medium && (wasted >= floor || kinds.contains("hollow-table"))
                     || roles.contains(Role.PERFORMANCE) || kinds.contains("mutated-keys")) {
                 return Severity.MEDIUM;
             }

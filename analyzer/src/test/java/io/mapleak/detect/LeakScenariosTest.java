@@ -50,7 +50,7 @@ class LeakScenariosTest {
     private static final List<String> JDK17_SCENARIOS = List.of("session-registry", "purged-map", "cleared-cache",
             "weak-values-hold-keys", "pooled-thread-locals", "racy-hashmap", "mutated-keys", "poor-hashcode",
             "tiny-maps", "unbounded-guava-cache", "unbounded-caffeine-cache", "lru-without-eviction",
-            "bounded-caches", "legit-large-map", "ordinary-app");
+            "bounded-caches", "legit-large-map", "ordinary-app", "class-name-index");
     /** Scenarios also analysed on JDK 25, whose JDK classes lay out the maps differently. */
     private static final List<String> JDK25_SCENARIOS = List.of("session-registry", "purged-map",
             "pooled-thread-locals", "weak-values-hold-keys");
@@ -317,7 +317,7 @@ class LeakScenariosTest {
     // ---------------------------------------------------------------- healthy programs
 
     @ParameterizedTest
-    @ValueSource(strings = {"bounded-caches", "legit-large-map", "ordinary-app"})
+    @ValueSource(strings = {"bounded-caches", "legit-large-map", "ordinary-app", "class-name-index"})
     void healthyProgramsHaveNoHighSuspect(String scenario) {
         Analysis a = analysis(Jvm.JDK17, scenario);
         for (JsonNode s : a.json().path("suspects")) {
@@ -325,6 +325,27 @@ class LeakScenariosTest {
                     .isNotEqualTo("high");
             assertThat(kinds(s)).as(s.path("title").asText()).doesNotContainAnyElementsOf(SPECIFIC_LEAKS);
         }
+    }
+
+    /**
+     * A startup index of every JDK class by simple name: tens of thousands of entries, a large share of the small
+     * heap, nothing bounds it, so it is pointed out; but it holds under 1% of the JVM's max heap, so it is low, and
+     * it is the max-heap rule that makes it so (without it, medium).
+     */
+    @Test
+    void aHealthyIndexFarFromTheMaxHeapIsLowAndItIsTheMaxHeapThatSaysSo() {
+        Analysis a = analysis(Jvm.JDK17, "class-name-index");
+        long maxHeap = a.fact("maxHeapBytes");
+        assertThat(a.json().at("/dump/process/maxHeapBytes").asLong()).isEqualTo(maxHeap);
+        JsonNode s = suspect(a, 1);
+        assertThat(s.path("entries").asLong()).isEqualTo(a.fact("entries")).isGreaterThan(10_000);
+        assertThat(kinds(s)).contains("unbounded-growth").doesNotContainAnyElementsOf(SPECIFIC_LEAKS);
+        assertThat(s.path("retainedBytes").asLong()).isLessThan(maxHeap / 100)
+                .isGreaterThan(a.json().at("/dump/liveBytes").asLong() / 10);
+        assertThat(s.path("severity").asText()).isEqualTo("low");
+
+        Analysis without = analysis(Jvm.JDK17, "class-name-index", "--threshold", "severity.sizeOfMaxHeap=0");
+        assertThat(suspect(without, 1).path("severity").asText()).isEqualTo("medium");
     }
 
     @Test

@@ -126,7 +126,7 @@ class HtmlReportTest {
         // At a glance: one bar per ranked suspect; the one inside #1 is drawn inside #1's card only.
         assertThat(MapleakRun.count(page, "class=\"bar high\"") + MapleakRun.count(page, "class=\"bar medium\"")
                 + MapleakRun.count(page, "class=\"bar low\"")).isEqualTo(report.path("suspects").size());
-        assertThat(page).contains("inside #1 · medium").doesNotContain("through a static field");
+        assertThat(page).contains("inside #1 · low").doesNotContain("through a static field");
         assertThat(page).doesNotContain("all in the JSON's mapCount")
                 .contains("the JSON lists the 5 largest and counts all of them in mapCount");
     }
