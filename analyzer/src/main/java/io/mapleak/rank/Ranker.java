@@ -18,6 +18,7 @@ import io.mapleak.maps.MapView;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,6 +81,7 @@ public final class Ranker {
         for (Finding f : findings) {
             groups.computeIfAbsent(groupKey(ctx, f), k -> new ArrayList<>()).add(f);
         }
+        groups = splitMapsInsideEntries(ctx, groups);
         List<Draft> drafts = new ArrayList<>();
         List<Holder> holders = new ArrayList<>();
         for (List<Finding> g : groups.values()) {
@@ -200,6 +202,55 @@ public final class Ranker {
         }
         String owner = ctx.owner(f.maps()[0]);
         return owner.startsWith("(") ? "map " + f.maps()[0] : owner;
+    }
+
+    /**
+     * Maps share an owner label when one sits in another's entries with no named field between them (a cache of
+     * caches, a weak map stored as a value of a repository cache): the label names the outer map's field for both.
+     * They are not one suspect: what the inner map's findings say (its values hold its weak keys) is not true of the
+     * outer one. Findings on a map whose strong path runs through the entries of another map of its group move to a
+     * group of their own, one per outer map, so the inner maps are one suspect that the nesting rules place inside
+     * the outer one, or rank on their own when the outer one is only context. A wrapper points straight at the map
+     * it wraps (no entry between them) and stays with it; groups made on purpose (tiny maps by their field, shared
+     * entries, threads' maps) stay whole.
+     */
+    private static Map<String, List<Finding>> splitMapsInsideEntries(DetectContext ctx,
+            Map<String, List<Finding>> groups) {
+        Map<String, List<Finding>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Finding>> g : groups.entrySet()) {
+            Set<Integer> maps = new HashSet<>();
+            for (Finding f : g.getValue()) {
+                maps.add(f.maps()[0]);
+            }
+            for (Finding f : g.getValue()) {
+                String key = g.getKey();
+                // tiny maps are grouped by their field on purpose (a map of maps with its inner maps), as are maps
+                // indexing the same entries and the threads' maps
+                boolean byDesign = f.evidence() instanceof SmallMapsEvidence || key.startsWith("shared ")
+                        || key.equals(STALE_OWNER);
+                if (maps.size() > 1 && !byDesign) {
+                    int outer = outerMapOnPath(ctx.paths().pathTo(f.maps()[0]), maps);
+                    if (outer >= 0) {
+                        key = key + " inside map " + outer;
+                    }
+                }
+                out.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The map of {@code maps} nearest to the end of {@code path} whose entries the path goes through (at least one
+     * object between it and the path's last object, the map itself), or -1.
+     */
+    private static int outerMapOnPath(int[] path, Set<Integer> maps) {
+        for (int i = path.length - 3; i >= 0; i--) {
+            if (maps.contains(path[i])) {
+                return path[i];
+            }
+        }
+        return -1;
     }
 
     /** The owner of the stale thread-local suspect: every thread's map hangs from this field. */

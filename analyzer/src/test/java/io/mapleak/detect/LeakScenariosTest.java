@@ -50,7 +50,7 @@ class LeakScenariosTest {
     private static final List<String> JDK17_SCENARIOS = List.of("session-registry", "purged-map", "cleared-cache",
             "weak-values-hold-keys", "pooled-thread-locals", "racy-hashmap", "mutated-keys", "poor-hashcode",
             "tiny-maps", "unbounded-guava-cache", "unbounded-caffeine-cache", "lru-without-eviction",
-            "bounded-caches", "legit-large-map", "ordinary-app", "class-name-index");
+            "bounded-caches", "legit-large-map", "ordinary-app", "class-name-index", "weak-map-in-cache");
     /** Scenarios also analysed on JDK 25, whose JDK classes lay out the maps differently. */
     private static final List<String> JDK25_SCENARIOS = List.of("session-registry", "purged-map",
             "pooled-thread-locals", "weak-values-hold-keys");
@@ -324,6 +324,30 @@ class LeakScenariosTest {
             assertThat(s.path("severity").asText()).as("#%d %s", s.path("rank").asInt(), s.path("title").asText())
                     .isNotEqualTo("high");
             assertThat(kinds(s)).as(s.path("title").asText()).doesNotContainAnyElementsOf(SPECIFIC_LEAKS);
+        }
+    }
+
+    /**
+     * A weak map stored as a value of a larger cache (Maven's resolver keeps its descriptor pool so): both hang from
+     * the cache's field, but only the weak map can never forget. It is the suspect, alone, with the cache on its owner
+     * path; the cache is not called a weak map and is no suspect of its own.
+     */
+    @Test
+    void aWeakMapKeptAsAValueOfACacheIsTheSuspectNotTheCache() {
+        Analysis a = analysis(Jvm.JDK17, "weak-map-in-cache");
+        JsonNode s = a.json().path("suspects").get(0);
+        assertThat(kinds(s)).contains("weak-map-no-release");
+        assertThat(s.path("mapCount").asInt()).isEqualTo(1);
+        assertThat(s.path("maps").get(0).path("className").asText()).isEqualTo(a.factString("weak.class"));
+        assertThat(s.path("entries").asLong()).isEqualTo(a.fact("weak.entries"));
+        assertThat(s.path("title").asText()).startsWith("Collections$SynchronizedMap that can never forget");
+        assertThat(stream(s.path("ownerPath")).map(step -> step.path("label").asText()).toList())
+                .as("the owner path runs through the cache").anySatisfy(l -> assertThat(l).contains("REPOSITORY_CACHE"));
+        for (JsonNode other : a.json().path("suspects")) {
+            for (JsonNode m : other.path("maps")) {
+                assertThat(m.path("className").asText()).as(other.path("title").asText())
+                        .isNotEqualTo("java.util.concurrent.ConcurrentHashMap");
+            }
         }
     }
 
