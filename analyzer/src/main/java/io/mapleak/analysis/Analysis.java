@@ -400,7 +400,8 @@ public final class Analysis {
                 if (v.size() >= minEntries || tree.retainedSize(v.object()) >= minBytes) {
                     single.add(v);
                 } else {
-                    small.computeIfAbsent(ctx.owner(v.object()), k -> new ArrayList<>()).add(v);
+                    // uncached: millions of small maps on a large dump, one label kept per group
+                    small.computeIfAbsent(ctx.uncachedOwnerLabel(v.object()), k -> new ArrayList<>()).add(v);
                 }
             }
             List<InventoryRow> rows = new ArrayList<>();

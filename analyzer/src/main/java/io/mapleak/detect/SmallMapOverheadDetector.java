@@ -43,7 +43,8 @@ final class SmallMapOverheadDetector implements Detector {
         }
         long small = ctx.thresholds.getLong("small.maxEntries");
         Map<String, List<MapView>> byOwner = new ConcurrentHashMap<>();
-        maps.parallelStream().forEach(m -> byOwner.computeIfAbsent(ctx.ownerLabel(m.object()),
+        // uncached: the groups keep one label each, a cache would keep one per map
+        maps.parallelStream().forEach(m -> byOwner.computeIfAbsent(ctx.uncachedOwnerLabel(m.object()),
                 k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(m));
         for (var group : byOwner.entrySet()) {
             List<MapView> members = group.getValue();
