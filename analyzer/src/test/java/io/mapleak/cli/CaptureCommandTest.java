@@ -98,7 +98,8 @@ class CaptureCommandTest {
         assertThat(run.err).contains("live objects of FixtureMain").contains("Java " + jvm.featureVersion() + ".");
         Map<String, Long> classes = instances(dump);
         assertThat(classes.get(KEPT)).isEqualTo(KEPT_COUNT);
-        assertThat(classes.getOrDefault(SCRAP, 0L)).as("garbage, and a live dump has none").isLessThanOrEqualTo(1);
+        // live: the scrap in CaptureTarget.last, and the one the scrapper thread may hold in a frame while it stores it
+        assertThat(classes.getOrDefault(SCRAP, 0L)).as("garbage, and a live dump has none").isLessThanOrEqualTo(2);
     }
 
     @Test
@@ -129,7 +130,7 @@ class CaptureCommandTest {
         assertThat(allClasses.get(KEPT)).isEqualTo(liveClasses.get(KEPT)).isEqualTo(KEPT_COUNT);
         // the target makes 100,000 scraps a second and drops each at once: young-GC food until the next GC
         assertThat(allClasses.getOrDefault(SCRAP, 0L)).isGreaterThan(100);
-        assertThat(liveClasses.getOrDefault(SCRAP, 0L)).isLessThanOrEqualTo(1);
+        assertThat(liveClasses.getOrDefault(SCRAP, 0L)).isLessThanOrEqualTo(2); // last, and one being stored
     }
 
     @Test
