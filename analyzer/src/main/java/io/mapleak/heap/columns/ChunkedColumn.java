@@ -118,6 +118,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             chunks++;
         }
         length = n;
+        chunksChanged();
     }
 
     /** Shortens the column to {@code n} elements (chunks stay allocated). */
@@ -171,6 +172,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             clearHeapChunk(c);
         }
         clearAll();
+        chunksChanged();
         store.releaseHeap(heapBytes);
         store.releaseMapped(mappedBytes);
         heapBytes = 0;
@@ -203,6 +205,9 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     abstract void copyIntoMapped(int c, Object heapChunk, int count);
 
     abstract void clearAll();
+
+    /** Called after the chunks change: a column that is one heap chunk is read and written as a plain array. */
+    abstract void chunksChanged();
 
     @Override
     public String toString() {
