@@ -21,6 +21,8 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     final int mask;
     private final int width;
     long length;
+    /** Elements the chunks hold now: the column grows up to this without allocating. */
+    private long allocated;
     /** Elements each chunk can hold now (heap chunks grow up to {@code 1 << shift}). */
     int[] capacity = new int[4];
     MappedByteBuffer[] buffers = new MappedByteBuffer[4];
@@ -66,6 +68,10 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     /** Makes the column at least {@code n} elements long; new elements are zero. Not thread-safe. */
     public final void ensureLength(long n) {
         if (n <= length) {
+            return;
+        }
+        if (n <= allocated) {
+            length = n; // appends within the chunks already there (nearly every append): nothing to allocate
             return;
         }
         if (closed) {
@@ -118,6 +124,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             chunks++;
         }
         length = n;
+        allocated = chunks == 0 ? 0 : ((long) (chunks - 1) << shift) + capacity[chunks - 1];
         chunksChanged();
     }
 
@@ -179,6 +186,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
         mappedBytes = 0;
         chunks = 0;
         length = 0;
+        allocated = 0;
         if (file != null) {
             try {
                 file.close();
