@@ -1,6 +1,7 @@
 package io.mapleak.graph;
 
 import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.columns.ColumnStore;
 import io.mapleak.heap.columns.IntColumn;
 
 /**
@@ -12,8 +13,9 @@ import io.mapleak.heap.columns.IntColumn;
  * <p>One walk of the dominator tree in preorder, holding per class how many of its instances are on the current
  * branch: an instance adds its retained size when that count is zero. The tree is threaded through two int arrays
  * (first child, next sibling) and walked up through {@link DominatorTree#dominator}, so no stack is needed on deep
- * trees. Cost: 8 bytes per object while it runs (two columns of the index's store: on the heap within the
- * memory budget, in temp files beyond it), and one pass over the objects.
+ * trees. Cost: 8 bytes per object while it runs (on the heap while that is within a quarter of the max heap, else
+ * in the index's store: on the heap within the memory budget, in temp files beyond it), and one pass over the
+ * objects.
  */
 public final class ClassRetention {
     private ClassRetention() {
@@ -22,12 +24,20 @@ public final class ClassRetention {
     /** Per class index: the bytes its instances retain together (0 for classes with no reachable instance). */
     public static long[] compute(HeapIndex index, DominatorTree tree) {
         int n = index.objectCount();
-        // Columns of the index's store, not int[n]: two int arrays are 1.1 GB of heap outside the memory budget
-        // for the 140-million-object benchmark dump, which -Xmx2g does not have to spare.
-        try (IntColumn firstChild = index.columns().ints("class-retention-first-child", n);
-                IntColumn nextSibling = index.columns().ints("class-retention-next-sibling", n)) {
+        // Up to a quarter of the max heap the two arrays are plain heap arrays, as the heap has room for them
+        // (the 1 GB dump's 112 MB at -Xmx512m; mapping them instead added their pages to the resident set).
+        // Beyond that they go to the index's store, budgeted: 1.1 GB for the 140-million-object 10 GB dump
+        // would not fit beside everything else in -Xmx2g.
+        boolean onHeap = 8L * n <= Runtime.getRuntime().maxMemory() / 4;
+        ColumnStore store = onHeap ? ColumnStore.onHeap() : index.columns();
+        try (IntColumn firstChild = store.ints("class-retention-first-child", n);
+                IntColumn nextSibling = store.ints("class-retention-next-sibling", n)) {
             firstChild.fill(0, n, -1);
             return walk(index, tree, firstChild, nextSibling);
+        } finally {
+            if (onHeap) {
+                store.close();
+            }
         }
     }
 
