@@ -83,6 +83,7 @@ public final class Analysis {
     /** Decodes the maps of an opened dump and runs every detector over the reachable ones. */
     static Detection detect(Workbench wb, AnalysisOptions options, PhaseTimer timer) {
         wb.pathsFor(null);
+        timer.lap("strong paths"); // its own phase, not counted again in "decode maps"
         MapCatalog catalog = MapCatalog.standard(options.userMaps());
         MapCatalog.Decoded decoded = catalog.decodeAll(wb.index, wb.dominators);
         timer.lap("decode maps");

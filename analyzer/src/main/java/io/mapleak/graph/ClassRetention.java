@@ -1,7 +1,8 @@
 package io.mapleak.graph;
 
 import io.mapleak.heap.HeapIndex;
-import java.util.Arrays;
+import io.mapleak.heap.columns.ColumnStore;
+import io.mapleak.heap.columns.IntColumn;
 
 /**
  * What each class's instances retain together: the bytes freed if every instance of the class became unreachable.
@@ -12,7 +13,9 @@ import java.util.Arrays;
  * <p>One walk of the dominator tree in preorder, holding per class how many of its instances are on the current
  * branch: an instance adds its retained size when that count is zero. The tree is threaded through two int arrays
  * (first child, next sibling) and walked up through {@link DominatorTree#dominator}, so no stack is needed on deep
- * trees. Cost: 8 bytes per object while it runs, and one pass over the objects.
+ * trees. Cost: 8 bytes per object while it runs (on the heap while that is within a quarter of the max heap, else
+ * in the index's store: on the heap within the memory budget, in temp files beyond it), and one pass over the
+ * objects.
  */
 public final class ClassRetention {
     private ClassRetention() {
@@ -21,9 +24,25 @@ public final class ClassRetention {
     /** Per class index: the bytes its instances retain together (0 for classes with no reachable instance). */
     public static long[] compute(HeapIndex index, DominatorTree tree) {
         int n = index.objectCount();
-        int[] firstChild = new int[n];
-        int[] nextSibling = new int[n];
-        Arrays.fill(firstChild, -1);
+        // Up to a quarter of the max heap the two arrays are plain heap arrays, as the heap has room for them
+        // (the 1 GB dump's 112 MB at -Xmx512m; mapping them instead added their pages to the resident set).
+        // Beyond that they go to the index's store, budgeted: 1.1 GB for the 140-million-object 10 GB dump
+        // would not fit beside everything else in -Xmx2g.
+        boolean onHeap = 8L * n <= Runtime.getRuntime().maxMemory() / 4;
+        ColumnStore store = onHeap ? ColumnStore.onHeap() : index.columns();
+        try (IntColumn firstChild = store.ints("class-retention-first-child", n);
+                IntColumn nextSibling = store.ints("class-retention-next-sibling", n)) {
+            firstChild.fill(0, n, -1);
+            return walk(index, tree, firstChild, nextSibling);
+        } finally {
+            if (onHeap) {
+                store.close();
+            }
+        }
+    }
+
+    private static long[] walk(HeapIndex index, DominatorTree tree, IntColumn firstChild, IntColumn nextSibling) {
+        int n = index.objectCount();
         int firstRoot = -1;
         for (int o = n - 1; o >= 0; o--) {
             int d = tree.dominator(o);
@@ -31,11 +50,11 @@ public final class ClassRetention {
                 continue;
             }
             if (d == DominatorTree.ROOT) {
-                nextSibling[o] = firstRoot;
+                nextSibling.set(o, firstRoot);
                 firstRoot = o;
             } else {
-                nextSibling[o] = firstChild[d];
-                firstChild[d] = o;
+                nextSibling.set(o, firstChild.get(d));
+                firstChild.set(d, o);
             }
         }
         int[] onBranch = new int[index.classes().size()];
@@ -46,15 +65,15 @@ public final class ClassRetention {
             if (onBranch[c]++ == 0) {
                 retained[c] += tree.retainedSize(o);
             }
-            if (firstChild[o] >= 0) {
-                o = firstChild[o];
+            if (firstChild.get(o) >= 0) {
+                o = firstChild.get(o);
                 continue;
             }
             // o is a leaf: leave it, and every ancestor whose children are all done, until a next sibling.
             while (o >= 0) {
                 onBranch[index.classIndexOf(o)]--;
-                if (nextSibling[o] >= 0) {
-                    o = nextSibling[o];
+                if (nextSibling.get(o) >= 0) {
+                    o = nextSibling.get(o);
                     break;
                 }
                 o = tree.dominator(o); // ROOT (negative) once a top-level object is left: the walk ends

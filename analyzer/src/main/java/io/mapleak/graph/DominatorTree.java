@@ -84,6 +84,9 @@ public final class DominatorTree {
         IntColumn label = store.ints("dom-label", size);
         IntColumn stackNode = semi; // the DFS stack borrows columns that step 3 fills later
         IntColumn stackPos = label;
+        // Every edge out of a reached object is looked at exactly once by the DFS, when its target already has or
+        // just gets its preorder number: the DFS counts predecessors too, saving a pass over all edges.
+        IntColumn revCount = store.ints("dom-predecessor-counts", size);
         pre.set(root, 0);
         vertex.set(0, root);
         parent.set(0, 0);
@@ -112,9 +115,14 @@ public final class DominatorTree {
                 while (k <= stored) {
                     int c = k < stored ? g.target(begin + k) : g.classObjectOf(v);
                     k++;
-                    if (c >= 0 && pre.get(c) < 0) {
-                        w = c;
-                        break;
+                    if (c >= 0) {
+                        int q = pre.get(c);
+                        if (q < 0) {
+                            revCount.set(count, 1); // w's preorder number, given below
+                            w = c;
+                            break;
+                        }
+                        revCount.set(q, revCount.get(q) + 1);
                     }
                 }
             }
@@ -136,43 +144,34 @@ public final class DominatorTree {
         }
         final int reached = count;
 
-        // 2. Predecessors in preorder numbers (reverse CSR), leaving out edges into the root's direct children.
+        // 2. Predecessors in preorder numbers (reverse CSR), leaving out edges into the root's direct children. The
+        // counts come from the DFS; the edges are read in object order (the order they are stored in), which only
+        // changes the order of each object's predecessors, not the dominators.
         BitSet rootChild = new BitSet(reached);
         for (int c : g.rootChildren()) {
             rootChild.set(pre.get(c));
-        }
-        IntColumn revCount = store.ints("dom-predecessor-counts", reached);
-        for (int p = 1; p < reached; p++) {
-            int v = vertex.get(p);
-            long end = g.refBegin(v + 1);
-            for (long e = g.refBegin(v); e < end; e++) {
-                int q = pre.get(g.target(e));
-                if (!rootChild.get(q)) {
-                    revCount.set(q, revCount.get(q) + 1);
-                }
-            }
-            int m = g.classObjectOf(v);
-            if (m >= 0) {
-                int q = pre.get(m);
-                if (!rootChild.get(q)) {
-                    revCount.set(q, revCount.get(q) + 1);
-                }
-            }
         }
         PackedLongs revStart = new PackedLongs(store, "dom-predecessor-starts");
         long edges = 0;
         for (int q = 0; q < reached; q++) {
             revStart.add(edges);
-            edges += revCount.get(q);
+            if (!rootChild.get(q)) {
+                edges += revCount.get(q);
+            }
             revCount.set(q, 0); // from here: how many of q's predecessors are written
         }
         revStart.add(edges);
         IntColumn revSrc = store.ints("dom-predecessors", edges);
         IntColumn cursor = revCount;
-        for (int p = 1; p < reached; p++) {
-            int v = vertex.get(p);
-            long end = g.refBegin(v + 1);
-            for (long e = g.refBegin(v); e < end; e++) {
+        long edgesEnd = g.refBegin(0);
+        for (int v = 0; v < n; v++) {
+            long begin = edgesEnd;
+            edgesEnd = g.refBegin(v + 1);
+            int p = pre.get(v);
+            if (p < 0) {
+                continue; // unreachable
+            }
+            for (long e = begin; e < edgesEnd; e++) {
                 int q = pre.get(g.target(e));
                 if (!rootChild.get(q)) {
                     revSrc.set(revStart.get(q) + cursor.getAndAdd(q, 1), p);
@@ -185,8 +184,8 @@ public final class DominatorTree {
                     revSrc.set(revStart.get(q) + cursor.getAndAdd(q, 1), p);
                 }
             }
-            if (progress != null && (p & 0xFFFFF) == 0) {
-                progress.accept((long) reached + p / 2);
+            if (progress != null && (v & 0xFFFFF) == 0) {
+                progress.accept((long) reached + (long) v * reached / 2 / n);
             }
         }
         cursor.close();
@@ -205,8 +204,9 @@ public final class DominatorTree {
                 int best = semi.get(w);
                 long end = revStart.get(w + 1);
                 for (long e = revStart.get(w); e < end; e++) {
-                    int u = eval(revSrc.get(e), ancestor, label, semi);
-                    int su = semi.get(u);
+                    int v = revSrc.get(e);
+                    // A predecessor numbered before w is not linked yet: eval returns it and its semi is itself.
+                    int su = v <= w ? v : semi.get(eval(v, ancestor, label, semi));
                     if (su < best) {
                         best = su;
                     }

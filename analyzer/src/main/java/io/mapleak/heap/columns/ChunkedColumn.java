@@ -21,6 +21,8 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     final int mask;
     private final int width;
     long length;
+    /** Elements the chunks hold now: the column grows up to this without allocating. */
+    private long allocated;
     /** Elements each chunk can hold now (heap chunks grow up to {@code 1 << shift}). */
     int[] capacity = new int[4];
     MappedByteBuffer[] buffers = new MappedByteBuffer[4];
@@ -66,6 +68,10 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     /** Makes the column at least {@code n} elements long; new elements are zero. Not thread-safe. */
     public final void ensureLength(long n) {
         if (n <= length) {
+            return;
+        }
+        if (n <= allocated) {
+            length = n; // appends within the chunks already there (nearly every append): nothing to allocate
             return;
         }
         if (closed) {
@@ -118,6 +124,8 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             chunks++;
         }
         length = n;
+        allocated = chunks == 0 ? 0 : ((long) (chunks - 1) << shift) + capacity[chunks - 1];
+        chunksChanged();
     }
 
     /** Shortens the column to {@code n} elements (chunks stay allocated). */
@@ -171,12 +179,14 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             clearHeapChunk(c);
         }
         clearAll();
+        chunksChanged();
         store.releaseHeap(heapBytes);
         store.releaseMapped(mappedBytes);
         heapBytes = 0;
         mappedBytes = 0;
         chunks = 0;
         length = 0;
+        allocated = 0;
         if (file != null) {
             try {
                 file.close();
@@ -203,6 +213,9 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     abstract void copyIntoMapped(int c, Object heapChunk, int count);
 
     abstract void clearAll();
+
+    /** Called after the chunks change: a column that is one heap chunk is read and written as a plain array. */
+    abstract void chunksChanged();
 
     @Override
     public String toString() {

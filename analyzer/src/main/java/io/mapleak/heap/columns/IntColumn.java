@@ -7,6 +7,8 @@ import java.util.Arrays;
 /** A column of ints (see {@link Column}): class indices, object indices, sizes, counts. */
 public final class IntColumn extends ChunkedColumn {
     private int[][] heap = new int[4][];
+    /** The only chunk, while the column is one chunk on the heap (the common case): no chunk look-up. */
+    private int[] single;
     private IntBuffer[] mapped = new IntBuffer[4];
 
     IntColumn(ColumnStore store, String name, int shift) {
@@ -14,12 +16,21 @@ public final class IntColumn extends ChunkedColumn {
     }
 
     public int get(long i) {
+        int[] s = single;
+        if (s != null && i >>> shift == 0) {
+            return s[(int) i];
+        }
         int c = (int) (i >>> shift);
         int[] h = heap[c];
         return h != null ? h[(int) i & mask] : mapped[c].get((int) i & mask);
     }
 
     public void set(long i, int v) {
+        int[] s = single;
+        if (s != null && i >>> shift == 0) {
+            s[(int) i] = v;
+            return;
+        }
         int c = (int) (i >>> shift);
         int[] h = heap[c];
         if (h != null) {
@@ -95,5 +106,10 @@ public final class IntColumn extends ChunkedColumn {
     void clearAll() {
         Arrays.fill(heap, null);
         Arrays.fill(mapped, null);
+    }
+
+    @Override
+    void chunksChanged() {
+        single = chunks == 1 ? heap[0] : null;
     }
 }

@@ -7,6 +7,8 @@ import java.util.Arrays;
 /** A column of longs (see {@link Column}): ids, file offsets, retained sizes, reference positions. */
 public final class LongColumn extends ChunkedColumn {
     private long[][] heap = new long[4][];
+    /** The only chunk, while the column is one chunk on the heap (the common case): no chunk look-up. */
+    private long[] single;
     private LongBuffer[] mapped = new LongBuffer[4];
 
     LongColumn(ColumnStore store, String name, int shift) {
@@ -14,12 +16,21 @@ public final class LongColumn extends ChunkedColumn {
     }
 
     public long get(long i) {
+        long[] s = single;
+        if (s != null && i >>> shift == 0) {
+            return s[(int) i];
+        }
         int c = (int) (i >>> shift);
         long[] h = heap[c];
         return h != null ? h[(int) i & mask] : mapped[c].get((int) i & mask);
     }
 
     public void set(long i, long v) {
+        long[] s = single;
+        if (s != null && i >>> shift == 0) {
+            s[(int) i] = v;
+            return;
+        }
         int c = (int) (i >>> shift);
         long[] h = heap[c];
         if (h != null) {
@@ -95,5 +106,10 @@ public final class LongColumn extends ChunkedColumn {
     void clearAll() {
         Arrays.fill(heap, null);
         Arrays.fill(mapped, null);
+    }
+
+    @Override
+    void chunksChanged() {
+        single = chunks == 1 ? heap[0] : null;
     }
 }

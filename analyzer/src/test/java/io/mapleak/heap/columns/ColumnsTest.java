@@ -150,4 +150,37 @@ class ColumnsTest {
                     .hasMessageContaining("has 10 MB free");
         }
     }
+
+    @Test
+    void appendedColumnsKeepEveryValueAsTheirOnlyHeapChunkGrowsMovesToTheFileOrIsJoinedByMore() {
+        // 4096 elements a chunk: the first heap chunk starts at 1024 and doubles. With room for just 1024 ints
+        // and 1024 longs both chunks move to the file when they double; with no limit both stay on the heap
+        // until a second chunk ends the single-array fast path. Values are checked after each such change.
+        for (long budget : new long[] {1024 * 4 + 1024 * 8 + 100, Long.MAX_VALUE}) {
+            try (ColumnStore store = new ColumnStore(budget, temp, 12)) {
+                IntColumn ints = store.ints("appended-ints", 0);
+                LongColumn longs = store.longs("appended-longs", 0);
+                for (int i = 0; i < 10_000; i++) {
+                    ints.ensureLength(i + 1);
+                    ints.set(i, i * 3 + 1);
+                    longs.ensureLength(i + 1);
+                    longs.set(i, ((long) i << 33) + 5);
+                    if (i == 1023 || i == 1024 || i == 4095 || i == 4096 || i == 9_999) {
+                        for (int k = 0; k <= i; k++) {
+                            assertThat(ints.get(k)).isEqualTo(k * 3 + 1);
+                            assertThat(longs.get(k)).isEqualTo(((long) k << 33) + 5);
+                        }
+                    }
+                }
+                assertThat(ints.length()).isEqualTo(10_000);
+                assertThat(ints.chunkCount()).isEqualTo(3);
+                assertThat(ints.chunkOnHeap(0)).isEqualTo(budget == Long.MAX_VALUE);
+                assertThat(longs.chunkOnHeap(0)).isEqualTo(budget == Long.MAX_VALUE);
+                ints.truncate(10);
+                ints.ensureLength(20); // within the chunks already there
+                assertThat(ints.length()).isEqualTo(20);
+                assertThat(ints.get(19)).isEqualTo(19 * 3 + 1);
+            }
+        }
+    }
 }
