@@ -75,16 +75,25 @@ public final class Thresholds {
 
     /** Sets {@code name=value}; unknown names and non-numbers are errors a user can act on. */
     public void set(String assignment) {
+        Map.Entry<String, Double> a = parse(assignment, values.keySet());
+        values.put(a.getKey(), a.getValue());
+    }
+
+    /**
+     * Reads {@code name=value} against the known names (this class's and growth's thresholds): a missing '=', an
+     * unknown name and a non-number are errors a user can act on.
+     */
+    public static Map.Entry<String, Double> parse(String assignment, java.util.Set<String> known) {
         int eq = assignment.indexOf('=');
         if (eq < 0) {
             throw new IllegalArgumentException("thresholds are name=value, not '" + assignment + "'");
         }
         String name = assignment.substring(0, eq).trim();
-        if (!values.containsKey(name)) {
-            throw new IllegalArgumentException("unknown threshold '" + name + "'; known: " + values.keySet());
+        if (!known.contains(name)) {
+            throw new IllegalArgumentException("unknown threshold '" + name + "'; known: " + known);
         }
         try {
-            values.put(name, Double.parseDouble(assignment.substring(eq + 1).trim()));
+            return Map.entry(name, Double.parseDouble(assignment.substring(eq + 1).trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("threshold " + name + " takes a number");
         }
@@ -92,8 +101,15 @@ public final class Thresholds {
 
     /** name = value: why, one per line. */
     public String describe() {
+        return describe(values, why, 22, 12);
+    }
+
+    /** The lines of {@link #describe()}, in columns of these widths (growth's thresholds use it too). */
+    public static String describe(Map<String, Double> values, Map<String, String> why, int nameWidth,
+            int valueWidth) {
+        String format = "%-" + nameWidth + "s %" + valueWidth + "s  %s%n";
         StringBuilder b = new StringBuilder();
-        values.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%-22s %12s  %s%n", k,
+        values.forEach((k, v) -> b.append(String.format(Locale.ROOT, format, k,
                 v == Math.rint(v) ? String.valueOf(v.longValue()) : String.valueOf(v), why.get(k))));
         return b.toString();
     }

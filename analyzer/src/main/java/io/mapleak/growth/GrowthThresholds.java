@@ -1,8 +1,8 @@
 package io.mapleak.growth;
 
+import io.mapleak.detect.Thresholds;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,33 +50,18 @@ public final class GrowthThresholds {
 
     /** Sets {@code name=value}; an unknown name, a non-number or a negative value is an error a user can act on. */
     public GrowthThresholds set(String assignment) {
-        int eq = assignment.indexOf('=');
-        if (eq < 0) {
-            throw new IllegalArgumentException("thresholds are name=value, not '" + assignment + "'");
-        }
-        String name = assignment.substring(0, eq).trim();
-        if (!values.containsKey(name)) {
-            throw new IllegalArgumentException("unknown threshold '" + name + "'; known: " + values.keySet());
-        }
-        double v;
-        try {
-            v = Double.parseDouble(assignment.substring(eq + 1).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("threshold " + name + " takes a number");
-        }
+        Map.Entry<String, Double> a = Thresholds.parse(assignment, values.keySet());
+        double v = a.getValue();
         if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException("threshold " + name + " takes a number from 0");
+            throw new IllegalArgumentException("threshold " + a.getKey() + " takes a number from 0");
         }
-        values.put(name, v);
+        values.put(a.getKey(), v);
         return this;
     }
 
     /** name = value: why, one per line. */
     public String describe() {
-        StringBuilder b = new StringBuilder();
-        values.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%-16s %10s  %s%n", k,
-                v == Math.rint(v) ? String.valueOf(v.longValue()) : String.valueOf(v), why.get(k))));
-        return b.toString();
+        return Thresholds.describe(values, why, 16, 10);
     }
 
     public Map<String, Double> values() {
