@@ -395,23 +395,24 @@ public final class Analysis {
             long minEntries = AnalysisResult.Inventory.MIN_ENTRIES;
             long minBytes = AnalysisResult.Inventory.MIN_BYTES;
             DominatorTree tree = wb.dominators;
-            List<MapView> single = new ArrayList<>();
-            Map<String, List<MapView>> small = new LinkedHashMap<>();
+            List<InventoryRow> rows = new ArrayList<>();
             for (MapView v : live) {
-                if (v.size() >= minEntries || tree.retainedSize(v.object()) >= minBytes) {
-                    single.add(v);
-                } else {
-                    // uncached: millions of small maps on a large dump, one label kept per group
-                    small.computeIfAbsent(ctx.uncachedOwnerLabel(v.object()), k -> new ArrayList<>()).add(v);
+                if (big(v, minEntries, minBytes)) {
+                    rows.add(row(List.of(v)));
                 }
             }
-            List<InventoryRow> rows = new ArrayList<>();
-            for (MapView v : single) {
-                rows.add(row(List.of(v)));
-            }
-            for (var e : small.entrySet()) {
-                List<MapView> g = e.getValue();
-                if (g.size() < 2 || e.getKey().startsWith("(")) {
+            // the detectors' grouping of the same maps (live is ctx.views()), each group in object order
+            for (var e : ctx.mapsByOwner().entrySet()) {
+                if (e.getKey().startsWith("(")) {
+                    continue;
+                }
+                List<MapView> g = new ArrayList<>();
+                for (MapView v : e.getValue()) {
+                    if (!big(v, minEntries, minBytes)) {
+                        g.add(v);
+                    }
+                }
+                if (g.size() < 2) {
                     continue;
                 }
                 long size = 0;
@@ -431,6 +432,11 @@ public final class Analysis {
             String rule = String.format(Locale.ROOT, "maps with at least %,d entries or %s retained, and groups of "
                     + "smaller maps held by one field whose totals reach that", minEntries, ByteCounts.format(minBytes));
             return new AnalysisResult.Inventory(rule, total, kept);
+        }
+
+        /** Whether a map gets an inventory row of its own. */
+        private boolean big(MapView v, long minEntries, long minBytes) {
+            return v.size() >= minEntries || wb.dominators.retainedSize(v.object()) >= minBytes;
         }
 
         /** A row for one map, or for a group of maps with one owner field (sums; the largest member's identity). */

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code small-map-overhead}: many maps held by one field (one per session, per request, per node) that are
@@ -42,16 +41,12 @@ final class SmallMapOverheadDetector implements Detector {
             return;
         }
         long small = ctx.thresholds.getLong("small.maxEntries");
-        Map<String, List<MapView>> byOwner = new ConcurrentHashMap<>();
-        // uncached: the groups keep one label each, a cache would keep one per map
-        maps.parallelStream().forEach(m -> byOwner.computeIfAbsent(ctx.uncachedOwnerLabel(m.object()),
-                k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(m));
-        for (var group : byOwner.entrySet()) {
+        // ctx.views(), grouped; each group in object order: a deterministic sample
+        for (var group : ctx.mapsByOwner().entrySet()) {
             List<MapView> members = group.getValue();
             if (members.size() < minMaps || group.getKey().startsWith("(")) {
                 continue;
             }
-            members.sort(java.util.Comparator.comparingInt(MapView::object)); // deterministic sample
             long[] histogram = new long[5]; // 0, 1, 2, 3-8, 9+
             long smallCount = 0;
             long sampledOverhead = 0;
