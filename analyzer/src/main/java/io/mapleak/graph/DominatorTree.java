@@ -12,13 +12,16 @@ import java.util.BitSet;
  *
  * <p>Semi-NCA (semidominators as in Lengauer-Tarjan with path compression, then immediate dominators as the
  * nearest common ancestor of the DFS parent and the semidominator), all in DFS-preorder numbers over int arrays.
- * Predecessors are built once, as preorder numbers, into a reverse CSR; edges into objects the virtual root
- * reaches directly are left out, since those objects' semidominator is the root whatever else points at them.
- * Path compression walks by pointer reversal, so neither recursion nor an explicit stack is needed on deep
- * graphs (long linked lists). Retained sizes come from one pass in reverse preorder.
+ * The DFS classifies each edge once: an edge from a vertex numbered before its target (most edges of a heap: tree
+ * and forward edges) can only offer its source as the target's semidominator, so it lowers a running minimum and
+ * is never stored; only the other edges (back and cross edges, about a third here, the class edges among them)
+ * are kept, as a reverse CSR, for the evaluation step. Edges into objects the virtual root reaches directly are
+ * left out, since those objects' semidominator is the root whatever else points at them. The DFS stack is the
+ * chain of DFS parents and path compression walks by pointer reversal, so deep graphs (long linked lists) need
+ * neither recursion nor a stack. Retained sizes accumulate in reverse preorder, in preorder numbers.
  *
  * <p>All references count here, weak ones included (as in Eclipse MAT). Unreachable objects have no dominator
- * and retain nothing. Memory during the computation: about 24 bytes per object plus 4 per edge; kept after:
+ * and retain nothing. Memory during the computation: about 28 bytes per object plus 12 per back edge; kept after:
  * 4 (dominator) + 8 (retained) per object. All of it in columns of the index's {@link ColumnStore}, so a graph
  * larger than the memory budget is computed in temp files.
  */
@@ -72,152 +75,47 @@ public final class DominatorTree {
         HeapIndex index = g.index();
         ColumnStore store = index.columns();
         final int n = g.objects();
-        final int root = g.root();
         final int size = n + 1;
 
-        // 1. Depth-first preorder from the virtual root. semi and label serve as the DFS stack until step 3.
         IntColumn pre = store.ints("dom-preorder", size);
         pre.fill(0, size, -1);
         IntColumn vertex = store.ints("dom-vertex", size);
         IntColumn parent = store.ints("dom-parent", size);
         IntColumn semi = store.ints("dom-semi", size);
         IntColumn label = store.ints("dom-label", size);
-        IntColumn stackNode = semi; // the DFS stack borrows columns that step 3 fills later
-        IntColumn stackPos = label;
-        // Every edge out of a reached object is looked at exactly once by the DFS, when its target already has or
-        // just gets its preorder number: the DFS counts predecessors too, saving a pass over all edges.
-        IntColumn revCount = store.ints("dom-predecessor-counts", size);
-        pre.set(root, 0);
-        vertex.set(0, root);
-        parent.set(0, 0);
-        int count = 1;
-        int sp = 0;
-        stackNode.set(0, root);
-        stackPos.set(0, 0);
-        int[] rootChildren = g.rootChildren();
-        while (sp >= 0) {
-            int v = stackNode.get(sp);
-            int k = stackPos.get(sp);
-            // Scan v's successors (stored references, then its class mirror) from the k-th to the first one not
-            // yet visited: one look-up of v's references per push and pop, not one per edge.
-            int w = -1;
-            if (v == root) {
-                while (k < rootChildren.length) {
-                    int c = rootChildren[k++];
-                    if (pre.get(c) < 0) {
-                        w = c;
-                        break;
-                    }
-                }
-            } else {
-                long begin = g.refBegin(v);
-                int stored = (int) (g.refBegin(v + 1) - begin);
-                while (k <= stored) {
-                    int c = k < stored ? g.target(begin + k) : g.classObjectOf(v);
-                    k++;
-                    if (c >= 0) {
-                        int q = pre.get(c);
-                        if (q < 0) {
-                            revCount.set(count, 1); // w's preorder number, given below
-                            w = c;
-                            break;
-                        }
-                        revCount.set(q, revCount.get(q) + 1);
-                    }
-                }
-            }
-            if (w < 0) {
-                sp--;
-                continue;
-            }
-            stackPos.set(sp, k);
-            pre.set(w, count);
-            vertex.set(count, w);
-            parent.set(count, pre.get(v));
-            count++;
-            sp++;
-            stackNode.set(sp, w);
-            stackPos.set(sp, 0);
-            if (progress != null && (count & 0xFFFFF) == 0) {
-                progress.accept(count);
-            }
-        }
-        final int reached = count;
+        LongColumn backEdges = store.longs("dom-back-edges", 0);
+        final int reached = depthFirst(g, pre, vertex, parent, semi, label, backEdges, progress);
+        final long backs = backEdges.length();
 
-        // 2. Predecessors in preorder numbers (reverse CSR), leaving out edges into the root's direct children. The
-        // counts come from the DFS; the edges are read in object order (the order they are stored in), which only
-        // changes the order of each object's predecessors, not the dominators.
-        BitSet rootChild = new BitSet(reached);
-        for (int c : g.rootChildren()) {
-            rootChild.set(pre.get(c));
+        // 2. The back edges as predecessor lists (reverse CSR by target), in preorder numbers.
+        IntColumn counts = store.ints("dom-predecessor-counts", size);
+        for (long e = 0; e < backs; e++) {
+            int q = (int) (backEdges.get(e) >>> 32);
+            counts.set(q, counts.get(q) + 1);
         }
         PackedLongs revStart = new PackedLongs(store, "dom-predecessor-starts");
-        long edges = 0;
+        long at = 0;
         for (int q = 0; q < reached; q++) {
-            revStart.add(edges);
-            if (!rootChild.get(q)) {
-                edges += revCount.get(q);
-            }
-            revCount.set(q, 0); // from here: how many of q's predecessors are written
+            revStart.add(at);
+            at += counts.get(q);
+            counts.set(q, 0); // from here: how many of q's predecessors are written
         }
-        revStart.add(edges);
-        IntColumn revSrc = store.ints("dom-predecessors", edges);
-        IntColumn cursor = revCount;
-        long edgesEnd = g.refBegin(0);
-        for (int v = 0; v < n; v++) {
-            long begin = edgesEnd;
-            edgesEnd = g.refBegin(v + 1);
-            int p = pre.get(v);
-            if (p < 0) {
-                continue; // unreachable
-            }
-            for (long e = begin; e < edgesEnd; e++) {
-                int q = pre.get(g.target(e));
-                if (!rootChild.get(q)) {
-                    revSrc.set(revStart.get(q) + cursor.getAndAdd(q, 1), p);
-                }
-            }
-            int m = g.classObjectOf(v);
-            if (m >= 0) {
-                int q = pre.get(m);
-                if (!rootChild.get(q)) {
-                    revSrc.set(revStart.get(q) + cursor.getAndAdd(q, 1), p);
-                }
-            }
-            if (progress != null && (v & 0xFFFFF) == 0) {
-                progress.accept((long) reached + (long) v * reached / 2 / n);
-            }
+        revStart.add(at);
+        IntColumn revSrc = store.ints("dom-predecessors", backs);
+        for (long e = 0; e < backs; e++) {
+            long edge = backEdges.get(e);
+            int q = (int) (edge >>> 32);
+            revSrc.set(revStart.get(q) + counts.getAndAdd(q, 1), (int) edge);
         }
-        cursor.close();
+        counts.close();
+        backEdges.close();
+        if (progress != null) {
+            progress.accept((long) reached + reached / 2);
+        }
 
         // 3. Semidominators in reverse preorder; pre is no longer needed and becomes the forest's ancestor column.
         IntColumn ancestor = pre;
-        ancestor.fill(0, size, -1);
-        for (int p = 0; p < reached; p++) {
-            semi.set(p, p);
-            label.set(p, p);
-        }
-        for (int w = reached - 1; w >= 1; w--) {
-            if (rootChild.get(w)) {
-                semi.set(w, 0);
-            } else {
-                int best = semi.get(w);
-                long end = revStart.get(w + 1);
-                for (long e = revStart.get(w); e < end; e++) {
-                    int v = revSrc.get(e);
-                    // A predecessor numbered before w is not linked yet: eval returns it and its semi is itself.
-                    int su = v <= w ? v : semi.get(eval(v, ancestor, label, semi));
-                    if (su < best) {
-                        best = su;
-                    }
-                }
-                semi.set(w, best);
-            }
-            ancestor.set(w, parent.get(w));
-            if (progress != null && (w & 0xFFFFF) == 0) {
-                progress.accept((long) reached + reached / 2 + (reached - w) / 2);
-            }
-        }
+        semidominators(reached, parent, semi, label, ancestor, revStart, revSrc, progress);
         revSrc.close();
         revStart.close();
         ancestor.close();
@@ -236,29 +134,152 @@ public final class DominatorTree {
         parent.close();
         semi.close();
 
-        // 5. Back to object numbers; retained sizes accumulate from the leaves up (reverse preorder).
-        IntColumn idom = store.ints("dominators", n);
-        idom.fill(0, n, UNREACHABLE);
-        LongColumn retained = store.longs("retained-sizes", n);
+        // 5. Retained sizes accumulate from the leaves up (reverse preorder), in preorder numbers where a vertex's
+        // dominator is usually close by; then both go back to object numbers in one pass.
+        LongColumn retainedPre = store.longs("dom-retained-preorder", reached);
         long live = 0;
         for (int p = 1; p < reached; p++) {
-            int v = vertex.get(p);
-            int d = dom.get(p);
-            idom.set(v, d == 0 ? ROOT : vertex.get(d));
-            long s = index.shallowSize(v);
-            retained.set(v, s);
+            long s = index.shallowSize(vertex.get(p));
+            retainedPre.set(p, s);
             live += s;
         }
         for (int p = reached - 1; p >= 1; p--) {
             int d = dom.get(p);
             if (d != 0) {
-                int dv = vertex.get(d);
-                retained.set(dv, retained.get(dv) + retained.get(vertex.get(p)));
+                retainedPre.set(d, retainedPre.get(d) + retainedPre.get(p));
             }
         }
+        IntColumn idom = store.ints("dominators", n);
+        idom.fill(0, n, UNREACHABLE);
+        LongColumn retained = store.longs("retained-sizes", n);
+        for (int p = 1; p < reached; p++) {
+            int v = vertex.get(p);
+            int d = dom.get(p);
+            idom.set(v, d == 0 ? ROOT : vertex.get(d));
+            retained.set(v, retainedPre.get(p));
+        }
+        retainedPre.close();
         vertex.close();
         dom.close();
         return new DominatorTree(idom, retained, live, reached - 1);
+    }
+
+    /**
+     * Step 1: depth-first preorder from the virtual root (number 0), returning how many vertices it reached.
+     * Fills {@code pre} (object to number), {@code vertex} and {@code parent} (by number), and classifies every edge
+     * out of a reached object as the DFS looks at it, once: an edge from a vertex numbered before its target (tree
+     * and forward edges) only lowers the target's initial semidominator candidate in {@code semi}, so it is never
+     * stored; an edge from a vertex numbered after its target (back and cross edges, the only ones that need
+     * {@code eval} in step 3) is appended to {@code backEdges} as (target number &lt;&lt; 32 | source number), except
+     * into GC-rooted objects, whose semidominator is the root whatever points at them. {@code label} holds each
+     * vertex's scan position; the stack is the chain of DFS parents, so no stack is stored.
+     */
+    private static int depthFirst(HeapGraph g, IntColumn pre, IntColumn vertex, IntColumn parent, IntColumn semi,
+            IntColumn label, LongColumn backEdges, java.util.function.LongConsumer progress) {
+        final int root = g.root();
+        int[] rootChildren = g.rootChildren();
+        BitSet rooted = new BitSet(g.objects());
+        for (int c : rootChildren) {
+            rooted.set(c);
+        }
+        pre.set(root, 0);
+        vertex.set(0, root);
+        parent.set(0, 0);
+        semi.set(0, 0);
+        label.set(0, 0);
+        int count = 1;
+        long backs = 0;
+        int p = 0; // the vertex being scanned, by number
+        int v = root;
+        while (true) {
+            int k = label.get(p);
+            int w = -1;
+            if (v == root) {
+                while (k < rootChildren.length) {
+                    int c = rootChildren[k++];
+                    int q = pre.get(c);
+                    if (q < 0) {
+                        w = c;
+                        break;
+                    }
+                    semi.set(q, 0); // reached first from another object: the root still points at it
+                }
+            } else {
+                // Scan v's successors (stored references, then its class mirror) from the k-th to the first one
+                // not yet visited: one look-up of v's references per visit and return, not one per edge.
+                long begin = g.refBegin(v);
+                int stored = (int) (g.refBegin(v + 1) - begin);
+                while (k <= stored) {
+                    int c = k < stored ? g.target(begin + k) : g.classObjectOf(v);
+                    k++;
+                    if (c < 0) {
+                        continue;
+                    }
+                    int q = pre.get(c);
+                    if (q < 0) {
+                        w = c;
+                        break;
+                    }
+                    if (q > p) {
+                        if (p < semi.get(q)) {
+                            semi.set(q, p);
+                        }
+                    } else if (q < p && !rooted.get(c)) {
+                        backEdges.ensureLength(backs + 1);
+                        backEdges.set(backs++, (long) q << 32 | p);
+                    }
+                }
+            }
+            if (w >= 0) {
+                label.set(p, k);
+                int q = count++;
+                pre.set(w, q);
+                vertex.set(q, w);
+                parent.set(q, p);
+                semi.set(q, p);
+                label.set(q, 0);
+                p = q;
+                v = w;
+                if (progress != null && (count & 0xFFFFF) == 0) {
+                    progress.accept(count);
+                }
+            } else if (p == 0) {
+                return count;
+            } else {
+                p = parent.get(p);
+                v = vertex.get(p);
+            }
+        }
+    }
+
+    /**
+     * Step 3: semidominators in reverse preorder. {@code semi} holds each vertex's smallest predecessor numbered
+     * before it (its parent at most); the back edges into it may lower that through {@code eval}. {@code ancestor}
+     * is the forest of vertices already processed.
+     */
+    private static void semidominators(int reached, IntColumn parent, IntColumn semi, IntColumn label,
+            IntColumn ancestor, PackedLongs revStart, IntColumn revSrc, java.util.function.LongConsumer progress) {
+        ancestor.fill(0, reached, -1);
+        for (int p = 0; p < reached; p++) {
+            label.set(p, p);
+        }
+        long begin = revStart.get(reached);
+        for (int w = reached - 1; w >= 1; w--) {
+            long end = begin;
+            begin = revStart.get(w);
+            int best = semi.get(w);
+            for (long e = begin; e < end && best > 0; e++) {
+                int su = semi.get(eval(revSrc.get(e), ancestor, label, semi));
+                if (su < best) {
+                    best = su;
+                }
+            }
+            semi.set(w, best);
+            ancestor.set(w, parent.get(w));
+            if (progress != null && (w & 0xFFFFF) == 0) {
+                progress.accept((long) reached + reached / 2 + (reached - w) / 2);
+            }
+        }
     }
 
     /**
