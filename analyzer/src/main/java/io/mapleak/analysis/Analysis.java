@@ -71,7 +71,7 @@ public final class Analysis {
     /** Analyses {@code dump}; progress goes to {@code listener}. */
     public static AnalysisResult run(Path dump, AnalysisOptions options, AnalysisListener listener)
             throws IOException {
-        try (Workbench wb = Workbench.open(dump, options.read(), listener)) {
+        try (Workbench wb = Workbench.open(dump, options.read(), listener, true)) {
             return run(wb, options, listener);
         }
     }

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongConsumer;
 
 /**
@@ -29,10 +31,13 @@ public final class Workbench implements Closeable {
     public final PathNamer namer;
     public final Map<String, Double> phases = new LinkedHashMap<>();
     private StrongPaths paths;
+    /** Strong paths to every object, computed beside the dominator tree (see {@link #open(Path, ReadOptions,
+     *  AnalysisListener, boolean)}); null when not asked for. */
+    private final CompletableFuture<StrongPaths> allPaths;
     private final long started;
 
     private Workbench(DumpFile file, HeapIndex index, HeapGraph graph, DominatorTree dominators,
-            Map<String, Double> graphPhases, long started) {
+            Map<String, Double> graphPhases, CompletableFuture<StrongPaths> allPaths, long started) {
         this.file = file;
         this.index = index;
         this.graph = graph;
@@ -40,11 +45,22 @@ public final class Workbench implements Closeable {
         this.namer = new PathNamer(index);
         phases.putAll(index.buildPhases());
         phases.putAll(graphPhases);
+        this.allPaths = allPaths;
         this.started = started;
     }
 
     /** Opens {@code dump}, builds the index and the dominator tree, reporting phases to {@code listener}. */
     public static Workbench open(Path dump, ReadOptions read, AnalysisListener listener) throws IOException {
+        return open(dump, read, listener, false);
+    }
+
+    /**
+     * Like {@link #open(Path, ReadOptions, AnalysisListener)}; with {@code allPaths}, strong paths to every object
+     * are computed in a second thread while this one computes the dominator tree: both only read the graph, and on
+     * a machine with two cores or more the breadth-first search then costs no time of its own.
+     */
+    public static Workbench open(Path dump, ReadOptions read, AnalysisListener listener, boolean allPaths)
+            throws IOException {
         long started = System.nanoTime();
         DumpFile file = DumpFile.open(dump);
         HeapIndex index;
@@ -56,16 +72,50 @@ public final class Workbench implements Closeable {
             listener.phaseDone();
         }
         PhaseTimer timer = new PhaseTimer();
-        HeapGraph graph = new HeapGraph(index);
+        HeapGraph graph;
+        CompletableFuture<StrongPaths> paths = null;
         DominatorTree tree;
-        listener.phaseCount("Dominators", 2L * index.objectCount());
+        boolean ok = false;
         try {
-            tree = DominatorTree.compute(graph, listener::progress);
-            timer.lap("dominators and retained sizes");
+            graph = new HeapGraph(index);
+            if (allPaths && Runtime.getRuntime().availableProcessors() > 1) {
+                paths = new CompletableFuture<>();
+                CompletableFuture<StrongPaths> result = paths;
+                Thread t = new Thread(() -> {
+                    try {
+                        result.complete(StrongPaths.compute(graph));
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                }, "mapleak-strong-paths");
+                t.setDaemon(true);
+                t.start();
+            }
+            listener.phaseCount("Dominators", 2L * index.objectCount());
+            try {
+                tree = DominatorTree.compute(graph, listener::progress);
+                timer.lap("dominators and retained sizes");
+            } finally {
+                listener.phaseDone();
+            }
+            ok = true;
         } finally {
-            listener.phaseDone();
+            if (!ok) {
+                awaitQuietly(paths); // its columns live in the index's store, closed next
+                index.close();
+            }
         }
-        return new Workbench(file, index, graph, tree, timer.phases(), started);
+        return new Workbench(file, index, graph, tree, timer.phases(), paths, started);
+    }
+
+    private static void awaitQuietly(CompletableFuture<StrongPaths> f) {
+        if (f != null) {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                // the failure that matters is the one being thrown
+            }
+        }
     }
 
     /**
@@ -87,7 +137,21 @@ public final class Workbench implements Closeable {
     /** Computes strong paths for {@code targets} only (all objects when null); call before {@link #paths()}. */
     public void pathsFor(int[] targets) {
         PhaseTimer timer = new PhaseTimer();
-        paths = targets == null ? StrongPaths.compute(graph) : StrongPaths.compute(graph, targets);
+        if (allPaths != null) {
+            try {
+                paths = allPaths.join(); // computed beside the dominators: this counts only the time waited for them
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        } else {
+            paths = targets == null ? StrongPaths.compute(graph) : StrongPaths.compute(graph, targets);
+        }
         timer.lap("strong paths");
         phases.putAll(timer.phases());
     }
@@ -117,6 +181,7 @@ public final class Workbench implements Closeable {
 
     @Override
     public void close() throws IOException {
+        awaitQuietly(allPaths);
         index.close();
     }
 }
