@@ -71,7 +71,21 @@ public final class Analysis {
     /** Analyses {@code dump}; progress goes to {@code listener}. */
     public static AnalysisResult run(Path dump, AnalysisOptions options, AnalysisListener listener)
             throws IOException {
-        try (Workbench wb = Workbench.open(dump, options.read(), listener, true)) {
+        // Maps decode from the index alone: one thread decodes them while the dominator tree is computed, and
+        // every thread that asks for them afterwards helps with what is left.
+        MapCatalog decoding = MapCatalog.standard(options.userMaps());
+        Workbench.Alongside<MapCatalog.Candidates> decode = new Workbench.Alongside<>() {
+            @Override
+            public MapCatalog.Candidates prepare(HeapIndex index) {
+                return decoding.candidates(index);
+            }
+
+            @Override
+            public void proceed(MapCatalog.Candidates candidates) {
+                candidates.decode();
+            }
+        };
+        try (Workbench wb = Workbench.open(dump, options.read(), listener, true, decode)) {
             return run(wb, options, listener);
         }
     }
@@ -85,7 +99,14 @@ public final class Analysis {
         wb.pathsFor(null);
         timer.lap("strong paths"); // its own phase, not counted again in "decode maps"
         MapCatalog catalog = MapCatalog.standard(options.userMaps());
-        MapCatalog.Decoded decoded = catalog.decodeAll(wb.index, wb.dominators);
+        MapCatalog.Candidates early = wb.alongside(MapCatalog.Candidates.class);
+        // Decoded beside the dominators when the workbench was asked to: then this counts the time waited for them.
+        MapCatalog.Decoded decoded;
+        if (early != null) {
+            decoded = early.finish(wb.dominators);
+        } else {
+            decoded = catalog.decodeAll(wb.index, wb.dominators);
+        }
         timer.lap("decode maps");
         List<MapView> live = new ArrayList<>();
         for (MapView v : decoded.maps()) {

@@ -11,12 +11,14 @@ import io.mapleak.hprof.DumpFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * One opened dump with what every command that looks at objects shares: the index, the graph, the dominator tree
@@ -32,12 +34,17 @@ public final class Workbench implements Closeable {
     public final Map<String, Double> phases = new LinkedHashMap<>();
     private StrongPaths paths;
     /** Strong paths to every object, computed beside the dominator tree (see {@link #open(Path, ReadOptions,
-     *  AnalysisListener, boolean)}); null when not asked for. */
+     *  AnalysisListener, boolean, Alongside)}); null when not asked for. */
     private final CompletableFuture<StrongPaths> allPaths;
+    /** What the caller asked to compute from the index beside the dominator tree; null when nothing was. */
+    private final CompletableFuture<?> alongside;
+    /** The threads computing those: joined before the index closes, since they read its columns. */
+    private final List<Thread> helpers;
     private final long started;
 
     private Workbench(DumpFile file, HeapIndex index, HeapGraph graph, DominatorTree dominators,
-            Map<String, Double> graphPhases, CompletableFuture<StrongPaths> allPaths, long started) {
+            Map<String, Double> graphPhases, CompletableFuture<StrongPaths> allPaths, CompletableFuture<?> alongside,
+            List<Thread> helpers, long started) {
         this.file = file;
         this.index = index;
         this.graph = graph;
@@ -46,21 +53,24 @@ public final class Workbench implements Closeable {
         phases.putAll(index.buildPhases());
         phases.putAll(graphPhases);
         this.allPaths = allPaths;
+        this.alongside = alongside;
+        this.helpers = helpers;
         this.started = started;
     }
 
     /** Opens {@code dump}, builds the index and the dominator tree, reporting phases to {@code listener}. */
     public static Workbench open(Path dump, ReadOptions read, AnalysisListener listener) throws IOException {
-        return open(dump, read, listener, false);
+        return open(dump, read, listener, false, null);
     }
 
     /**
-     * Like {@link #open(Path, ReadOptions, AnalysisListener)}; with {@code allPaths}, strong paths to every object
-     * are computed in a second thread while this one computes the dominator tree: both only read the graph, and on
-     * a machine with two cores or more the breadth-first search then costs no time of its own.
+     * Like {@link #open(Path, ReadOptions, AnalysisListener)}, and on a machine with more than one core also: with
+     * {@code allPaths}, strong paths to every object, and with {@code alongside}, whatever it computes from the
+     * index alone (see {@link #alongside}), each in a thread of its own while this one computes the dominator
+     * tree. They only read the index and the graph; the dominator phase has one core to itself otherwise.
      */
-    public static Workbench open(Path dump, ReadOptions read, AnalysisListener listener, boolean allPaths)
-            throws IOException {
+    public static Workbench open(Path dump, ReadOptions read, AnalysisListener listener, boolean allPaths,
+            Alongside<?> alongside) throws IOException {
         long started = System.nanoTime();
         DumpFile file = DumpFile.open(dump);
         HeapIndex index;
@@ -74,22 +84,18 @@ public final class Workbench implements Closeable {
         PhaseTimer timer = new PhaseTimer();
         HeapGraph graph;
         CompletableFuture<StrongPaths> paths = null;
+        CompletableFuture<?> beside = null;
+        List<Thread> helpers = new ArrayList<>();
         DominatorTree tree;
         boolean ok = false;
         try {
             graph = new HeapGraph(index);
-            if (allPaths && Runtime.getRuntime().availableProcessors() > 1) {
-                paths = new CompletableFuture<>();
-                CompletableFuture<StrongPaths> result = paths;
-                Thread t = new Thread(() -> {
-                    try {
-                        result.complete(StrongPaths.compute(graph));
-                    } catch (Throwable e) {
-                        result.completeExceptionally(e);
-                    }
-                }, "mapleak-strong-paths");
-                t.setDaemon(true);
-                t.start();
+            boolean cores = Runtime.getRuntime().availableProcessors() > 1;
+            if (allPaths && cores) {
+                paths = inThread("mapleak-strong-paths", () -> StrongPaths.compute(graph), helpers);
+            }
+            if (alongside != null && cores) {
+                beside = besideDominators(alongside, index, helpers);
             }
             listener.phaseCount("Dominators", 2L * index.objectCount());
             try {
@@ -101,21 +107,100 @@ public final class Workbench implements Closeable {
             ok = true;
         } finally {
             if (!ok) {
-                awaitQuietly(paths); // its columns live in the index's store, closed next
+                joinAll(helpers); // they read the index's columns, closed next
                 index.close();
             }
         }
-        return new Workbench(file, index, graph, tree, timer.phases(), paths, started);
+        return new Workbench(file, index, graph, tree, timer.phases(), paths, beside, helpers, started);
     }
 
-    private static void awaitQuietly(CompletableFuture<StrongPaths> f) {
-        if (f != null) {
+    /**
+     * Work on the index alone, done in a thread of its own while the dominator tree is computed: {@link #prepare}
+     * computes a result, handed out by {@link Workbench#alongside} as soon as it returns, and {@link #proceed} then
+     * goes on working on it in the same thread (work that other threads may share once they have the result).
+     */
+    public interface Alongside<T> {
+        T prepare(HeapIndex index);
+
+        default void proceed(T prepared) {
+        }
+    }
+
+    private static <T> CompletableFuture<T> besideDominators(Alongside<T> work, HeapIndex index,
+            List<Thread> helpers) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            T prepared;
             try {
-                f.join();
-            } catch (RuntimeException e) {
-                // the failure that matters is the one being thrown
+                prepared = work.prepare(index);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            result.complete(prepared);
+            work.proceed(prepared);
+        }, "mapleak-alongside");
+        start(t, helpers);
+        return result;
+    }
+
+    private static <T> CompletableFuture<T> inThread(String name, Supplier<T> work, List<Thread> helpers) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        start(t, helpers);
+        return result;
+    }
+
+    private static void start(Thread t, List<Thread> helpers) {
+        t.setDaemon(true);
+        helpers.add(t);
+        t.start();
+    }
+
+    private static void joinAll(List<Thread> threads) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the index must not close under a thread still reading it
+                }
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for {@code f}, rethrowing what it failed with as it was thrown. */
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * What the {@code alongside} work given to {@link #open(Path, ReadOptions, AnalysisListener, boolean,
+     * Alongside)} prepared, once it is; null if none was given or it did not run (a single core): the caller then
+     * computes it itself.
+     */
+    public <T> T alongside(Class<T> type) {
+        return alongside == null ? null : type.cast(await(alongside));
     }
 
     /**
@@ -138,17 +223,7 @@ public final class Workbench implements Closeable {
     public void pathsFor(int[] targets) {
         PhaseTimer timer = new PhaseTimer();
         if (allPaths != null) {
-            try {
-                paths = allPaths.join(); // computed beside the dominators: this counts only the time waited for them
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw e;
-            }
+            paths = await(allPaths); // computed beside the dominators: this counts only the time waited for them
         } else {
             paths = targets == null ? StrongPaths.compute(graph) : StrongPaths.compute(graph, targets);
         }
@@ -181,7 +256,7 @@ public final class Workbench implements Closeable {
 
     @Override
     public void close() throws IOException {
-        awaitQuietly(allPaths);
+        joinAll(helpers);
         index.close();
     }
 }

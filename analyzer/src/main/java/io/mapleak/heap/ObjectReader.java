@@ -82,13 +82,28 @@ public final class ObjectReader {
 
     /** The int field at {@code fieldOffset} of an instance, read through the thread's page cache (no copy). */
     public int intAt(int object, int fieldOffset) {
-        return mapped.getInt(index.offset(object) + 1 + 2L * idSize + 8 + fieldOffset);
+        return intAtFields(fieldsAt(object), fieldOffset);
+    }
+
+    /** Where an instance's field values start in the file: for several reads of one object's fields. */
+    public long fieldsAt(int object) {
+        return index.offset(object) + 1 + 2L * idSize + 8;
+    }
+
+    /** The int at {@code fieldOffset} of the instance whose fields start at {@code fields} ({@link #fieldsAt}). */
+    public int intAtFields(long fields, int fieldOffset) {
+        return mapped.getInt(fields + fieldOffset);
+    }
+
+    /** The reference at {@code fieldOffset} of the instance whose fields start at {@code fields}. */
+    public long idAtFields(long fields, int fieldOffset) {
+        long at = fields + fieldOffset;
+        return idSize == 8 ? mapped.getLong(at) : mapped.getInt(at) & 0xFFFF_FFFFL;
     }
 
     /** The reference (an id, 0 for null) at {@code fieldOffset} of an instance, read straight from the file. */
     public long idAt(int object, int fieldOffset) {
-        long at = index.offset(object) + 1 + 2L * idSize + 8 + fieldOffset;
-        return idSize == 8 ? mapped.getLong(at) : mapped.getInt(at) & 0xFFFF_FFFFL;
+        return idAtFields(fieldsAt(object), fieldOffset);
     }
 
     /** Number of elements of an array object, or -1 if it is not an array. */

@@ -2,6 +2,7 @@ package io.mapleak.maps;
 
 import com.carrotsearch.hppc.IntHashSet;
 import io.mapleak.heap.Instance;
+import io.mapleak.heap.ObjectReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -94,16 +95,18 @@ final class HashMapDecoder implements MapDecoder {
             }
             int cls = ctx.index.classIndexOf(node);
             int[] layout = ctx.nodeLayout(cls, valueField);
-            if (layout[3] < 0 || ctx.index.isMirror(node) || ctx.index.classInfo(cls).isArray()) {
+            if (layout[5] != 0 || ctx.index.isMirror(node)) {
                 stats.problem("bin " + bin + " holds a " + ctx.className(node) + ", not a map node");
                 break;
             }
-            if (ctx.index.classInfo(cls).name().endsWith("$TreeNode")) {
+            if (layout[4] != 0) {
                 tree = true;
             }
+            ObjectReader reader = ctx.index.reader();
+            long fields = reader.fieldsAt(node);
             boolean hashKnown = layout[0] >= 0;
-            int hash = hashKnown ? ctx.index.reader().intAt(node, layout[0]) : 0;
-            long key = layout[1] >= 0 ? ctx.index.reader().idAt(node, layout[1]) : 0;
+            int hash = hashKnown ? reader.intAtFields(fields, layout[0]) : 0;
+            long key = layout[1] >= 0 ? reader.idAtFields(fields, layout[1]) : 0;
             if (hashKnown && mask >= 0 && (hash & mask) != bin) {
                 stats.misplaced++;
                 if (stats.misplaced <= 3) {
@@ -119,12 +122,12 @@ final class HashMapDecoder implements MapDecoder {
             if (nodes != null) {
                 nodes.add(node);
             }
-            if (sink != null && !sink.entry(node, key, layout[2] >= 0 ? ctx.index.reader().idAt(node, layout[2]) : 0,
+            if (sink != null && !sink.entry(node, key, layout[2] >= 0 ? reader.idAtFields(fields, layout[2]) : 0,
                     hash, hashKnown, bin)) {
                 stats.bin(length);
                 return false;
             }
-            id = ctx.index.reader().idAt(node, layout[3]);
+            id = reader.idAtFields(fields, layout[3]);
         }
         stats.bin(length);
         if (tree) {

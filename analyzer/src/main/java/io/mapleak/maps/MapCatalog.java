@@ -127,50 +127,143 @@ public final class MapCatalog {
 
     /** {@link #findAll(HeapIndex, io.mapleak.graph.DominatorTree)}, with the maps that failed to decode counted. */
     public Decoded decodeAll(HeapIndex index, io.mapleak.graph.DominatorTree tree) {
+        Candidates c = candidates(index);
+        // Decoding only reads (the index and the dump), so maps decode on every core, claimed in chunks.
+        java.util.stream.IntStream.range(0, Runtime.getRuntime().availableProcessors()).parallel()
+                .forEach(i -> c.decode());
+        return c.finish(tree);
+    }
+
+    /**
+     * Every object of a map class, to be decoded by {@link Candidates#decode} (in any threads), with each map's
+     * internals (a HashSet's HashMap, a wrapper's map) noted: everything of {@link #decodeAll} that needs only the
+     * index, so it can run while the dominator tree is computed. {@link Candidates#finish} then leaves out the
+     * internals the tree confirms.
+     */
+    public Candidates candidates(HeapIndex index) {
         MapContext ctx = new MapContext(index);
         MapDecoder[] byClass = resolve(index);
         int n = index.objectCount();
-        BitSet internal = new BitSet(n);
+        com.carrotsearch.hppc.LongArrayList internals = new com.carrotsearch.hppc.LongArrayList();
+        com.carrotsearch.hppc.IntArrayList candidates = new com.carrotsearch.hppc.IntArrayList();
         for (int o = 0; o < n; o++) {
             MapDecoder d = byClass[index.classIndexOf(o)];
             if (d != null && !index.isMirror(o)) {
-                final int outer = o;
+                candidates.add(o);
+                final long outer = o;
                 try {
-                    d.internals(ctx, o, inner -> {
-                        // A view that hides itself (its map caches it) is always hidden.
-                        if (tree == null || inner == outer || dominates(tree, outer, inner)) {
-                            internal.set(inner);
-                        }
-                    });
+                    d.internals(ctx, o, inner -> internals.add(outer << 32 | (inner & 0xFFFF_FFFFL)));
                 } catch (RuntimeException e) {
-                    // undecodable: it will be left out below too
+                    // undecodable: decoding it fails too, and it is counted then
                 }
             }
         }
-        // Decoding only reads (the index and the mapped file), so maps decode in parallel, kept in object order.
-        int[] candidates = java.util.stream.IntStream.range(0, n)
-                .filter(o -> byClass[index.classIndexOf(o)] != null && !internal.get(o) && !index.isMirror(o)).toArray();
-        MapView[] views = new MapView[candidates.length];
-        String[] errors = new String[candidates.length];
-        java.util.stream.IntStream.range(0, candidates.length).parallel().forEach(k -> {
-            int o = candidates[k];
-            try {
-                views[k] = decodeCounting(byClass[index.classIndexOf(o)], ctx, o);
-            } catch (RuntimeException e) {
-                // fields not as this decoder knows them: not listed, but counted
-                errors[k] = index.classOf(o).name() + " 0x" + Long.toHexString(index.id(o)) + ": " + e;
-            }
-        });
-        List<MapView> maps = new ArrayList<>(views.length);
-        int failures = 0;
-        List<String> examples = new ArrayList<>();
-        for (int k = 0; k < views.length; k++) {
-            if (views[k] != null) {
-                maps.add(views[k]);
-            } else if (errors[k] != null && failures++ < 5) {
-                examples.add(errors[k]);
+        return new Candidates(index, ctx, byClass, candidates.toArray(), internals.toArray());
+    }
+
+    /**
+     * Every object of a map class, decoded by whichever threads call {@link #decode} (each claims chunks of
+     * {@link #CHUNK} maps until none is left), and the (outer, inner) pairs of maps that hold another as their
+     * internals. The views stay in object order whoever decodes them.
+     */
+    public static final class Candidates {
+        private static final int CHUNK = 256;
+        private final HeapIndex index;
+        private final MapContext ctx;
+        private final MapDecoder[] byClass;
+        private final int[] objects;
+        private final MapView[] views;
+        private final String[] errors;
+        private final long[] internals;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.CountDownLatch chunksLeft;
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        Candidates(HeapIndex index, MapContext ctx, MapDecoder[] byClass, int[] objects, long[] internals) {
+            this.index = index;
+            this.ctx = ctx;
+            this.byClass = byClass;
+            this.objects = objects;
+            this.views = new MapView[objects.length];
+            this.errors = new String[objects.length];
+            this.internals = internals;
+            this.chunksLeft = new java.util.concurrent.CountDownLatch((objects.length + CHUNK - 1) / CHUNK);
+        }
+
+        /** Decodes chunks of maps until every chunk is claimed; safe to call from several threads at once. */
+        public void decode() {
+            while (true) {
+                int from = next.getAndAdd(CHUNK);
+                if (from >= objects.length) {
+                    return;
+                }
+                try {
+                    for (int k = from, to = Math.min(objects.length, from + CHUNK); k < to; k++) {
+                        int o = objects[k];
+                        try {
+                            views[k] = decodeCounting(byClass[index.classIndexOf(o)], ctx, o);
+                        } catch (RuntimeException e) {
+                            // fields not as this decoder knows them: not listed, but counted
+                            errors[k] = index.classOf(o).name() + " 0x" + Long.toHexString(index.id(o)) + ": " + e;
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e); // rethrown by finish, in the thread that asks for the maps
+                } finally {
+                    chunksLeft.countDown();
+                }
             }
         }
-        return new Decoded(maps, failures, examples);
+
+        /**
+         * Helps decode what is left, waits for the chunks other threads hold, and returns the maps, leaving out
+         * another map's internals; with {@code tree}, an inner map is left out only when its outer map dominates it
+         * (a view that hides itself, its map caching it, always is).
+         */
+        public Decoded finish(io.mapleak.graph.DominatorTree tree) {
+            decode();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    chunksLeft.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable f = failure.get();
+            if (f instanceof RuntimeException r) {
+                throw r;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            BitSet internal = new BitSet(index.objectCount());
+            for (long pair : internals) {
+                int outer = (int) (pair >>> 32);
+                int inner = (int) pair;
+                if (tree == null || inner == outer || dominates(tree, outer, inner)) {
+                    internal.set(inner);
+                }
+            }
+            List<MapView> maps = new ArrayList<>(views.length);
+            int failures = 0;
+            List<String> examples = new ArrayList<>();
+            for (int k = 0; k < views.length; k++) {
+                if (internal.get(objects[k])) {
+                    continue;
+                }
+                if (views[k] != null) {
+                    maps.add(views[k]);
+                } else if (errors[k] != null && failures++ < 5) {
+                    examples.add(errors[k]);
+                }
+            }
+            return new Decoded(maps, failures, examples);
+        }
     }
 }

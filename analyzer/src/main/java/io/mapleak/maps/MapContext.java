@@ -9,8 +9,8 @@ import io.mapleak.hprof.BasicType;
 public final class MapContext {
     final HeapIndex index;
 
-    private final java.util.concurrent.ConcurrentHashMap<Long, int[]> nodeLayouts =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /** {@link #nodeLayout} by class index, twice (the {@code value} field, then {@code val}); filled lazily. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<int[]> nodeLayouts;
 
     /**
      * References to objects the dump does not hold, met by this thread since {@link #startCounting}: a truncated
@@ -20,6 +20,7 @@ public final class MapContext {
 
     public MapContext(HeapIndex index) {
         this.index = index;
+        this.nodeLayouts = new java.util.concurrent.atomic.AtomicReferenceArray<>(2 * index.classes().size());
     }
 
     void startCounting() {
@@ -33,15 +34,25 @@ public final class MapContext {
     /**
      * Offsets of a chained-hash node class's {@code hash} (int), {@code key}, value and {@code next} fields
      * (references), cached per class: nodes are read field by field straight from the file, millions of times.
-     * An offset is -1 where the class has no such field.
+     * An offset is -1 where the class has no such field. Element 4 is 1 for a tree bin's node class
+     * ({@code ...$TreeNode}), element 5 is 1 where the class cannot be a node (an array, no {@code next} field).
      */
     int[] nodeLayout(int classIndex, String valueField) {
-        long key = ((long) classIndex << 1) | (valueField.equals("val") ? 1 : 0);
-        return nodeLayouts.computeIfAbsent(key, k -> new int[] {
-            index.reader().libraryFieldOffset(classIndex, "hash", BasicType.INT),
-            index.reader().libraryFieldOffset(classIndex, "key", BasicType.OBJECT),
-            index.reader().libraryFieldOffset(classIndex, valueField, BasicType.OBJECT),
-            index.reader().libraryFieldOffset(classIndex, "next", BasicType.OBJECT)});
+        int slot = 2 * classIndex + (valueField.equals("val") ? 1 : 0);
+        int[] layout = nodeLayouts.get(slot);
+        if (layout == null) {
+            ClassInfo c = index.classInfo(classIndex);
+            int next = index.reader().libraryFieldOffset(classIndex, "next", BasicType.OBJECT);
+            layout = new int[] {
+                index.reader().libraryFieldOffset(classIndex, "hash", BasicType.INT),
+                index.reader().libraryFieldOffset(classIndex, "key", BasicType.OBJECT),
+                index.reader().libraryFieldOffset(classIndex, valueField, BasicType.OBJECT),
+                next,
+                c.name().endsWith("$TreeNode") ? 1 : 0,
+                next < 0 || c.isArray() ? 1 : 0};
+            nodeLayouts.set(slot, layout); // computed alike by any thread that races here
+        }
+        return layout;
     }
 
     public HeapIndex index() {
