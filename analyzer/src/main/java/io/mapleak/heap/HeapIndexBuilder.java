@@ -93,7 +93,7 @@ final class HeapIndexBuilder {
         PhaseTimer timer = new PhaseTimer();
         IndexPass1 p1 = null;
         try {
-            p1 = new IndexPass1(r.catalog, options, r.store);
+            p1 = new IndexPass1(r.catalog, options, r.store, file.knownLength());
             ReadSummary summary;
             if (file.compressed()) {
                 // Inflated once into a temp file that has no name on disk (see TempFiles), read at random later.
@@ -242,38 +242,38 @@ final class HeapIndexBuilder {
             refCounts = Permutation.apply(refCounts, order, store, "refcounts");
             order.close();
         }
+        // One pass: primitive arrays get their class, instances of classes unknown in pass 1 their reference
+        // count, repeated ids are counted, mirrors are found, and reference slots are laid out.
+        int duplicates = 0;
+        long previousId = 0;
+        PackedLongs refStart = new PackedLongs(store, "ref-start");
+        long total = 0;
         for (int i = 0; i < n; i++) {
             int c = classOf.get(i);
+            int refs = refCounts.get(i);
             if (c < 0) {
                 classOf.set(i, cat.primitiveArrayClass(-c));
-            } else if (refCounts.get(i) < 0) {
+            } else if (refs < 0) {
                 int[] offs = cat.referenceOffsets(c);
-                refCounts.set(i, offs == null ? 0 : offs.length); // an upper bound; unused slots are compacted away
+                refs = offs == null ? 0 : offs.length; // an upper bound; unused slots are compacted away
             }
-        }
-        int duplicates = 0;
-        for (int i = 1; i < n; i++) {
-            if (ids.get(i) == ids.get(i - 1)) {
+            long id = ids.get(i);
+            if (i > 0 && id == previousId) {
                 duplicates++;
             }
-        }
-        if (duplicates > 0) {
-            p1.warnings.add(String.format("%,d objects repeat the id of another object in the same dump (the dump is"
-                    + " corrupt); references to a repeated id resolve to one of them", duplicates));
-        }
-        for (int i = 0; i < n; i++) {
+            previousId = id;
             int len = lengths.get(i);
             if (len <= -2) {
                 cat.classes.get(-2 - len).objectIndex = i;
             }
-        }
-        PackedLongs refStart = new PackedLongs(store, "ref-start");
-        long total = 0;
-        for (int i = 0; i < n; i++) {
             refStart.add(total);
-            total += refCounts.get(i);
+            total += refs;
         }
         refStart.add(total);
+        if (duplicates > 0) {
+            p1.warnings.add(String.format("%,d objects repeat the id of another object in the same dump (the dump is"
+                    + " corrupt); references to a repeated id resolve to one of them", duplicates));
+        }
         refCounts.close();
         r.objects = n;
         r.classOf = classOf;

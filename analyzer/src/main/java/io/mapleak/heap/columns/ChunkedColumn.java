@@ -65,6 +65,9 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
         return chunks;
     }
 
+    /** Growth by at most this many elements at a time counts as appending (see {@link #ensureLength}). */
+    private static final int APPEND = 1024;
+
     /** Makes the column at least {@code n} elements long; new elements are zero. Not thread-safe. */
     public final void ensureLength(long n) {
         if (n <= length) {
@@ -78,6 +81,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             throw new IllegalStateException("column " + name + " is closed");
         }
         long chunkSize = 1L << shift;
+        boolean appending = n - length <= APPEND;
         int needed = (int) ((n + chunkSize - 1) >>> shift);
         if (needed > capacity.length) {
             int size = Math.max(needed, capacity.length * 2);
@@ -108,8 +112,10 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             int c = chunks;
             long want = n - ((long) c << shift);
             int size = (int) Math.min(chunkSize, want);
-            // A column whose chunks fill up one by one (appended) starts small and doubles.
-            if (c == needed - 1 && size < chunkSize) {
+            // The last chunk holds what is asked for (at least 1024 elements) and grows later by doubling; but a
+            // column appended to (a few elements at a time) past its first chunk is long already, and gets each
+            // further chunk whole, with no copies while it fills.
+            if (c == needed - 1 && size < chunkSize && !(appending && c > 0)) {
                 size = (int) Math.min(chunkSize, Math.max(size, 1024));
             } else {
                 size = (int) chunkSize;
@@ -126,6 +132,17 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
         length = n;
         allocated = chunks == 0 ? 0 : ((long) (chunks - 1) << shift) + capacity[chunks - 1];
         chunksChanged();
+    }
+
+    /**
+     * Allocates room for {@code n} elements (at most one chunk), without lengthening the column: for a column
+     * about to be appended to whose length can be estimated. Only an empty column reserves.
+     */
+    public final void reserve(long n) {
+        if (length == 0 && chunks == 0 && n > 0) {
+            ensureLength(Math.min(n, 1L << shift));
+            length = 0;
+        }
     }
 
     /** Shortens the column to {@code n} elements (chunks stay allocated). */
