@@ -93,7 +93,7 @@ final class HeapIndexBuilder {
         PhaseTimer timer = new PhaseTimer();
         IndexPass1 p1 = null;
         try {
-            p1 = new IndexPass1(r.catalog, options, r.store, file.knownLength());
+            p1 = new IndexPass1(r.catalog, options, r.store);
             ReadSummary summary;
             if (file.compressed()) {
                 // Inflated once into a temp file that has no name on disk (see TempFiles), read at random later.

@@ -22,15 +22,7 @@ final class IndexPass1 extends CatalogVisitor {
     private int currentArrayRefs;
     private final int idSize;
 
-    /**
-     * A dump holds about one object per {@link #BYTES_PER_OBJECT} bytes (74 in the benchmark's, more where large
-     * arrays abound): the columns start that long, up to one chunk, instead of growing there by doubling from a
-     * few elements, which copied each of them about once more and touched twice the memory.
-     */
-    private static final int BYTES_PER_OBJECT = 72;
-
-    /** {@code fileLength}: the uncompressed dump's length if known (else -1), to size the columns from. */
-    IndexPass1(ClassCatalog catalog, ReadOptions options, ColumnStore store, long fileLength) {
+    IndexPass1(ClassCatalog catalog, ReadOptions options, ColumnStore store) {
         super(catalog, options.dump(), options.progress());
         this.idSize = catalog.idSize();
         ids = new PackedLongs(store, "file-ids");
@@ -38,14 +30,6 @@ final class IndexPass1 extends CatalogVisitor {
         classes = store.ints("file-classes", 0);
         lengths = store.ints("file-lengths", 0);
         refCounts = store.ints("file-refcounts", 0);
-        if (fileLength > 0) {
-            long expected = fileLength / BYTES_PER_OBJECT;
-            ids.reserve(expected);
-            offsets.reserve(expected);
-            for (IntColumn c : new IntColumn[] {classes, lengths, refCounts}) {
-                c.reserve(expected);
-            }
-        }
     }
 
     @Override

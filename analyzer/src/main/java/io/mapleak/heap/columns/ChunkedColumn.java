@@ -134,17 +134,6 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
         chunksChanged();
     }
 
-    /**
-     * Allocates room for {@code n} elements (at most one chunk), without lengthening the column: for a column
-     * about to be appended to whose length can be estimated. Only an empty column reserves.
-     */
-    public final void reserve(long n) {
-        if (length == 0 && chunks == 0 && n > 0) {
-            ensureLength(Math.min(n, 1L << shift));
-            length = 0;
-        }
-    }
-
     /** Shortens the column to {@code n} elements (chunks stay allocated). */
     public final void truncate(long n) {
         if (n < length) {

@@ -22,13 +22,6 @@ public final class PackedLongs implements AutoCloseable {
         this.deltas = store.ints(name, 0);
     }
 
-    /** Makes room for appending about {@code n} values (up to one chunk) without growing step by step. */
-    public void reserve(long n) {
-        if (deltas != null) {
-            deltas.reserve(n);
-        }
-    }
-
     /** Appends {@code v} as element {@link #length()}. */
     public void add(long v) {
         long i = length++;
