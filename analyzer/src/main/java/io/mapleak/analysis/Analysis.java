@@ -84,6 +84,11 @@ public final class Analysis {
             public void proceed(MapCatalog.Candidates candidates) {
                 candidates.decode();
             }
+
+            @Override
+            public void stop(MapCatalog.Candidates candidates) {
+                candidates.stop();
+            }
         };
         try (Workbench wb = Workbench.open(dump, options.read(), listener, true, decode)) {
             return run(wb, options, listener);

@@ -86,6 +86,7 @@ public final class Workbench implements Closeable {
         CompletableFuture<StrongPaths> paths = null;
         CompletableFuture<?> beside = null;
         List<Thread> helpers = new ArrayList<>();
+        List<Runnable> stops = new ArrayList<>();
         DominatorTree tree;
         boolean ok = false;
         try {
@@ -95,7 +96,7 @@ public final class Workbench implements Closeable {
                 paths = inThread("mapleak-strong-paths", () -> StrongPaths.compute(graph), helpers);
             }
             if (alongside != null && cores) {
-                beside = besideDominators(alongside, index, helpers);
+                beside = besideDominators(alongside, index, helpers, stops);
             }
             listener.phaseCount("Dominators", 2L * index.objectCount());
             try {
@@ -107,6 +108,7 @@ public final class Workbench implements Closeable {
             ok = true;
         } finally {
             if (!ok) {
+                stops.forEach(Runnable::run); // no point finishing work for an analysis that failed
                 joinAll(helpers); // they read the index's columns, closed next
                 index.close();
             }
@@ -124,10 +126,14 @@ public final class Workbench implements Closeable {
 
         default void proceed(T prepared) {
         }
+
+        /** Asks {@link #proceed}, running in another thread, to stop soon: the dominator tree failed. */
+        default void stop(T prepared) {
+        }
     }
 
     private static <T> CompletableFuture<T> besideDominators(Alongside<T> work, HeapIndex index,
-            List<Thread> helpers) {
+            List<Thread> helpers, List<Runnable> stops) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             T prepared;
@@ -137,10 +143,19 @@ public final class Workbench implements Closeable {
                 result.completeExceptionally(e);
                 return;
             }
-            result.complete(prepared);
-            work.proceed(prepared);
+            if (result.complete(prepared)) { // not when stopped while it prepared
+                work.proceed(prepared);
+            }
         }, "mapleak-alongside");
         start(t, helpers);
+        stops.add(() -> {
+            if (!result.cancel(false)) {
+                T prepared = result.getNow(null);
+                if (prepared != null) {
+                    work.stop(prepared);
+                }
+            }
+        });
         return result;
     }
 

@@ -217,6 +217,14 @@ public final class MapCatalog {
         }
 
         /**
+         * Leaves the chunks nobody has claimed yet undecoded: {@link #decode} returns after its current chunk. For
+         * an analysis that failed elsewhere; {@link #finish} must not be called after it.
+         */
+        public void stop() {
+            next.set(Integer.MAX_VALUE / 2);
+        }
+
+        /**
          * Helps decode what is left, waits for the chunks other threads hold, and returns the maps, leaving out
          * another map's internals; with {@code tree}, an inner map is left out only when its outer map dominates it
          * (a view that hides itself, its map caching it, always is).

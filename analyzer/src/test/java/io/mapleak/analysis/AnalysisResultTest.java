@@ -39,6 +39,33 @@ class AnalysisResultTest {
                 .isInstanceOf(io.mapleak.detect.UniqueKeysEvidence.class);
     }
 
+    /**
+     * {@code Analysis.run} on a path decodes maps and computes strong paths in threads beside the dominator tree
+     * (on more than one core); on an opened workbench it does both afterwards, in order. The results are the same.
+     */
+    @Test
+    void workDoneBesideTheDominatorTreeGivesTheSameResultAsDoneAfterIt() throws Exception {
+        for (String scenario : new String[] {"demo-shop", "library-maps", "map-zoo"}) {
+            FixtureDump dump = FixtureDumps.get(Jvm.JDK17, scenario);
+            AnalysisResult beside = Analysis.run(dump.hprof(), AnalysisOptions.defaults(), AnalysisListener.QUIET);
+            AnalysisResult after;
+            try (Workbench wb = Workbench.open(dump.hprof(), AnalysisOptions.defaults().read(),
+                    AnalysisListener.QUIET)) {
+                after = Analysis.run(wb, AnalysisOptions.defaults(), AnalysisListener.QUIET);
+            }
+            assertThat(withoutTimings(beside)).as(scenario).isEqualTo(withoutTimings(after));
+            assertThat(beside.mapCount()).as(scenario + ": maps decoded").isGreaterThan(10);
+            assertThat(beside.phases()).as(scenario).containsKeys("decode maps", "strong paths");
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode withoutTimings(AnalysisResult r) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                ResultJson.mapper().readTree(ResultJson.toJson(r));
+        tree.remove(java.util.List.of("seconds", "phases", "detectorSeconds"));
+        return tree;
+    }
+
     @Test
     void reportCommandRendersTheSamePageFromTheJsonAlone() throws Exception {
         FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "demo-shop");
