@@ -40,11 +40,13 @@ public final class Workbench implements Closeable {
     private final CompletableFuture<?> alongside;
     /** The threads computing those: joined before the index closes, since they read its columns. */
     private final List<Thread> helpers;
+    /** Asks the work beside to stop early (a no-op once it is done): for a close before it was waited for. */
+    private final List<Runnable> stops;
     private final long started;
 
     private Workbench(DumpFile file, HeapIndex index, HeapGraph graph, DominatorTree dominators,
             Map<String, Double> graphPhases, CompletableFuture<StrongPaths> allPaths, CompletableFuture<?> alongside,
-            List<Thread> helpers, long started) {
+            List<Thread> helpers, List<Runnable> stops, long started) {
         this.file = file;
         this.index = index;
         this.graph = graph;
@@ -55,6 +57,7 @@ public final class Workbench implements Closeable {
         this.allPaths = allPaths;
         this.alongside = alongside;
         this.helpers = helpers;
+        this.stops = stops;
         this.started = started;
     }
 
@@ -113,7 +116,7 @@ public final class Workbench implements Closeable {
                 index.close();
             }
         }
-        return new Workbench(file, index, graph, tree, timer.phases(), paths, beside, helpers, started);
+        return new Workbench(file, index, graph, tree, timer.phases(), paths, beside, helpers, stops, started);
     }
 
     /**
@@ -149,11 +152,9 @@ public final class Workbench implements Closeable {
         }, "mapleak-alongside");
         start(t, helpers);
         stops.add(() -> {
-            if (!result.cancel(false)) {
-                T prepared = result.getNow(null);
-                if (prepared != null) {
-                    work.stop(prepared);
-                }
+            // Cancelled while preparing, it will not proceed; prepared, it is asked to stop; failed, it has.
+            if (!result.cancel(false) && !result.isCompletedExceptionally()) {
+                work.stop(result.join());
             }
         });
         return result;
@@ -271,6 +272,7 @@ public final class Workbench implements Closeable {
 
     @Override
     public void close() throws IOException {
+        stops.forEach(Runnable::run); // an analysis that failed before waiting for them does not need their work
         joinAll(helpers);
         index.close();
     }

@@ -1,0 +1,73 @@
+package io.mapleak.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.ReadOptions;
+import io.mapleak.testing.FixtureDumps;
+import io.mapleak.testing.Jvm;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Work done beside the dominator tree: handed out once prepared, and stopped when the workbench closes first. */
+class WorkbenchTest {
+    /** Spins until stopped, for at most a minute. */
+    private static final class Spinner implements Workbench.Alongside<AtomicBoolean> {
+        final AtomicBoolean stopped = new AtomicBoolean();
+        final CountDownLatch proceeding = new CountDownLatch(1);
+        final AtomicReference<HeapIndex> indexSeen = new AtomicReference<>();
+
+        @Override
+        public AtomicBoolean prepare(HeapIndex index) {
+            indexSeen.set(index);
+            return stopped;
+        }
+
+        @Override
+        public void proceed(AtomicBoolean stop) {
+            proceeding.countDown();
+            long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (!stop.get() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        }
+
+        @Override
+        public void stop(AtomicBoolean stop) {
+            stop.set(true);
+        }
+    }
+
+    @Test
+    void closingBeforeTheWorkBesideIsDoneStopsItAndWaitsForItsThread() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "work beside the tree needs a second core");
+        Path dump = FixtureDumps.get(Jvm.JDK17, "demo-shop").hprof();
+        Spinner spinner = new Spinner();
+        long closed;
+        try (Workbench wb = Workbench.open(dump, ReadOptions.defaults(), AnalysisListener.QUIET, false, spinner)) {
+            assertThat(wb.alongside(AtomicBoolean.class)).as("handed out once prepared").isSameAs(spinner.stopped);
+            assertThat(spinner.indexSeen.get()).isSameAs(wb.index);
+            assertThat(spinner.proceeding.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(spinner.stopped.get()).isFalse();
+            closed = System.nanoTime();
+        }
+        assertThat(spinner.stopped.get()).as("close asked it to stop").isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - closed)).as("close waited a minute for it")
+                .isLessThan(20);
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .as("its thread was joined").doesNotContain("mapleak-alongside");
+    }
+
+    @Test
+    void withoutWorkBesideNothingIsHandedOut() throws Exception {
+        Path dump = FixtureDumps.get(Jvm.JDK17, "demo-shop").hprof();
+        try (Workbench wb = Workbench.open(dump, ReadOptions.defaults(), AnalysisListener.QUIET)) {
+            assertThat(wb.alongside(Object.class)).isNull();
+        }
+    }
+}
