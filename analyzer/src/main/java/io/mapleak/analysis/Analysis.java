@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the stages for one dump (read and index, dominators, strong paths, decode maps, detect, rank) and returns
@@ -129,44 +130,30 @@ public final class Analysis {
 
     /** Analyses an opened dump (strong paths are computed for every object). */
     public static AnalysisResult run(Workbench wb, AnalysisOptions options, AnalysisListener listener) {
-        PhaseTimer timer = new PhaseTimer();
-        listener.phase("Analysing maps", -1);
-        // The class tables need only the index and the dominator tree (two passes over every object and one walk
-        // of the tree): a second thread computes them while this one ranks and writes the suspects and inventory.
-        java.util.concurrent.FutureTask<AnalysisResult.Classes> classTables = new java.util.concurrent.FutureTask<>(
-                () -> new AnalysisResult.Classes(byShallow(wb.index), byRetained(wb),
-                        LiveClasses.byInstances(wb.index, wb.dominators, AnalysisResult.Classes.BY_INSTANCES_ROWS)));
-        Thread classThread = new Thread(classTables, "mapleak-class-tables");
-        classThread.setDaemon(true);
+        List<Thread> helpers = new ArrayList<>();
         try {
-            return run(wb, options, listener, timer, classTables, classThread);
+            return run(wb, options, listener, helpers);
         } finally {
-            joinUninterruptibly(classThread); // it reads the index's columns, which close after this returns
-        }
-    }
-
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            Workbench.joinAll(helpers); // they read the index's columns, which may close after this returns
         }
     }
 
     private static AnalysisResult run(Workbench wb, AnalysisOptions options, AnalysisListener listener,
-            PhaseTimer timer, java.util.concurrent.FutureTask<AnalysisResult.Classes> classTables, Thread classThread) {
+            List<Thread> helpers) {
+        PhaseTimer timer = new PhaseTimer();
+        listener.phase("Analysing maps", -1);
         Detection d;
         Ranker.Ranking ranking;
         AnalysisResult.JvmProcess process;
+        CompletableFuture<AnalysisResult.Classes> classTables;
         try {
             d = detect(wb, options, timer);
-            classThread.start();
+            // The class tables need only the index and the dominator tree (two passes over every object and one
+            // walk of the tree): a second thread computes them while this one ranks and writes suspects and inventory.
+            classTables = Workbench.inThread("mapleak-class-tables", () -> new AnalysisResult.Classes(
+                    byShallow(wb.index), byRetained(wb),
+                    LiveClasses.byInstances(wb.index, wb.dominators, AnalysisResult.Classes.BY_INSTANCES_ROWS)),
+                    helpers);
             process = ProcessFacts.read(wb.index, d.decoded().maps(), options.redact());
             ranking = Ranker.rank(d.ctx(), d.run().findings(), options.knownMaps(), wb.index.facts().truncated(),
                     process.maxHeapBytes());
@@ -189,7 +176,7 @@ public final class Analysis {
                     h.owner(), h.entries(), h.retainedBytes(), h.why()));
         }
         AnalysisResult.Inventory inventory = b.inventory();
-        AnalysisResult.Classes classes = await(classTables);
+        AnalysisResult.Classes classes = Workbench.await(classTables);
         timer.lap("report data");
         wb.phases.putAll(timer.phases());
 
@@ -217,32 +204,6 @@ public final class Analysis {
                 Math.round(wb.seconds() * 100) / 100.0, rounded(wb.phases), rounded(detection.seconds()),
                 options.thresholds().values(), options.redact(),
                 new AnalysisResult.Problems(decoded.failures(), detection.failures(), examples), warnings);
-    }
-
-    /** The result of {@code task}, rethrowing what it failed with as it was thrown. */
-    private static <T> T await(java.util.concurrent.FutureTask<T> task) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private static Map<String, Double> rounded(Map<String, Double> seconds) {

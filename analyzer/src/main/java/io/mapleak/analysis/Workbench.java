@@ -160,7 +160,8 @@ public final class Workbench implements Closeable {
         return result;
     }
 
-    private static <T> CompletableFuture<T> inThread(String name, Supplier<T> work, List<Thread> helpers) {
+    /** Runs {@code work} in a new daemon thread, added to {@code helpers} (to be joined with {@link #joinAll}). */
+    static <T> CompletableFuture<T> inThread(String name, Supplier<T> work, List<Thread> helpers) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
@@ -179,7 +180,8 @@ public final class Workbench implements Closeable {
         t.start();
     }
 
-    private static void joinAll(List<Thread> threads) {
+    /** Waits for every thread to end, even when interrupted (the interrupt is kept for the caller). */
+    static void joinAll(List<Thread> threads) {
         boolean interrupted = false;
         for (Thread t : threads) {
             while (t.isAlive()) {
@@ -196,7 +198,7 @@ public final class Workbench implements Closeable {
     }
 
     /** Waits for {@code f}, rethrowing what it failed with as it was thrown. */
-    private static <T> T await(CompletableFuture<T> f) {
+    static <T> T await(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (CompletionException e) {
