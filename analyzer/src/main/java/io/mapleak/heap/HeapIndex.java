@@ -25,6 +25,7 @@ import java.util.List;
  * graph stage adds that edge, so it costs no memory here.
  */
 public final class HeapIndex implements Closeable {
+    /** The sorted ids; null when the id look-up's bitmap answers {@link #id} (see {@link IdLookup}). */
     final PackedLongs ids;
     final IntColumn classOf;
     final IntColumn sizeUnits;
@@ -130,7 +131,7 @@ public final class HeapIndex implements Closeable {
     }
 
     public long id(int object) {
-        return ids.get(object);
+        return ids != null ? ids.get(object) : lookup.idOf(object);
     }
 
     /** The object with this id, or -1. */
@@ -264,7 +265,7 @@ public final class HeapIndex implements Closeable {
 
     /** Bytes this index holds in columns (on the heap and in temp files) and lookup tables. */
     public long indexBytes() {
-        return ids.bytes() + classOf.heapBytes() + classOf.mappedBytes() + sizeUnits.heapBytes()
+        return (ids != null ? ids.bytes() : 0) + classOf.heapBytes() + classOf.mappedBytes() + sizeUnits.heapBytes()
                 + sizeUnits.mappedBytes() + offsets.bytes() + refStart.bytes() + refs.heapBytes() + refs.mappedBytes()
                 + lookup.bytes();
     }

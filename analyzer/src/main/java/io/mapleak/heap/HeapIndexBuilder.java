@@ -124,6 +124,11 @@ final class HeapIndexBuilder {
             p1 = null;
             timer.lap("order by id");
             layoutAndSizes(r, summary);
+            if (r.lookup.usesBitmap()) {
+                // From here the bitmap gives each object's id (IdLookup.idOf): 4 bytes an object less to keep.
+                r.packedIds.close();
+                r.packedIds = null;
+            }
             timer.lap("layout and sizes");
             pass2(r);
             timer.lap("read references");

@@ -44,6 +44,11 @@ final class IdLookup implements AutoCloseable {
     private final IntColumn ranks;
     /** By page of the id range: its page in {@link #bits}, or -1 when no object is in it. */
     private final int[] pageSlots;
+    /** By page of {@link #bits}: its page of the id range (the inverse of {@link #pageSlots}). */
+    private final int[] slotPages;
+    /** By every {@code 2^SAMPLE_SHIFT}-th object: the rank block holding it, where {@link #idOf} starts looking. */
+    private final int[] samples;
+    private static final int SAMPLE_SHIFT = 10;
     private final int unitShift;
     private final long unitMask;
     private final long bitCount;
@@ -65,6 +70,8 @@ final class IdLookup implements AutoCloseable {
             long usedPages = plan[2];
             pageSlots = new int[(int) (((bitCount - 1) >>> PAGE_BIT_SHIFT) + 1)];
             java.util.Arrays.fill(pageSlots, -1);
+            slotPages = new int[(int) usedPages];
+            samples = new int[((n - 1) >>> SAMPLE_SHIFT) + 1];
             bits = store.longs("id-bits", usedPages * PAGE_WORDS);
             ranks = store.ints("id-ranks", usedPages * (PAGE_WORDS / WORDS_PER_RANK) + 1);
             fillBitmap(n);
@@ -76,6 +83,8 @@ final class IdLookup implements AutoCloseable {
         bits = null;
         ranks = null;
         pageSlots = null;
+        slotPages = null;
+        samples = null;
         unitShift = 0;
         unitMask = 0;
         bitCount = 0;
@@ -176,6 +185,7 @@ final class IdLookup implements AutoCloseable {
             if (p != page) {
                 page = p;
                 pageSlots[(int) p] = ++slot;
+                slotPages[slot] = (int) p;
             }
             long wi = ((long) slot << PAGE_WORD_SHIFT) | ((bit >>> 6) & (PAGE_WORDS - 1));
             if (wi != w) {
@@ -186,6 +196,9 @@ final class IdLookup implements AutoCloseable {
             long block = wi / WORDS_PER_RANK;
             while (nextRankBlock <= block) {
                 ranks.set(nextRankBlock++, i); // objects before the block: those before this one
+            }
+            if ((i & ((1 << SAMPLE_SHIFT) - 1)) == 0) {
+                samples[i >>> SAMPLE_SHIFT] = (int) block;
             }
             word |= 1L << bit;
         }
@@ -274,10 +287,43 @@ final class IdLookup implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * The id of the object with index {@code index} (0 to objects - 1), from the bitmap alone: the
+     * {@code index}-th set bit. A bisection of the rank blocks between two samples, then at most eight words of one
+     * cache line. Only when {@link #usesBitmap()}; the sorted ids are then not needed after the index is built.
+     */
+    long idOf(int index) {
+        int s = index >>> SAMPLE_SHIFT;
+        long lo = samples[s]; // holds object s << SAMPLE_SHIFT, at or before index
+        long hi = s + 1 < samples.length ? samples[s + 1] : ranks.length() - 2; // at or after index's block
+        while (lo < hi) { // the last block with no more than index objects before it holds the object
+            long mid = (lo + hi + 1) >>> 1;
+            if (ranks.get(mid) <= index) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        int left = index - ranks.get(lo);
+        for (long w = lo * WORDS_PER_RANK; ; w++) {
+            long word = bits.get(w);
+            int count = Long.bitCount(word);
+            if (left < count) {
+                for (int k = 0; k < left; k++) {
+                    word &= word - 1; // drops the lowest set bit
+                }
+                long page = slotPages[(int) (w >>> PAGE_WORD_SHIFT)];
+                long bit = page << PAGE_BIT_SHIFT | (w & (PAGE_WORDS - 1)) << 6 | Long.numberOfTrailingZeros(word);
+                return min + (bit << unitShift);
+            }
+            left -= count;
+        }
+    }
+
     long bytes() {
         if (bits != null) {
             return bits.heapBytes() + bits.mappedBytes() + ranks.heapBytes() + ranks.mappedBytes()
-                    + 4L * pageSlots.length;
+                    + 4L * (pageSlots.length + slotPages.length + samples.length);
         }
         return bucketStart.heapBytes() + bucketStart.mappedBytes();
     }

@@ -55,6 +55,9 @@ class IdLookupTest {
                         int expected = i > 0 && sorted[i - 1] == sorted[i] ? bitmap.indexOf(sorted[i]) : i;
                         assertThat(bitmap.indexOf(sorted[i])).as("id %x", sorted[i]).isEqualTo(expected);
                         assertThat(buckets.indexOf(sorted[i])).as("id %x", sorted[i]).isEqualTo(expected);
+                        if (bitmapExpected) {
+                            assertThat(bitmap.idOf(i)).as("object %d", i).isEqualTo(sorted[i]);
+                        }
                         for (long probe : new long[] {sorted[i] - 1, sorted[i] + 1, sorted[i] + 8, sorted[i] - 8,
                                 sorted[i] + 4}) {
                             int want = present.contains(probe) ? bitmap.indexOf(probe) : -1;
