@@ -29,6 +29,8 @@ final class ReferencePass {
 
     private final HeapIndexBuilder.Result r;
     private final FileChannel channel;
+    /** Length of the dump: the last record before a cut may be shorter than an instance's header. */
+    private final long fileEnd;
     private final ClassCatalog catalog;
     private final IdLookup lookup;
     private final PackedLongs refStart;
@@ -44,6 +46,11 @@ final class ReferencePass {
     ReferencePass(HeapIndexBuilder.Result r, LongConsumer progress) {
         this.r = r;
         this.channel = r.randomAccess;
+        try {
+            this.fileEnd = channel.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.catalog = r.catalog;
         this.lookup = r.lookup;
         this.refStart = r.refStart;
@@ -187,7 +194,8 @@ final class ReferencePass {
             cursor = refStart.get(i);
             end = refStart.get(i + 1);
             int head = 1 + 2 * idSize + 8;
-            int p = window(at, head);
+            // A primitive array's header is shorter; it may be the last record before the dump was cut.
+            int p = window(at, (int) Math.min(head, fileEnd - at));
             int tag = buf[p] & 0xFF;
             if (tag == 0x21) { // instance: id, u4 trace, class id, u4 length, fields
                 long classId = Bytes.id(buf, p + 1 + idSize + 4, idSize);

@@ -324,6 +324,23 @@ class HprofEdgeCasesTest {
     }
 
     @Test
+    void aShortPrimitiveArrayJustBeforeTheCutIsKept() throws IOException {
+        // A byte[1] record is 19 bytes, shorter than an instance's header: the reference pass must not read past it.
+        HprofWriter writer = new HprofWriter(V102, 8);
+        HprofWriter.Heap heap = writer.heap().withJdkBasics();
+        long item = heap.newClass("com.acme.Item").field("id", LONG).define();
+        heap.instance(item, Map.of("id", Value.ofLong(1)));
+        heap.primitiveArray(new byte[] {7});
+        long after = heap.instance(item, Map.of("id", Value.ofLong(2)));
+        heap.write();
+        long start = writer.offsetOfObject(after);
+        long cut = start + 2;
+
+        assertTruncated(save(writer.bytesUpTo(cut)), cut, start, "an instance record",
+                Map.of("com.acme.Item", 1L, "byte[]", 1L, "java.lang.Class", 6L));
+    }
+
+    @Test
     void cutInsideTheFieldListOfAClassDumpKeepsWhatCameBefore() throws IOException {
         HprofWriter writer = new HprofWriter(V102, 8);
         HprofWriter.Heap heap = writer.heap().withJdkBasics();
