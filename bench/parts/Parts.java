@@ -26,7 +26,7 @@ public final class Parts {
         if (part.equals("index")) {
             for (int i = 0; i < runs; i++) {
                 long t = System.nanoTime();
-                try (HeapIndex index = HeapIndex.build(DumpFile.open(dump), ReadOptions.defaults())) {
+                try (HeapIndex index = HeapIndex.build(DumpFile.open(dump), ReadOptions.defaults().withReadThreads(Integer.getInteger("mapleak.readThreads", 0)))) {
                     System.out.printf("index %.2f s, phases %s%n", seconds(t), index.buildPhases());
                 }
             }

@@ -47,7 +47,12 @@ public final class DumpOptions {
                 .withMemory(memory != null ? memory : -1);
         // A hidden knob for tests and experiments: chunks of 2^N elements (crossing chunk boundaries on small dumps).
         String shift = System.getProperty("mapleak.chunkShift");
-        return shift != null ? options.withChunkShift(Integer.parseInt(shift)) : options;
+        if (shift != null) {
+            options = options.withChunkShift(Integer.parseInt(shift));
+        }
+        // Another, for benchmarks: how many threads read the heap-dump segments (1: the streaming reader alone).
+        String threads = System.getProperty("mapleak.readThreads");
+        return threads != null ? options.withReadThreads(Integer.parseInt(threads)) : options;
     }
 
     /** Parses --layout; a bad spec is a usage error (exit 2) with the parser's sentence. */

@@ -105,6 +105,11 @@ final class ClassCatalog {
         return idx;
     }
 
+    /** A copy of the class indices by class id known now, for threads that read while the catalog waits. */
+    LongIntHashMap classIndexSnapshot() {
+        return classIndexById.clone();
+    }
+
     /** The class dump records kept (the first of each class id), in file order. */
     List<ClassDump> dumps() {
         return dumps;

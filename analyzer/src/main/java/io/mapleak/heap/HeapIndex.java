@@ -56,6 +56,8 @@ public final class HeapIndex implements Closeable {
     private final DumpFile file;
     private final ObjectReader reader;
 
+    private final int readShares;
+
     HeapIndex(HeapIndexBuilder.Result r) throws IOException {
         this.ids = r.packedIds;
         this.classOf = r.classOf;
@@ -83,6 +85,7 @@ public final class HeapIndex implements Closeable {
         this.weakReferents = r.weakReferents;
         this.file = r.file;
         this.channel = r.randomAccess;
+        this.readShares = r.readShares;
         for (ClassInfo c : classes) {
             if (c.objectIndex >= 0) {
                 mirrorClass.put(c.objectIndex, c.index);
@@ -102,6 +105,11 @@ public final class HeapIndex implements Closeable {
 
     public DumpFile file() {
         return file;
+    }
+
+    /** How many threads read the heap-dump segments in pass 1; 0 when the streaming reader read them. */
+    public int readShares() {
+        return readShares;
     }
 
     public DumpFacts facts() {

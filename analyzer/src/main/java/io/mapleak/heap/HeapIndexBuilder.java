@@ -20,12 +20,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds a {@link HeapIndex} in two passes: one streaming, one in parallel by record offset.
+ * Builds a {@link HeapIndex} in two passes: one in parallel by heap-dump segment, one in parallel by record offset.
  *
  * <ol>
  *   <li>{@link IndexPass1}, objects in file order: id, record offset, class, array length, and the number of
  *       non-null references (so the reference array can be laid out exactly before any id is resolved). Classes,
- *       names, roots and stack traces go to the {@link ClassCatalog}.</li>
+ *       names, roots and stack traces go to the {@link ClassCatalog}. The heap-dump segments of an uncompressed
+ *       dump are read by one thread a core, each into a run of its own.</li>
  *   <li>Between passes: class mirrors join the objects, everything is ordered by id (a natural merge over the
  *       dump's address-ordered runs), the layout is inferred, shallow sizes computed, reference slots laid out.</li>
  *   <li>{@link ReferencePass}, references: every object's record read again at the offset pass 1 noted, by
@@ -74,6 +75,8 @@ final class HeapIndexBuilder {
         /** Objects whose last reference slot is a java.lang.ref.Reference's referent. */
         java.util.BitSet weakReferents;
         List<String> warningsOfPass1;
+        /** Threads the heap-dump segments were read by in pass 1 (0: the streaming reader alone). */
+        int readShares;
 
         List<ThreadInfo> threads(HeapIndex index) {
             return Threads.read(index, catalog);
@@ -93,9 +96,9 @@ final class HeapIndexBuilder {
         PhaseTimer timer = new PhaseTimer();
         IndexPass1 p1 = null;
         try {
-            p1 = new IndexPass1(r.catalog, options, r.store);
             ReadSummary summary;
             if (file.compressed()) {
+                p1 = new IndexPass1(r.catalog, options, r.store, null, 1);
                 // Inflated once into a temp file that has no name on disk (see TempFiles), read at random later.
                 r.randomAccess = TempFiles.create(options.tempDir(), "mapleak-", ".hprof");
                 try (ReadableByteChannel in = file.openStream()) {
@@ -103,8 +106,9 @@ final class HeapIndexBuilder {
                 }
             } else {
                 r.randomAccess = FileChannel.open(file.path(), StandardOpenOption.READ);
+                p1 = new IndexPass1(r.catalog, options, r.store, r.randomAccess, options.readThreads());
                 try (ReadableByteChannel in = file.openStream()) {
-                    summary = new HprofReader(in, file.knownLength()).read(p1);
+                    summary = new HprofReader(in, file.knownLength()).read(p1, p1);
                 }
             }
             if (summary.truncated()) {
@@ -120,6 +124,7 @@ final class HeapIndexBuilder {
             }
             timer.lap("read objects");
             r.catalog.finish();
+            r.readShares = p1.shareCount;
             arrange(r, p1);
             p1 = null;
             timer.lap("order by id");
@@ -139,6 +144,9 @@ final class HeapIndexBuilder {
             return index;
         } finally {
             if (!ok) {
+                if (p1 != null) {
+                    p1.close();
+                }
                 if (r.randomAccess != null) {
                     r.randomAccess.close();
                 }
@@ -160,7 +168,7 @@ final class HeapIndexBuilder {
                 mirrors.add(c);
             }
         }
-        int nObj = p1.size;
+        int nObj = p1.size();
         if ((long) nObj + mirrors.size() > Integer.MAX_VALUE - 16) {
             throw new HprofFormatException("the dump has more than 2^31 objects; mapleak indexes up to 2^31 - 17", -1);
         }
@@ -171,48 +179,55 @@ final class HeapIndexBuilder {
         IntColumn classOf = store.ints("classes", n);
         IntColumn lengths = store.ints("sizes", n);
         IntColumn refCounts = store.ints("refcounts", n);
-        if (p1.sortedInFile) {
+        if (p1.sortedInFile()) {
             // The usual case: objects arrived in address order; merge the few mirrors in while copying. Mirrors'
             // offsets live in their ClassInfo; their slots repeat a neighbour's so the column stays packable.
             ids = new PackedLongs(store, "ids");
             offsets = new PackedLongs(store, "offsets");
-            long previousOffset = nObj > 0 ? p1.offsets.get(0) : 0;
+            long previousOffset = -1;
             int k = 0;
             int i = 0;
-            for (int f = 0; f <= nObj; f++) {
-                long id = f < nObj ? p1.ids.get(f) : Long.MAX_VALUE;
-                while (k < mirrors.size() && (f == nObj || mirrors.get(k).id < id)) {
-                    ClassInfo c = mirrors.get(k++);
-                    ids.add(c.id);
-                    offsets.add(previousOffset);
-                    classOf.set(i, cat.classClassIndex >= 0 ? cat.classClassIndex : c.index);
-                    lengths.set(i, -2 - c.index); // marks a mirror and names its class
-                    refCounts.set(i, classReferenceSlots(c));
+            for (ObjectRun run : p1.runs) {
+                for (int f = 0; f < run.size; f++) {
+                    long id = run.ids.get(f);
+                    long offset = run.offsets.get(f);
+                    if (previousOffset < 0) {
+                        previousOffset = offset;
+                    }
+                    while (k < mirrors.size() && mirrors.get(k).id < id) {
+                        i = mirror(cat, mirrors.get(k++), i, ids, offsets, previousOffset, classOf, lengths, refCounts);
+                    }
+                    previousOffset = offset;
+                    ids.add(id);
+                    offsets.add(offset);
+                    classOf.set(i, run.classes.get(f));
+                    lengths.set(i, run.lengths.get(f));
+                    refCounts.set(i, run.refCounts.get(f));
                     i++;
                 }
-                if (f == nObj) {
-                    break;
-                }
-                previousOffset = p1.offsets.get(f);
-                ids.add(id);
-                offsets.add(previousOffset);
-                classOf.set(i, p1.classes.get(f));
-                lengths.set(i, p1.lengths.get(f));
-                refCounts.set(i, p1.refCounts.get(f));
-                i++;
+                run.close(); // each run's pages go back as soon as it is copied
             }
-            closePass1(p1);
+            while (k < mirrors.size()) {
+                i = mirror(cat, mirrors.get(k++), i, ids, offsets, Math.max(0, previousOffset), classOf, lengths,
+                        refCounts);
+            }
         } else {
-            PackedLongs fileIds = p1.ids;
-            PackedLongs fileOffsets = p1.offsets;
-            for (int f = 0; f < nObj; f++) {
-                classOf.set(f, p1.classes.get(f));
-                lengths.set(f, p1.lengths.get(f));
-                refCounts.set(f, p1.refCounts.get(f));
+            List<ObjectRun> runs = p1.runs;
+            long[] starts = new long[runs.size() + 1];
+            int f = 0;
+            for (int q = 0; q < runs.size(); q++) {
+                ObjectRun run = runs.get(q);
+                starts[q] = f;
+                for (int j = 0; j < run.size; j++, f++) {
+                    classOf.set(f, run.classes.get(j));
+                    lengths.set(f, run.lengths.get(j));
+                    refCounts.set(f, run.refCounts.get(j));
+                }
+                run.classes.close();
+                run.lengths.close();
+                run.refCounts.close();
             }
-            p1.classes.close();
-            p1.lengths.close();
-            p1.refCounts.close();
+            starts[runs.size()] = nObj;
             for (int m = 0; m < mirrors.size(); m++) {
                 ClassInfo c = mirrors.get(m);
                 int i = nObj + m;
@@ -220,28 +235,39 @@ final class HeapIndexBuilder {
                 lengths.set(i, -2 - c.index);
                 refCounts.set(i, classReferenceSlots(c));
             }
-            PackedLongs keys = PackedLongs.of(store, "sort-keys", n,
-                    j -> j < nObj ? fileIds.get(j) : mirrors.get((int) (j - nObj)).id);
-            fileIds.close();
+            PackedLongs keys = PackedLongs.of(store, "sort-keys", n, j -> {
+                if (j >= nObj) {
+                    return mirrors.get((int) (j - nObj)).id;
+                }
+                int q = runOf(starts, j);
+                return runs.get(q).ids.get(j - starts[q]);
+            });
+            for (ObjectRun run : runs) {
+                run.ids.close();
+            }
             IntColumn order = Permutation.sortedOrder(keys, store);
             ids = Permutation.apply(keys, order, store, "ids");
             // Mirrors' offsets live in their ClassInfo; their slots repeat a neighbour's so the column stays packable.
+            java.util.function.IntToLongFunction fileOffset = o -> {
+                int q = runOf(starts, o);
+                return runs.get(q).offsets.get(o - starts[q]);
+            };
             offsets = PackedLongs.of(store, "offsets", n, j -> {
                 for (long at = j; at >= 0; at--) {
                     int o = order.get(at);
                     if (o < nObj) {
-                        return fileOffsets.get(o);
+                        return fileOffset.applyAsLong(o);
                     }
                 }
                 for (long at = j + 1; at < n; at++) {
                     int o = order.get(at);
                     if (o < nObj) {
-                        return fileOffsets.get(o);
+                        return fileOffset.applyAsLong(o);
                     }
                 }
                 return 0;
             });
-            fileOffsets.close();
+            p1.close();
             classOf = Permutation.apply(classOf, order, store, "classes");
             lengths = Permutation.apply(lengths, order, store, "sizes");
             refCounts = Permutation.apply(refCounts, order, store, "refcounts");
@@ -292,12 +318,24 @@ final class HeapIndexBuilder {
         r.warningsOfPass1 = p1.warnings;
     }
 
-    private static void closePass1(IndexPass1 p1) {
-        p1.ids.close();
-        p1.offsets.close();
-        p1.classes.close();
-        p1.lengths.close();
-        p1.refCounts.close();
+    /** Writes class mirror {@code c} at object {@code i}; returns the next object. */
+    private static int mirror(ClassCatalog cat, ClassInfo c, int i, PackedLongs ids, PackedLongs offsets,
+            long offset, IntColumn classOf, IntColumn lengths, IntColumn refCounts) {
+        ids.add(c.id);
+        offsets.add(offset);
+        classOf.set(i, cat.classClassIndex >= 0 ? cat.classClassIndex : c.index);
+        lengths.set(i, -2 - c.index); // marks a mirror and names its class
+        refCounts.set(i, classReferenceSlots(c));
+        return i + 1;
+    }
+
+    /** The run that holds object {@code f} of the file order, given each run's first object. */
+    private static int runOf(long[] starts, long f) {
+        int q = 0;
+        while (starts[q + 1] <= f) {
+            q++;
+        }
+        return q;
     }
 
     /** Upper bound of a class mirror's references: superclass, loader, signers, domain, statics, constants. */

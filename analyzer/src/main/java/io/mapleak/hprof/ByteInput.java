@@ -69,6 +69,23 @@ final class ByteInput {
         return limit >= n;
     }
 
+    /**
+     * Moves to file offset {@code target}, at or after the current position: within the buffer, by positioning a
+     * seekable channel, or by reading up to it.
+     */
+    void seek(long target) throws IOException {
+        if (target <= base + limit) {
+            pos = (int) (target - base);
+        } else if (channel instanceof java.nio.channels.SeekableByteChannel s) {
+            s.position(target);
+            base = target;
+            pos = 0;
+            limit = 0;
+        } else {
+            skip(target - position());
+        }
+    }
+
     /** Skips {@code n} bytes; returns how many could be skipped before the end of input. */
     long skip(long n) throws IOException {
         long inBuffer = Math.min(n, limit - pos);

@@ -1,6 +1,8 @@
 package io.mapleak.hprof;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 
@@ -116,9 +118,89 @@ public final class HprofReader {
 
     /** Reads the whole input into {@code visitor}. */
     public ReadSummary read(HprofVisitor visitor) throws IOException {
+        return read(visitor, null);
+    }
+
+    /**
+     * Reads the whole input into {@code visitor}; at each HEAP_DUMP_SEGMENT of a wanted heap dump, {@code runs}
+     * (if not null) may read the run of segments from there itself, in parallel, and say where it stopped: the
+     * reader goes on from there (the channel must then be a {@link FileChannel}). It is asked until it does so once.
+     */
+    public ReadSummary read(HprofVisitor visitor, SegmentRuns runs) throws IOException {
         ByteInput in = new ByteInput(channel, BUFFER_BYTES, 0);
         HprofHeader header = readHeader(in);
-        return new Pass(in, header, visitor).run();
+        Pass pass = new Pass(in, header, visitor);
+        pass.runs = runs;
+        return pass.run();
+    }
+
+    /**
+     * Reads the HEAP_DUMP_SEGMENT records between {@code start} and {@code end} (record boundaries; the channel
+     * delivers the bytes from {@code start}) as the inside of a wanted heap dump: one share of a run of segments
+     * read by several threads. The summary's truncation says whether the share could be read to its end.
+     */
+    public ReadSummary readSegments(HprofHeader header, long start, HprofVisitor visitor) throws IOException {
+        Pass pass = new Pass(new ByteInput(channel, BUFFER_BYTES, start), header, visitor);
+        pass.inSegmentRun = true;
+        pass.currentWanted = true;
+        pass.nextProgress = start + PROGRESS_EVERY;
+        return pass.run();
+    }
+
+    /** Reads a run of heap-dump segments in place of the streaming reader; see {@link #read(HprofVisitor, SegmentRuns)}. */
+    public interface SegmentRuns {
+        /**
+         * Called at the start of each segment record of a wanted heap dump ({@code runStart} is the record's
+         * offset) until it reads the run from there once. Returns what was read, or null to let the streaming
+         * reader read this segment.
+         */
+        RunRead readRun(HprofHeader header, long runStart) throws IOException;
+    }
+
+    /** A run of segments read by {@link SegmentRuns}: where the next record starts, and how many records it held. */
+    public record RunRead(long end, long records) {
+    }
+
+    /**
+     * The record offsets of the run of HEAP_DUMP_SEGMENT records that starts at {@code runStart}: each segment's
+     * start, then the offset where the run ends (the next record of another kind, or the end of the file). Null
+     * when the run cannot be split with confidence: a segment of unknown length (0) or one that runs past the end
+     * of the file (a truncated dump), which the streaming reader handles.
+     */
+    public static long[] segmentBoundaries(FileChannel channel, long runStart) throws IOException {
+        long size = channel.size();
+        long[] at = new long[1024];
+        int n = 0;
+        ByteBuffer head = ByteBuffer.allocate(9);
+        long p = runStart;
+        while (p < size) {
+            head.clear();
+            while (head.hasRemaining()) {
+                if (channel.read(head, p + head.position()) < 0) {
+                    return null;
+                }
+            }
+            int tag = head.get(0) & 0xFF;
+            if (tag != TAG_HEAP_DUMP_SEGMENT) {
+                break;
+            }
+            long length = head.getInt(5) & 0xFFFF_FFFFL;
+            long end = p + 9 + length;
+            if (length == 0 || end > size) {
+                return null;
+            }
+            if (n == at.length) {
+                at = java.util.Arrays.copyOf(at, n * 2);
+            }
+            at[n++] = p;
+            p = end;
+        }
+        if (n == 0) {
+            return null;
+        }
+        long[] out = java.util.Arrays.copyOf(at, n + 1);
+        out[n] = p;
+        return out;
     }
 
     /** The state of one read: kept in fields so the record methods stay small enough to be inlined. */
@@ -137,6 +219,9 @@ public final class HprofReader {
         private long truncationOffset = -1;
         private long records;
         private final boolean[] unknownTagsWarned = new boolean[256];
+        private SegmentRuns runs;
+        /** Whether {@link #runs} read the rest of the current dump's run of segments. */
+        private boolean runRead;
 
         Pass(ByteInput in, HprofHeader header, HprofVisitor v) {
             this.in = in;
@@ -177,6 +262,15 @@ public final class HprofReader {
                             inSegmentRun = true;
                             startDump(recordStart);
                         }
+                        if (currentWanted && runs != null && !runRead) {
+                            RunRead done = runs.readRun(header, recordStart);
+                            if (done != null) {
+                                runRead = true;
+                                records += done.records() - 1;
+                                in.seek(done.end());
+                                continue;
+                            }
+                        }
                         heapDump(length == 0 ? Long.MAX_VALUE : end, recordStart, "HEAP_DUMP_SEGMENT");
                     }
                     case TAG_HEAP_DUMP_END -> {
@@ -199,6 +293,7 @@ public final class HprofReader {
 
         private void startDump(long offset) {
             dumps++;
+            runRead = false;
             currentWanted = v.wantsHeapDump(dumps);
             if (currentWanted) {
                 v.heapDumpStart(dumps, offset);
