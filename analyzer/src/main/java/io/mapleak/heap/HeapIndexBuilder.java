@@ -182,35 +182,17 @@ final class HeapIndexBuilder {
         if (p1.sortedInFile()) {
             // The usual case: objects arrived in address order; merge the few mirrors in while copying. Mirrors'
             // offsets live in their ClassInfo; their slots repeat a neighbour's so the column stays packable.
-            ids = new PackedLongs(store, "ids");
-            offsets = new PackedLongs(store, "offsets");
-            long previousOffset = -1;
-            int k = 0;
-            int i = 0;
-            for (ObjectRun run : p1.runs) {
-                for (int f = 0; f < run.size; f++) {
-                    long id = run.ids.get(f);
-                    long offset = run.offsets.get(f);
-                    if (previousOffset < 0) {
-                        previousOffset = offset;
-                    }
-                    while (k < mirrors.size() && mirrors.get(k).id < id) {
-                        i = mirror(cat, mirrors.get(k++), i, ids, offsets, previousOffset, classOf, lengths, refCounts);
-                    }
-                    previousOffset = offset;
-                    ids.add(id);
-                    offsets.add(offset);
-                    classOf.set(i, run.classes.get(f));
-                    lengths.set(i, run.lengths.get(f));
-                    refCounts.set(i, run.refCounts.get(f));
-                    i++;
-                }
-                run.close(); // each run's pages go back as soon as it is copied
-            }
-            while (k < mirrors.size()) {
-                i = mirror(cat, mirrors.get(k++), i, ids, offsets, Math.max(0, previousOffset), classOf, lengths,
-                        refCounts);
-            }
+            // Two threads: one the packed ids and offsets (appended in order), one the three int columns.
+            PackedLongs packedIds = new PackedLongs(store, "ids");
+            PackedLongs packedOffsets = new PackedLongs(store, "offsets");
+            IntColumn c = classOf;
+            IntColumn l = lengths;
+            IntColumn rc = refCounts;
+            bothAtOnce(() -> copyInts(cat, p1.runs, mirrors, c, l, rc),
+                    () -> copyPacked(p1.runs, mirrors, packedIds, packedOffsets));
+            p1.close();
+            ids = packedIds;
+            offsets = packedOffsets;
         } else {
             List<ObjectRun> runs = p1.runs;
             long[] starts = new long[runs.size() + 1];
@@ -318,15 +300,115 @@ final class HeapIndexBuilder {
         r.warningsOfPass1 = p1.warnings;
     }
 
-    /** Writes class mirror {@code c} at object {@code i}; returns the next object. */
-    private static int mirror(ClassCatalog cat, ClassInfo c, int i, PackedLongs ids, PackedLongs offsets,
-            long offset, IntColumn classOf, IntColumn lengths, IntColumn refCounts) {
-        ids.add(c.id);
-        offsets.add(offset);
+    /**
+     * Sorted case, first half: the ids and offsets of the runs in order, each class mirror merged in before the
+     * first object with a larger id, at the offset of the object before it (so the column stays packable).
+     */
+    private static void copyPacked(List<ObjectRun> runs, List<ClassInfo> mirrors, PackedLongs ids,
+            PackedLongs offsets) {
+        long previousOffset = -1;
+        int k = 0;
+        for (ObjectRun run : runs) {
+            for (int f = 0; f < run.size; f++) {
+                long id = run.ids.get(f);
+                long offset = run.offsets.get(f);
+                if (previousOffset < 0) {
+                    previousOffset = offset;
+                }
+                while (k < mirrors.size() && mirrors.get(k).id < id) {
+                    ids.add(mirrors.get(k++).id);
+                    offsets.add(previousOffset);
+                }
+                previousOffset = offset;
+                ids.add(id);
+                offsets.add(offset);
+            }
+            run.offsets.close(); // each run's pages go back as soon as it is copied
+        }
+        while (k < mirrors.size()) {
+            ids.add(mirrors.get(k++).id);
+            offsets.add(Math.max(0, previousOffset));
+        }
+    }
+
+    /** Sorted case, second half: class, length and reference count of each object and mirror, merged the same way. */
+    private static void copyInts(ClassCatalog cat, List<ObjectRun> runs, List<ClassInfo> mirrors, IntColumn classOf,
+            IntColumn lengths, IntColumn refCounts) {
+        int k = 0;
+        int i = 0;
+        for (ObjectRun run : runs) {
+            for (int f = 0; f < run.size; f++) {
+                long id = run.ids.get(f);
+                while (k < mirrors.size() && mirrors.get(k).id < id) {
+                    mirror(cat, mirrors.get(k++), i++, classOf, lengths, refCounts);
+                }
+                classOf.set(i, run.classes.get(f));
+                lengths.set(i, run.lengths.get(f));
+                refCounts.set(i, run.refCounts.get(f));
+                i++;
+            }
+            run.classes.close();
+            run.lengths.close();
+            run.refCounts.close();
+        }
+        while (k < mirrors.size()) {
+            mirror(cat, mirrors.get(k++), i++, classOf, lengths, refCounts);
+        }
+    }
+
+    /** Writes class mirror {@code c}'s class, length (a mark naming its class) and reference slots at {@code i}. */
+    private static void mirror(ClassCatalog cat, ClassInfo c, int i, IntColumn classOf, IntColumn lengths,
+            IntColumn refCounts) {
         classOf.set(i, cat.classClassIndex >= 0 ? cat.classClassIndex : c.index);
         lengths.set(i, -2 - c.index); // marks a mirror and names its class
         refCounts.set(i, classReferenceSlots(c));
-        return i + 1;
+    }
+
+    /**
+     * Runs {@code beside} in a thread of its own while this thread runs {@code here} (one after the other on a
+     * single core), and rethrows what either threw once both are done.
+     */
+    private static void bothAtOnce(Runnable beside, Runnable here) {
+        if (Runtime.getRuntime().availableProcessors() < 2) {
+            beside.run();
+            here.run();
+            return;
+        }
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                beside.run();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "mapleak-arrange");
+        t.setDaemon(true);
+        t.start();
+        try {
+            here.run();
+        } finally {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    t.join(); // it writes columns of the store: it must end before anything closes them
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException(failure[0]);
+        }
     }
 
     /** The run that holds object {@code f} of the file order, given each run's first object. */
