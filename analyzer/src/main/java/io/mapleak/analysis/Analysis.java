@@ -147,13 +147,14 @@ public final class Analysis {
         AnalysisResult.JvmProcess process;
         CompletableFuture<AnalysisResult.Classes> classTables;
         try {
-            d = detect(wb, options, timer);
             // The class tables need only the index and the dominator tree (two passes over every object and one
-            // walk of the tree): a second thread computes them while this one ranks and writes suspects and inventory.
+            // walk of the tree): a second thread computes them while this one decodes what is left of the maps,
+            // runs the detectors, ranks, and writes suspects and inventory.
             classTables = Workbench.inThread("mapleak-class-tables", () -> new AnalysisResult.Classes(
                     byShallow(wb.index), byRetained(wb),
                     LiveClasses.byInstances(wb.index, wb.dominators, AnalysisResult.Classes.BY_INSTANCES_ROWS)),
                     helpers);
+            d = detect(wb, options, timer);
             process = ProcessFacts.read(wb.index, d.decoded().maps(), options.redact());
             ranking = Ranker.rank(d.ctx(), d.run().findings(), options.knownMaps(), wb.index.facts().truncated(),
                     process.maxHeapBytes());
