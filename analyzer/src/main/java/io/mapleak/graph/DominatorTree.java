@@ -21,9 +21,9 @@ import java.util.BitSet;
  * neither recursion nor a stack. Retained sizes accumulate in reverse preorder, in preorder numbers.
  *
  * <p>All references count here, weak ones included (as in Eclipse MAT). Unreachable objects have no dominator
- * and retain nothing. Memory during the computation: about 24 bytes per object plus 12 per back edge; kept after:
- * 4 (dominator) + 8 (retained) per object. All of it in columns of the index's {@link ColumnStore}, so a graph
- * larger than the memory budget is computed in temp files.
+ * and retain nothing. Memory during the computation: about 24 bytes per object plus 12 per back edge (16 for a
+ * moment while the predecessor lists are built); kept after: 4 (dominator) + 8 (retained) per object. All of it in
+ * columns of the index's {@link ColumnStore}, so a graph larger than the memory budget is computed in temp files.
  */
 public final class DominatorTree {
     /** Dominator value of objects the virtual root dominates directly. */
@@ -85,31 +85,10 @@ public final class DominatorTree {
         IntColumn label = store.ints("dom-label", size);
         LongColumn backEdges = store.longs("dom-back-edges", 0);
         final int reached = depthFirst(g, pre, vertex, parent, semi, label, backEdges, progress);
-        final long backs = backEdges.length();
 
-        // 2. The back edges as predecessor lists (reverse CSR by target), in preorder numbers. The DFS's scan
-        // positions in label are spent; until step 3 label counts each vertex's predecessors.
-        IntColumn counts = label;
-        counts.fill(0, reached, 0);
-        for (long e = 0; e < backs; e++) {
-            int q = (int) (backEdges.get(e) >>> 32);
-            counts.set(q, counts.get(q) + 1);
-        }
+        // 2. The back edges as predecessor lists (reverse CSR by target), in preorder numbers.
         PackedLongs revStart = new PackedLongs(store, "dom-predecessor-starts");
-        long at = 0;
-        for (int q = 0; q < reached; q++) {
-            revStart.add(at);
-            at += counts.get(q);
-            counts.set(q, 0); // from here: how many of q's predecessors are written
-        }
-        revStart.add(at);
-        IntColumn revSrc = store.ints("dom-predecessors", backs);
-        for (long e = 0; e < backs; e++) {
-            long edge = backEdges.get(e);
-            int q = (int) (edge >>> 32);
-            revSrc.set(revStart.get(q) + counts.getAndAdd(q, 1), (int) edge);
-        }
-        backEdges.close();
+        IntColumn revSrc = predecessors(store, backEdges, reached, revStart);
         if (progress != null) {
             progress.accept((long) reached + reached / 2);
         }
@@ -253,6 +232,64 @@ public final class DominatorTree {
                 v = vertex.get(p);
             }
         }
+    }
+
+    /** Targets a bucket of {@link #predecessors} covers: its counts (4 bytes each) stay in the core's cache. */
+    private static final int BUCKET_SHIFT = 15;
+
+    /**
+     * Step 2: the back edges (target &lt;&lt; 32 | source) as a reverse CSR: {@code revStart} gets each target's first
+     * position (appended in order) and the returned column the sources, each target's in the order the DFS found
+     * them. Counting and placing them edge by edge would touch a random target's counter and slot for each
+     * (a cache miss, on a large dump a page of a temp file); instead the edges are first spread stably into
+     * buckets of 2^15 consecutive targets (one write stream a bucket), then each bucket is placed with counters
+     * that fit the cache. Closes {@code backEdges}.
+     */
+    private static IntColumn predecessors(ColumnStore store, LongColumn backEdges, int reached, PackedLongs revStart) {
+        final long backs = backEdges.length();
+        int buckets = (reached >>> BUCKET_SHIFT) + 1;
+        long[] bucketStart = new long[buckets + 1];
+        for (long e = 0; e < backs; e++) {
+            bucketStart[(int) (backEdges.get(e) >>> (32 + BUCKET_SHIFT)) + 1]++;
+        }
+        for (int b = 0; b < buckets; b++) {
+            bucketStart[b + 1] += bucketStart[b];
+        }
+        LongColumn spread = store.longs("dom-back-edges-by-bucket", backs);
+        long[] cursor = java.util.Arrays.copyOf(bucketStart, buckets);
+        for (long e = 0; e < backs; e++) {
+            long edge = backEdges.get(e);
+            spread.set(cursor[(int) (edge >>> (32 + BUCKET_SHIFT))]++, edge);
+        }
+        backEdges.close();
+        IntColumn revSrc = store.ints("dom-predecessors", backs);
+        int[] counts = new int[1 << BUCKET_SHIFT];
+        long at = 0;
+        for (int b = 0; b < buckets; b++) {
+            int first = b << BUCKET_SHIFT;
+            int width = Math.min(1 << BUCKET_SHIFT, reached - first);
+            java.util.Arrays.fill(counts, 0);
+            long from = bucketStart[b];
+            long to = bucketStart[b + 1];
+            for (long e = from; e < to; e++) {
+                counts[(int) (spread.get(e) >>> 32) - first]++;
+            }
+            long bucketAt = at;
+            for (int k = 0; k < width; k++) {
+                revStart.add(at);
+                int c = counts[k];
+                counts[k] = (int) (at - bucketAt); // from here: where target first + k's next source goes
+                at += c;
+            }
+            for (long e = from; e < to; e++) {
+                long edge = spread.get(e);
+                int k = (int) (edge >>> 32) - first;
+                revSrc.set(bucketAt + counts[k]++, (int) edge);
+            }
+        }
+        revStart.add(at);
+        spread.close();
+        return revSrc;
     }
 
     /**
