@@ -135,9 +135,9 @@ public final class HprofReader {
     }
 
     /**
-     * Reads the HEAP_DUMP_SEGMENT records between {@code start} and {@code end} (record boundaries; the channel
-     * delivers the bytes from {@code start}) as the inside of a wanted heap dump: one share of a run of segments
-     * read by several threads. The summary's truncation says whether the share could be read to its end.
+     * Reads HEAP_DUMP_SEGMENT records from {@code start} (a record boundary; the channel delivers the bytes from
+     * there and ends at another) as the inside of a wanted heap dump: one share of a run of segments read by
+     * several threads. The summary's truncation says whether the share could be read to its end.
      */
     public ReadSummary readSegments(HprofHeader header, long start, HprofVisitor visitor) throws IOException {
         Pass pass = new Pass(new ByteInput(channel, BUFFER_BYTES, start), header, visitor);
