@@ -32,6 +32,8 @@ import java.util.function.Consumer;
 final class IndexPass1 extends CatalogVisitor implements HprofReader.SegmentRuns {
     /** A share of a segment run smaller than this is not worth a thread of its own. */
     static final long MIN_SHARE_BYTES = 32L << 20;
+    /** Shares at most, on a machine of many cores: each holds a read buffer of 8 MB on the heap and one off it. */
+    static final int MAX_SHARES = 8;
 
     final List<ObjectRun> runs = new ArrayList<>();
     private final ColumnStore store;
@@ -154,8 +156,8 @@ final class IndexPass1 extends CatalogVisitor implements HprofReader.SegmentRuns
             return null;
         }
         long bytes = bounds[bounds.length - 1] - runStart;
-        int n = threads > 0 ? threads
-                : (int) Math.min(Runtime.getRuntime().availableProcessors(), bytes / MIN_SHARE_BYTES);
+        int n = threads > 0 ? threads : (int) Math.min(Math.min(Runtime.getRuntime().availableProcessors(),
+                MAX_SHARES), bytes / MIN_SHARE_BYTES);
         long[] cuts = cuts(bounds, n);
         if (cuts.length < 3) {
             return null;
