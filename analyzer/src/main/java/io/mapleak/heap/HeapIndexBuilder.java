@@ -188,8 +188,9 @@ final class HeapIndexBuilder {
             IntColumn c = classOf;
             IntColumn l = lengths;
             IntColumn rc = refCounts;
-            bothAtOnce(() -> copyInts(cat, p1.runs, mirrors, c, l, rc),
-                    () -> copyPacked(p1.runs, mirrors, packedIds, packedOffsets));
+            Together.rethrow(Together.run("mapleak-arrange", List.of(
+                    () -> copyPacked(p1.runs, mirrors, packedIds, packedOffsets),
+                    () -> copyInts(cat, p1.runs, mirrors, c, l, rc))));
             p1.close();
             ids = packedIds;
             offsets = packedOffsets;
@@ -362,53 +363,6 @@ final class HeapIndexBuilder {
         classOf.set(i, cat.classClassIndex >= 0 ? cat.classClassIndex : c.index);
         lengths.set(i, -2 - c.index); // marks a mirror and names its class
         refCounts.set(i, classReferenceSlots(c));
-    }
-
-    /**
-     * Runs {@code beside} in a thread of its own while this thread runs {@code here} (one after the other on a
-     * single core), and rethrows what either threw once both are done.
-     */
-    private static void bothAtOnce(Runnable beside, Runnable here) {
-        if (Runtime.getRuntime().availableProcessors() < 2) {
-            beside.run();
-            here.run();
-            return;
-        }
-        Throwable[] failure = new Throwable[1];
-        Thread t = new Thread(() -> {
-            try {
-                beside.run();
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        }, "mapleak-arrange");
-        t.setDaemon(true);
-        t.start();
-        try {
-            here.run();
-        } finally {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    t.join(); // it writes columns of the store: it must end before anything closes them
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (failure[0] instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure[0] instanceof Error e) {
-            throw e;
-        }
-        if (failure[0] != null) {
-            throw new IllegalStateException(failure[0]);
-        }
     }
 
     /** The run that holds object {@code f} of the file order, given each run's first object. */

@@ -182,15 +182,10 @@ final class IndexPass1 extends CatalogVisitor implements HprofReader.SegmentRuns
             for (Share s : shares) {
                 s.run.close();
             }
-            if (failure instanceof RuntimeException e) {
-                throw e;
-            }
-            if (failure instanceof Error e) {
-                throw e;
-            }
             if (failure instanceof IOException e) {
                 throw e;
             }
+            Together.rethrow(failure);
             return null; // a share ended early: the streaming reader reads the run and says where and why
         }
         long records = 0;
@@ -229,44 +224,15 @@ final class IndexPass1 extends CatalogVisitor implements HprofReader.SegmentRuns
         return java.util.Arrays.copyOf(cuts, k);
     }
 
-    /** Reads every share on a thread of its own; returns the first failure, or null. */
+    /** Reads every share at once (see {@link Together}); returns the first failure, or null. */
     private static Throwable readShares(HprofHeader header, Share[] shares, long[] cuts) {
-        Thread[] workers = new Thread[shares.length];
-        Throwable[] failures = new Throwable[shares.length];
+        List<Together.Task> tasks = new ArrayList<>();
         for (int s = 0; s < shares.length; s++) {
             int k = s;
-            workers[s] = new Thread(() -> {
-                try {
-                    Share share = shares[k];
-                    share.summary = new HprofReader(share.channel(cuts[k], cuts[k + 1]), -1)
-                            .readSegments(header, cuts[k], share);
-                } catch (Throwable t) {
-                    failures[k] = t;
-                }
-            }, "mapleak-read-" + s);
-            workers[s].setDaemon(true);
-            workers[s].start();
+            tasks.add(() -> shares[k].summary = new HprofReader(shares[k].channel(cuts[k], cuts[k + 1]), -1)
+                    .readSegments(header, cuts[k], shares[k]));
         }
-        boolean interrupted = false;
-        for (Thread w : workers) {
-            while (true) {
-                try {
-                    w.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the shares hold columns of the store: they must end before it closes
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        for (Throwable t : failures) {
-            if (t != null) {
-                return t;
-            }
-        }
-        return null;
+        return Together.run("mapleak-read", tasks);
     }
 
     /** Byte offsets read by all shares, reported as one offset from the run's start. */
