@@ -87,20 +87,26 @@ public final class Workbench implements Closeable {
         PhaseTimer timer = new PhaseTimer();
         HeapGraph graph;
         CompletableFuture<StrongPaths> paths = null;
-        CompletableFuture<?> beside = null;
+        CompletableFuture<?> besideResult = null;
         List<Thread> helpers = new ArrayList<>();
         List<Runnable> stops = new ArrayList<>();
         DominatorTree tree;
         boolean ok = false;
         try {
             graph = new HeapGraph(index);
-            boolean cores = Runtime.getRuntime().availableProcessors() > 1;
-            if (allPaths && cores) {
-                paths = inThread("mapleak-strong-paths", () -> StrongPaths.compute(graph), helpers);
+            int cores = Runtime.getRuntime().availableProcessors();
+            List<Runnable> beside = new ArrayList<>();
+            if (allPaths && cores > 1) {
+                CompletableFuture<StrongPaths> f = new CompletableFuture<>();
+                beside.add(() -> completeWith(f, () -> StrongPaths.compute(graph)));
+                paths = f;
             }
-            if (alongside != null && cores) {
-                beside = besideDominators(alongside, index, helpers, stops);
+            if (alongside != null && cores > 1) {
+                CompletableFuture<Object> f = new CompletableFuture<>();
+                beside.add(besideDominators(alongside, index, f, stops));
+                besideResult = f;
             }
+            startBeside(beside, cores, helpers);
             listener.phaseCount("Dominators", 2L * index.objectCount());
             try {
                 tree = DominatorTree.compute(graph, listener::progress);
@@ -116,7 +122,7 @@ public final class Workbench implements Closeable {
                 index.close();
             }
         }
-        return new Workbench(file, index, graph, tree, timer.phases(), paths, beside, helpers, stops, started);
+        return new Workbench(file, index, graph, tree, timer.phases(), paths, besideResult, helpers, stops, started);
     }
 
     /**
@@ -135,10 +141,41 @@ public final class Workbench implements Closeable {
         }
     }
 
-    private static <T> CompletableFuture<T> besideDominators(Alongside<T> work, HeapIndex index,
-            List<Thread> helpers, List<Runnable> stops) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+    /**
+     * Starts the work done beside the dominator tree: a thread for each while the cores allow one beside the
+     * dominator thread; otherwise (two cores) one thread that does them in turn, strong paths first and then the
+     * work other threads may share once the tree is done. Three threads on two cores would give the tree, which
+     * every later phase waits for, two thirds of a core (measured on the 10 GB benchmark dump: the tree alone
+     * 60 s, beside paths and decoding in threads of their own 96 s).
+     */
+    private static void startBeside(List<Runnable> beside, int cores, List<Thread> helpers) {
+        if (beside.size() <= cores - 1) {
+            for (int i = 0; i < beside.size(); i++) {
+                start(new Thread(beside.get(i), "mapleak-beside-dominators-" + (i + 1)), helpers);
+            }
+        } else if (!beside.isEmpty()) {
+            start(new Thread(() -> beside.forEach(Runnable::run), "mapleak-beside-dominators"), helpers);
+        }
+    }
+
+    /**
+     * The body of a thread doing {@code work} beside the dominator tree: {@code result} gets what it prepares, and
+     * the thread then proceeds; nothing is prepared if the analysis stopped it first (cancelled the result).
+     */
+    private static <T> Runnable besideDominators(Alongside<T> work, HeapIndex index,
+            CompletableFuture<Object> result, List<Runnable> stops) {
+        stops.add(() -> {
+            // Cancelled while preparing, it will not proceed; prepared, it is asked to stop; failed, it has.
+            if (!result.cancel(false) && !result.isCompletedExceptionally()) {
+                @SuppressWarnings("unchecked")
+                T prepared = (T) result.join();
+                work.stop(prepared);
+            }
+        });
+        return () -> {
+            if (result.isDone()) {
+                return; // stopped before it began (it waited for the strong paths)
+            }
             T prepared;
             try {
                 prepared = work.prepare(index);
@@ -149,28 +186,22 @@ public final class Workbench implements Closeable {
             if (result.complete(prepared)) { // not when stopped while it prepared
                 work.proceed(prepared);
             }
-        }, "mapleak-alongside");
-        start(t, helpers);
-        stops.add(() -> {
-            // Cancelled while preparing, it will not proceed; prepared, it is asked to stop; failed, it has.
-            if (!result.cancel(false) && !result.isCompletedExceptionally()) {
-                work.stop(result.join());
-            }
-        });
-        return result;
+        };
+    }
+
+    /** Completes {@code result} with what {@code work} returns, or with what it failed with. */
+    private static <T> void completeWith(CompletableFuture<T> result, Supplier<T> work) {
+        try {
+            result.complete(work.get());
+        } catch (Throwable e) {
+            result.completeExceptionally(e);
+        }
     }
 
     /** Runs {@code work} in a new daemon thread, added to {@code helpers} (to be joined with {@link #joinAll}). */
     static <T> CompletableFuture<T> inThread(String name, Supplier<T> work, List<Thread> helpers) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                result.complete(work.get());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, name);
-        start(t, helpers);
+        start(new Thread(() -> completeWith(result, work), name), helpers);
         return result;
     }
 

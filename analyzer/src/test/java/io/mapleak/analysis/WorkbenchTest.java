@@ -3,6 +3,7 @@ package io.mapleak.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.mapleak.graph.StrongPaths;
 import io.mapleak.heap.HeapIndex;
 import io.mapleak.heap.ReadOptions;
 import io.mapleak.testing.FixtureDumps;
@@ -60,7 +61,29 @@ class WorkbenchTest {
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - closed)).as("close waited a minute for it")
                 .isLessThan(20);
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-                .as("its thread was joined").doesNotContain("mapleak-alongside");
+                .as("its thread was joined").noneMatch(name -> name.startsWith("mapleak-beside-dominators"));
+    }
+
+    @Test
+    void theWorkBesideAndAllStrongPathsAreBothThereWhateverTheThreadsTheyShared() throws Exception {
+        // Two cores (CI here): one thread computes the paths, then prepares the work beside; more: one thread each.
+        Path dump = FixtureDumps.get(Jvm.JDK17, "demo-shop").hprof();
+        Spinner spinner = new Spinner();
+        try (Workbench wb = Workbench.open(dump, ReadOptions.defaults(), AnalysisListener.QUIET, true, spinner)) {
+            if (Runtime.getRuntime().availableProcessors() > 1) {
+                assertThat(wb.alongside(AtomicBoolean.class)).isSameAs(spinner.stopped);
+                assertThat(spinner.proceeding.await(30, TimeUnit.SECONDS)).isTrue();
+            }
+            wb.pathsFor(null);
+            StrongPaths alone = StrongPaths.compute(wb.graph);
+            int strong = 0;
+            for (int o = 0; o < wb.index.objectCount(); o++) {
+                assertThat(wb.paths().parent(o)).as("object %d", o).isEqualTo(alone.parent(o));
+                strong += alone.stronglyReachable(o) ? 1 : 0;
+            }
+            assertThat(strong).isGreaterThan(wb.index.objectCount() / 2);
+        }
+        assertThat(spinner.stopped.get()).as("close asked it to stop").isTrue();
     }
 
     @Test
