@@ -47,7 +47,10 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "map.ID.field, map.ID.role, map.ID.what, map.ID.fix; see docs/detectors.md).")
     Path config;
 
-    @Option(names = "--list-thresholds", description = "Print the thresholds with their values and reasons, then exit.")
+    // help = true: like --help, it needs no DUMP (picocli skips the check for required arguments)
+    @SuppressWarnings("deprecation")
+    @Option(names = "--list-thresholds", help = true,
+            description = "Print the thresholds with their values and reasons, then exit (no DUMP needed).")
     boolean listThresholds;
 
     @Option(names = "--user-maps", paramLabel = "FILE", description = "Properties file describing your own maps.")

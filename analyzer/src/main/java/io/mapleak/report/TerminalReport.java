@@ -57,7 +57,7 @@ public final class TerminalReport {
         }
         if (r.suspects().isEmpty()) {
             out.println("No map shows a leak, waste or damage beyond the thresholds "
-                    + "(mapleak analyze DUMP --list-thresholds shows them).");
+                    + "(mapleak analyze --list-thresholds shows them).");
         }
         if (!r.largestHolders().isEmpty()) {
             out.println();

@@ -49,6 +49,21 @@ class CliTest {
         assertThat(err.toString()).doesNotContain("cannot read the input").doesNotContain(".tmp");
     }
 
+    @Test
+    void listingTheThresholdsNeedsNoDumpButAnAnalysisStillDoes() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"analyze", "--list-thresholds", "--threshold", "static.minBytes=4096"},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString().lines()).hasSizeGreaterThan(20).anyMatch(l -> l.matches("static\\.minBytes +4096 .*"));
+        err = new StringWriter();
+        code = Main.run(new String[] {"analyze"}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true));
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("Missing required parameter: 'DUMP'");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"--top=-5", "--fail-on=urgent"})
     void invalidOptionValuesAreUsageErrors(String option) throws IOException {
