@@ -69,8 +69,9 @@ public final class Workbench implements Closeable {
     /**
      * Like {@link #open(Path, ReadOptions, AnalysisListener)}, and on a machine with more than one core also: with
      * {@code allPaths}, strong paths to every object, and with {@code alongside}, whatever it computes from the
-     * index alone (see {@link #alongside}), each in a thread of its own while this one computes the dominator
-     * tree. They only read the index and the graph; the dominator phase has one core to itself otherwise.
+     * index alone (see {@link #alongside}), while this one computes the dominator tree: each in a thread of its own
+     * when the cores allow, both in one thread on two cores (see {@link #startBeside}). They only read the index and
+     * the graph; on a single core this thread computes them later, when they are asked for.
      */
     public static Workbench open(Path dump, ReadOptions read, AnalysisListener listener, boolean allPaths,
             Alongside<?> alongside) throws IOException {
