@@ -92,6 +92,13 @@ public final class Main implements Runnable {
             err.println(TEMP_FULL + " (" + io.getMessage() + ")");
             return ExitCodes.INTERNAL;
         }
+        if (e instanceof io.mapleak.heap.DamagedDumpException d) {
+            err.println("mapleak: the dump is damaged: " + d.getCause().getMessage());
+            if (debug(parsed)) {
+                e.printStackTrace(err);
+            }
+            return ExitCodes.BAD_INPUT;
+        }
         if (e instanceof HprofFormatException f) {
             err.println("mapleak: " + f.describe());
             return ExitCodes.BAD_INPUT;

@@ -61,8 +61,8 @@ final class DumpPages {
     /** Copies {@code length} bytes from file offset {@code position} into {@code out} at {@code at}. */
     void read(long position, byte[] out, int at, int length) {
         if (position < 0 || position + length > size) {
-            throw new UncheckedIOException(new IOException("the dump ends at " + size + " inside an object at "
-                    + position + " that was indexed there"));
+            throw new DamagedDumpException("the dump ends at " + size + " inside an object at " + position
+                    + " that was indexed there");
         }
         if (length > 4 * PAGE) {
             // Large records (arrays) are read straight into the caller's array, not through the cache.

@@ -227,10 +227,19 @@ public final class ObjectReader {
     /**
      * How {@code holder} refers to {@code target}: a static field (holder is a class mirror), an instance field
      * (with the class that declares it), or an array slot; null if no stored reference is found (the implicit
-     * reference to the class, or one the holder no longer shows). Reads the holder's record; for arrays, at most
-     * the first {@code maxElements} elements.
+     * reference to the class, or one the holder no longer shows, or a holder whose record the dump contradicts:
+     * a path through a damaged object is still shown, without that step's field name). Reads the holder's record;
+     * for arrays, at most the first {@code maxElements} elements.
      */
     public Link findLink(int holder, int target, int maxElements) {
+        try {
+            return link(holder, target, maxElements);
+        } catch (DamagedDumpException e) {
+            return null;
+        }
+    }
+
+    private Link link(int holder, int target, int maxElements) {
         long targetId = index.id(target);
         ClassInfo mirrored = index.mirroredClass(holder);
         if (mirrored != null) {
@@ -295,8 +304,8 @@ public final class ObjectReader {
     byte[] read(long position, int length) {
         if (length < 0 || position < 0 || position + length > mapped.size()) {
             // Checked before allocating: a damaged length must not become a huge allocation.
-            throw new java.io.UncheckedIOException(new java.io.IOException("an object at offset " + position
-                    + " claims " + length + " bytes, past the end of the dump (" + mapped.size() + ")"));
+            throw new DamagedDumpException("an object at offset " + position + " claims " + length
+                    + " bytes, past the end of the dump (" + mapped.size() + ")");
         }
         byte[] out = new byte[length];
         mapped.read(position, out, 0, length);

@@ -92,6 +92,34 @@ class HprofEdgeCasesTest {
         }
     }
 
+    @Test
+    void anObjectTheDumpContradictsAfterIndexingCostsAPathOnlyItsFieldName() throws IOException {
+        // A damaged dump once failed an analysis with an internal error when naming an owner path through an object
+        // whose record, read again, claimed more bytes than the file holds. Damaged here after indexing: the
+        // instance's field length becomes 0xE0000001 (pass 1 skips such a record; this one it had accepted).
+        HprofWriter writer = new HprofWriter(V102, 8);
+        HprofWriter.Heap heap = writer.heap().withJdkBasics();
+        long node = heap.newClass("com.acme.Node").field("next", OBJECT).field("value", INT).define();
+        long tail = heap.instance(node, Map.of("value", Value.ofInt(2)));
+        long head = heap.instance(node, Map.of("next", Value.ofObject(tail), "value", Value.ofInt(1)));
+        long other = heap.instance(node, Map.of("next", Value.ofObject(tail), "value", Value.ofInt(3)));
+        Path file = save(heap.write());
+        try (HeapIndex index = index(file)) {
+            int headAt = index.indexOf(head);
+            int tailAt = index.indexOf(tail);
+            int otherAt = index.indexOf(other);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xE0, 0, 0, 1}), index.offset(headAt) + 21);
+            }
+            assertThatThrownBy(() -> index.reader().instance(headAt))
+                    .isInstanceOf(io.mapleak.heap.DamagedDumpException.class)
+                    .hasMessageContaining("claims -536870911 bytes, past the end of the dump");
+            assertThat(index.reader().findLink(headAt, tailAt, 16)).as("no field name, and no failure").isNull();
+            assertThat(index.reader().findLink(otherAt, tailAt, 16).field()).isEqualTo("next");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {V101, V102})
     void version101WithOneHeapDumpAnd102WithSegmentsReadTheSameHeap(String version) throws IOException {
