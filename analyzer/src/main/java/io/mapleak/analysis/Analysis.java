@@ -19,6 +19,7 @@ import io.mapleak.heap.ClassInfo;
 import io.mapleak.heap.DumpFacts;
 import io.mapleak.heap.Hex;
 import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.Together;
 import io.mapleak.heap.Histogram;
 import io.mapleak.heap.JvmHints;
 import io.mapleak.heap.Layout;
@@ -134,7 +135,7 @@ public final class Analysis {
         try {
             return run(wb, options, listener, helpers);
         } finally {
-            Workbench.joinAll(helpers); // they read the index's columns, which may close after this returns
+            Together.joinAll(helpers); // they read the index's columns, which may close after this returns
         }
     }
 

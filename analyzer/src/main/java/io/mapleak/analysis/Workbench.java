@@ -7,6 +7,7 @@ import io.mapleak.graph.StrongPaths;
 import io.mapleak.heap.HeapIndex;
 import io.mapleak.heap.PhaseTimer;
 import io.mapleak.heap.ReadOptions;
+import io.mapleak.heap.Together;
 import io.mapleak.hprof.DumpFile;
 import java.io.Closeable;
 import java.io.IOException;
@@ -98,14 +99,10 @@ public final class Workbench implements Closeable {
             int cores = Runtime.getRuntime().availableProcessors();
             List<Runnable> beside = new ArrayList<>();
             if (allPaths && cores > 1) {
-                CompletableFuture<StrongPaths> f = new CompletableFuture<>();
-                beside.add(() -> completeWith(f, () -> StrongPaths.compute(graph)));
-                paths = f;
+                paths = queued(beside, () -> StrongPaths.compute(graph));
             }
             if (alongside != null && cores > 1) {
-                CompletableFuture<Object> f = new CompletableFuture<>();
-                beside.add(besideDominators(alongside, index, f, stops));
-                besideResult = f;
+                besideResult = besideDominators(alongside, index, beside, stops);
             }
             startBeside(beside, cores, helpers);
             listener.phaseCount("Dominators", 2L * index.objectCount());
@@ -119,7 +116,7 @@ public final class Workbench implements Closeable {
         } finally {
             if (!ok) {
                 stops.forEach(Runnable::run); // no point finishing work for an analysis that failed
-                joinAll(helpers); // they read the index's columns, closed next
+                Together.joinAll(helpers); // they read the index's columns, closed next
                 index.close();
             }
         }
@@ -160,20 +157,13 @@ public final class Workbench implements Closeable {
     }
 
     /**
-     * The body of a thread doing {@code work} beside the dominator tree: {@code result} gets what it prepares, and
-     * the thread then proceeds; nothing is prepared if the analysis stopped it first (cancelled the result).
+     * Queues {@code work} beside the dominator tree: the returned future gets what it prepares, and its thread then
+     * proceeds; nothing is prepared if the analysis stopped it first (cancelled the future).
      */
-    private static <T> Runnable besideDominators(Alongside<T> work, HeapIndex index,
-            CompletableFuture<Object> result, List<Runnable> stops) {
-        stops.add(() -> {
-            // Cancelled while preparing, it will not proceed; prepared, it is asked to stop; failed, it has.
-            if (!result.cancel(false) && !result.isCompletedExceptionally()) {
-                @SuppressWarnings("unchecked")
-                T prepared = (T) result.join();
-                work.stop(prepared);
-            }
-        });
-        return () -> {
+    private static <T> CompletableFuture<T> besideDominators(Alongside<T> work, HeapIndex index, List<Runnable> queue,
+            List<Runnable> stops) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        queue.add(() -> {
             if (result.isDone()) {
                 return; // stopped before it began (it waited for the strong paths)
             }
@@ -187,7 +177,21 @@ public final class Workbench implements Closeable {
             if (result.complete(prepared)) { // not when stopped while it prepared
                 work.proceed(prepared);
             }
-        };
+        });
+        stops.add(() -> {
+            // Cancelled while preparing, it will not proceed; prepared, it is asked to stop; failed, it has.
+            if (!result.cancel(false) && !result.isCompletedExceptionally()) {
+                work.stop(result.join());
+            }
+        });
+        return result;
+    }
+
+    /** A future for what {@code work} returns, once the thread that {@code queue} goes to has run it. */
+    private static <T> CompletableFuture<T> queued(List<Runnable> queue, Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        queue.add(() -> completeWith(result, work));
+        return result;
     }
 
     /** Completes {@code result} with what {@code work} returns, or with what it failed with. */
@@ -199,7 +203,7 @@ public final class Workbench implements Closeable {
         }
     }
 
-    /** Runs {@code work} in a new daemon thread, added to {@code helpers} (to be joined with {@link #joinAll}). */
+    /** Runs {@code work} in a new daemon thread, added to {@code helpers} (joined with {@link Together#joinAll}). */
     static <T> CompletableFuture<T> inThread(String name, Supplier<T> work, List<Thread> helpers) {
         CompletableFuture<T> result = new CompletableFuture<>();
         start(new Thread(() -> completeWith(result, work), name), helpers);
@@ -210,23 +214,6 @@ public final class Workbench implements Closeable {
         t.setDaemon(true);
         helpers.add(t);
         t.start();
-    }
-
-    /** Waits for every thread to end, even when interrupted (the interrupt is kept for the caller). */
-    static void joinAll(List<Thread> threads) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the index must not close under a thread still reading it
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Waits for {@code f}, rethrowing what it failed with as it was thrown. */
@@ -307,7 +294,7 @@ public final class Workbench implements Closeable {
     @Override
     public void close() throws IOException {
         stops.forEach(Runnable::run); // an analysis that failed before waiting for them does not need their work
-        joinAll(helpers);
+        Together.joinAll(helpers);
         index.close();
     }
 }

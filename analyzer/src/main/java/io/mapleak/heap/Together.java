@@ -6,8 +6,9 @@ import java.util.List;
  * Runs a few pieces of index-building work at once: the first on the calling thread, each other on a daemon
  * thread of its own (all on the calling thread, in order, on a single core), and waits for every one, even when
  * interrupted, since they write columns of a store that closes after. Returns the first failure in task order.
+ * {@link #joinAll} is that wait alone, for threads started elsewhere (the analysis's helpers read the columns).
  */
-final class Together {
+public final class Together {
     private Together() {
     }
 
@@ -33,21 +34,25 @@ final class Together {
             threads[k].start();
         }
         failures[0] = attempt(tasks.get(0));
+        joinAll(java.util.Arrays.asList(threads).subList(1, threads.length)); // also publishes what they wrote
+        return first(failures);
+    }
+
+    /** Waits for every thread to end, even when interrupted (the interrupt is kept for the caller). */
+    public static void joinAll(List<Thread> threads) {
         boolean interrupted = false;
-        for (int k = 1; k < threads.length; k++) {
-            while (true) {
+        for (Thread t : threads) {
+            while (t.isAlive()) {
                 try {
-                    threads[k].join(); // also publishes what the thread wrote
-                    break;
+                    t.join();
                 } catch (InterruptedException e) {
-                    interrupted = true;
+                    interrupted = true; // the columns must not close under a thread still using them
                 }
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return first(failures);
     }
 
     /** Rethrows {@code failure} as it was thrown when unchecked; wraps a checked one. */
