@@ -178,23 +178,27 @@ final class HeapIndexBuilder {
         PackedLongs offsets;
         IntColumn classOf = store.ints("classes", n);
         IntColumn lengths = store.ints("sizes", n);
-        IntColumn refCounts = store.ints("refcounts", n);
+        Slots slots = new Slots(cat, store);
+        int duplicates;
         if (p1.sortedInFile()) {
             // The usual case: objects arrived in address order; merge the few mirrors in while copying. Mirrors'
             // offsets live in their ClassInfo; their slots repeat a neighbour's so the column stays packable.
-            // Two threads: one the packed ids and offsets (appended in order), one the three int columns.
+            // Two threads: one the packed ids and offsets (appended in order, counting repeated ids), one the class
+            // and length columns and the reference slots (laid out as the objects go by, so no pass of their own).
             PackedLongs packedIds = new PackedLongs(store, "ids");
             PackedLongs packedOffsets = new PackedLongs(store, "offsets");
             IntColumn c = classOf;
             IntColumn l = lengths;
-            IntColumn rc = refCounts;
+            int[] repeated = new int[1];
             Together.rethrow(Together.run("mapleak-arrange", List.of(
-                    () -> copyPacked(p1.runs, mirrors, packedIds, packedOffsets),
-                    () -> copyInts(cat, p1.runs, mirrors, c, l, rc))));
+                    () -> repeated[0] = copyPacked(p1.runs, mirrors, packedIds, packedOffsets),
+                    () -> copyInts(p1.runs, mirrors, c, l, slots))));
             p1.close();
             ids = packedIds;
             offsets = packedOffsets;
+            duplicates = repeated[0];
         } else {
+            IntColumn refCounts = store.ints("refcounts", n);
             List<ObjectRun> runs = p1.runs;
             long[] starts = new long[runs.size() + 1];
             int f = 0;
@@ -255,40 +259,34 @@ final class HeapIndexBuilder {
             lengths = Permutation.apply(lengths, order, store, "sizes");
             refCounts = Permutation.apply(refCounts, order, store, "refcounts");
             order.close();
+            // One pass in id order: repeated ids are counted, mirrors found, reference slots laid out.
+            duplicates = 0;
+            long previousId = 0;
+            for (int i = 0; i < n; i++) {
+                long id = ids.get(i);
+                if (i > 0 && id == previousId) {
+                    duplicates++;
+                }
+                previousId = id;
+                int len = lengths.get(i);
+                if (len <= -2) {
+                    slots.mirror(cat.classes.get(-2 - len), i);
+                } else {
+                    int c = classOf.get(i);
+                    int settled = slots.object(c, refCounts.get(i));
+                    if (settled != c) {
+                        classOf.set(i, settled);
+                    }
+                }
+            }
+            refCounts.close();
         }
-        // One pass: primitive arrays get their class, instances of classes unknown in pass 1 their reference
-        // count, repeated ids are counted, mirrors are found, and reference slots are laid out.
-        int duplicates = 0;
-        long previousId = 0;
-        PackedLongs refStart = new PackedLongs(store, "ref-start");
-        long total = 0;
-        for (int i = 0; i < n; i++) {
-            int c = classOf.get(i);
-            int refs = refCounts.get(i);
-            if (c < 0) {
-                classOf.set(i, cat.primitiveArrayClass(-c));
-            } else if (refs < 0) {
-                int[] offs = cat.referenceOffsets(c);
-                refs = offs == null ? 0 : offs.length; // an upper bound; unused slots are compacted away
-            }
-            long id = ids.get(i);
-            if (i > 0 && id == previousId) {
-                duplicates++;
-            }
-            previousId = id;
-            int len = lengths.get(i);
-            if (len <= -2) {
-                cat.classes.get(-2 - len).objectIndex = i;
-            }
-            refStart.add(total);
-            total += refs;
-        }
-        refStart.add(total);
+        PackedLongs refStart = slots.finish();
+        long total = slots.total;
         if (duplicates > 0) {
             p1.warnings.add(String.format("%,d objects repeat the id of another object in the same dump (the dump is"
                     + " corrupt); references to a repeated id resolve to one of them", duplicates));
         }
-        refCounts.close();
         r.objects = n;
         r.classOf = classOf;
         r.sizeUnits = lengths; // holds lengths until sizes replace them in layoutAndSizes
@@ -305,10 +303,12 @@ final class HeapIndexBuilder {
      * Sorted case, first half: the ids and offsets of the runs in order, each class mirror merged in before the
      * first object with a larger id, at the offset of the object before it (so the column stays packable).
      */
-    private static void copyPacked(List<ObjectRun> runs, List<ClassInfo> mirrors, PackedLongs ids,
+    private static int copyPacked(List<ObjectRun> runs, List<ClassInfo> mirrors, PackedLongs ids,
             PackedLongs offsets) {
         long previousOffset = -1;
         int k = 0;
+        int duplicates = 0;
+        long previousId = 0;
         for (ObjectRun run : runs) {
             for (int f = 0; f < run.size; f++) {
                 long id = run.ids.get(f);
@@ -317,9 +317,18 @@ final class HeapIndexBuilder {
                     previousOffset = offset;
                 }
                 while (k < mirrors.size() && mirrors.get(k).id < id) {
-                    ids.add(mirrors.get(k++).id);
+                    long mirrorId = mirrors.get(k++).id;
+                    if (ids.length() > 0 && mirrorId == previousId) {
+                        duplicates++;
+                    }
+                    previousId = mirrorId;
+                    ids.add(mirrorId);
                     offsets.add(previousOffset);
                 }
+                if (ids.length() > 0 && id == previousId) {
+                    duplicates++;
+                }
+                previousId = id;
                 previousOffset = offset;
                 ids.add(id);
                 offsets.add(offset);
@@ -327,25 +336,33 @@ final class HeapIndexBuilder {
             run.offsets.close(); // each run's pages go back as soon as it is copied
         }
         while (k < mirrors.size()) {
-            ids.add(mirrors.get(k++).id);
+            long mirrorId = mirrors.get(k++).id;
+            if (ids.length() > 0 && mirrorId == previousId) {
+                duplicates++;
+            }
+            previousId = mirrorId;
+            ids.add(mirrorId);
             offsets.add(Math.max(0, previousOffset));
         }
+        return duplicates;
     }
 
-    /** Sorted case, second half: class, length and reference count of each object and mirror, merged the same way. */
-    private static void copyInts(ClassCatalog cat, List<ObjectRun> runs, List<ClassInfo> mirrors, IntColumn classOf,
-            IntColumn lengths, IntColumn refCounts) {
+    /**
+     * Sorted case, second half: class and length of each object and mirror, merged the same way, and the reference
+     * slots laid out as they go by.
+     */
+    private static void copyInts(List<ObjectRun> runs, List<ClassInfo> mirrors, IntColumn classOf, IntColumn lengths,
+            Slots slots) {
         int k = 0;
         int i = 0;
         for (ObjectRun run : runs) {
             for (int f = 0; f < run.size; f++) {
                 long id = run.ids.get(f);
                 while (k < mirrors.size() && mirrors.get(k).id < id) {
-                    mirror(cat, mirrors.get(k++), i++, classOf, lengths, refCounts);
+                    mirror(slots, mirrors.get(k++), i++, classOf, lengths);
                 }
-                classOf.set(i, run.classes.get(f));
+                classOf.set(i, slots.object(run.classes.get(f), run.refCounts.get(f)));
                 lengths.set(i, run.lengths.get(f));
-                refCounts.set(i, run.refCounts.get(f));
                 i++;
             }
             run.classes.close();
@@ -353,16 +370,60 @@ final class HeapIndexBuilder {
             run.refCounts.close();
         }
         while (k < mirrors.size()) {
-            mirror(cat, mirrors.get(k++), i++, classOf, lengths, refCounts);
+            mirror(slots, mirrors.get(k++), i++, classOf, lengths);
         }
     }
 
-    /** Writes class mirror {@code c}'s class, length (a mark naming its class) and reference slots at {@code i}. */
-    private static void mirror(ClassCatalog cat, ClassInfo c, int i, IntColumn classOf, IntColumn lengths,
-            IntColumn refCounts) {
-        classOf.set(i, cat.classClassIndex >= 0 ? cat.classClassIndex : c.index);
+    /** Writes class mirror {@code c}'s class and length (a mark naming its class) at {@code i}, and its slots. */
+    private static void mirror(Slots slots, ClassInfo c, int i, IntColumn classOf, IntColumn lengths) {
+        classOf.set(i, slots.cat.classClassIndex >= 0 ? slots.cat.classClassIndex : c.index);
         lengths.set(i, -2 - c.index); // marks a mirror and names its class
-        refCounts.set(i, classReferenceSlots(c));
+        slots.mirror(c, i);
+    }
+
+    /**
+     * Reference slots laid out object by object in id order: each object's first slot, after the previous object's
+     * upper bound of references. Settles on the way what pass 1 could not know: the class of primitive arrays and
+     * the reference count of instances whose class came later in the dump.
+     */
+    private static final class Slots {
+        final ClassCatalog cat;
+        private final PackedLongs start;
+        long total;
+
+        Slots(ClassCatalog cat, ColumnStore store) {
+            this.cat = cat;
+            this.start = new PackedLongs(store, "ref-start");
+        }
+
+        /**
+         * The next object, of class {@code c} as pass 1 noted it (a primitive array's is minus its element type)
+         * with {@code refs} non-null references (-1: the class was not known yet); returns its class.
+         */
+        int object(int c, int refs) {
+            if (c < 0) {
+                c = cat.primitiveArrayClass(-c);
+            } else if (refs < 0) {
+                int[] offs = cat.referenceOffsets(c);
+                refs = offs == null ? 0 : offs.length; // an upper bound; unused slots are compacted away
+            }
+            start.add(total);
+            total += refs;
+            return c;
+        }
+
+        /** The next object is class {@code c}'s mirror, at index {@code i}. */
+        void mirror(ClassInfo c, int i) {
+            c.objectIndex = i;
+            start.add(total);
+            total += classReferenceSlots(c);
+        }
+
+        /** Ends the layout: the column of first slots, with the total as its last element. */
+        PackedLongs finish() {
+            start.add(total);
+            return start;
+        }
     }
 
     /** The run that holds object {@code f} of the file order, given each run's first object. */

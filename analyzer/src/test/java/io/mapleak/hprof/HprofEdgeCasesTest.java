@@ -473,6 +473,76 @@ class HprofEdgeCasesTest {
     }
 
     @Test
+    void objectsWrittenOutOfAddressOrderAreIndexedAsTheSameObjectsInOrder() throws IOException {
+        // HotSpot writes objects in address order; other writers need not. Both paths of the index build (the merge of
+        // ordered runs, and the sort) must give every id the same class, size and references.
+        Map<Long, String> inOrder = describe(save(nodes(false, false)));
+        Map<Long, String> outOfOrder = describe(save(nodes(true, false)));
+        assertThat(outOfOrder).isEqualTo(inOrder);
+        assertThat(inOrder.get(0x7000_0100L)).startsWith("com.acme.Node ").endsWith(" B -> [0x70000000]");
+        assertThat(inOrder.get(0x7000_0300L)).startsWith("java.lang.Object[] ").endsWith(" B -> [0x70000100, 0x70000000]");
+        assertThat(inOrder.get(0x7000_0400L)).startsWith("com.acme.Node ").endsWith(" B -> [0x70000300]");
+        assertThat(inOrder.get(0x7000_0200L)).startsWith("int[] ");
+        assertThat(inOrder.values()).filteredOn(d -> d.startsWith("java.lang.Class ")).hasSize(6); // the 5 basics and Node
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aRepeatedIdIsCountedOnceWhetherTheObjectsAreInAddressOrderOrNot(boolean outOfOrder) throws IOException {
+        Path file = save(nodes(outOfOrder, true));
+        try (HeapIndex index = index(file)) {
+            assertThat(index.facts().warnings())
+                    .anyMatch(w -> w.startsWith("1 objects repeat the id of another object in the same dump"));
+            assertThat(index.classOf(index.indexOf(0x7000_0000L)).name()).isEqualTo("com.acme.Node");
+            assertThat(outbound(index, index.indexOf(0x7000_0100L))).containsExactly(index.indexOf(0x7000_0000L));
+        }
+    }
+
+    /**
+     * Two nodes (the second pointing at the first), an int[], an Object[] holding both nodes, and a third node pointing
+     * at the array, at fixed ids written in address order or the reverse; {@code repeat} writes the first id twice.
+     */
+    private HprofWriter nodes(boolean reverse, boolean repeat) {
+        HprofWriter writer = new HprofWriter(V102, 8);
+        HprofWriter.Heap heap = writer.heap().withJdkBasics();
+        long node = heap.newClass("com.acme.Node").field("next", OBJECT).field("value", INT).define();
+        long base = 0x7000_0000L;
+        List<Runnable> writes = new ArrayList<>(List.of(
+                () -> heap.at(base).instance(node, Map.of("value", Value.ofInt(1))),
+                () -> heap.at(base + 0x100).instance(node, Map.of("next", Value.ofObject(base), "value", Value.ofInt(2))),
+                () -> heap.at(base + 0x200).primitiveArray(new int[] {1, 2, 3}),
+                () -> heap.at(base + 0x300).objectArray(heap.classId("java.lang.Object[]"), base + 0x100, 0, base),
+                () -> heap.at(base + 0x400).instance(node, Map.of("next", Value.ofObject(base + 0x300)))));
+        if (repeat) {
+            writes.add(1, () -> heap.at(base).instance(node, Map.of("value", Value.ofInt(3))));
+        }
+        if (reverse) {
+            java.util.Collections.reverse(writes);
+        }
+        writes.forEach(Runnable::run);
+        heap.add(w -> w.rootJniGlobal(base + 0x400, 0x99));
+        return heap.write();
+    }
+
+    /** Every object of the dump by id: class name, shallow size and the ids it references. */
+    private Map<Long, String> describe(Path file) throws IOException {
+        Map<Long, String> objects = new TreeMap<>();
+        try (HeapIndex index = index(file)) {
+            long previous = -1;
+            for (int o = 0; o < index.objectCount(); o++) {
+                assertThat(index.id(o)).isGreaterThan(previous); // indices in id order
+                previous = index.id(o);
+                List<String> targets = new ArrayList<>();
+                for (int t : outbound(index, o)) {
+                    targets.add("0x" + Long.toHexString(index.id(t)));
+                }
+                objects.put(index.id(o), index.classOf(o).name() + " " + index.shallowSize(o) + " B -> " + targets);
+            }
+        }
+        return objects;
+    }
+
+    @Test
     void rootNamingAnAbsentObjectIsCountedAsMissing() throws IOException {
         HprofWriter writer = new HprofWriter(V102, 8);
         HprofWriter.Heap heap = writer.heap().withJdkBasics();
