@@ -26,6 +26,11 @@
 #                      [0]; its steps are analyze with each of BENCH_LARGE_HEAPS
 #   BENCH_LARGE_HEAPS  heaps of the large dump's analyze runs [default 2g]
 #   LARGE_FIXTURE_XMX  heap of the JVM that builds the large dump [14g]
+#   BENCH_BASELINE     a git revision (built once into bench/work/baseline-REV.jar) or a mapleak jar: 'analyze' of
+#                      that version runs beside this one's on the same dump, alternating run by run, so that the
+#                      two are compared in the same minutes of a machine whose speed drifts [none]
+#   BENCH_BASELINE_HEAPS  heaps of those paired runs [default]
+#   BENCH_BASELINE_PAIRS  pairs of runs per heap [3]
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -93,7 +98,7 @@ fi
 [ -f "$work/bench-mix.histo-before.txt" ] || die "missing $work/bench-mix.histo-before.txt (delete $dump to regenerate)"
 
 # --- measuring -------------------------------------------------------------------------------------------
-declare -A wall cpu rss status runs
+declare -A wall cpu rss status runs done_runs walls_of cpus_of max_kb_of
 steps=()
 
 # Anything named after the dump plus a suffix counts as a cache of an earlier step: NetBeans' index
@@ -136,30 +141,42 @@ cpu_seconds() {
 
 # measure NAME KIND COMMAND...: runs COMMAND $repeat times, each cold (new JVM, no cache files), keeping the
 # median wall time and the largest peak RSS. KIND "mapleak": exit code 2 (usage: command not there yet) = n/a.
+# Calling it again with the same NAME adds runs to that step (paired runs alternate two steps this way).
 measure() {
   local name="$1" kind="$2"
   shift 2
-  steps+=("$name")
-  local i rc=0 walls=() cpus=() kb max_kb=0
-  rm -f -- "$work/$name".*.time
+  if [ -z "${done_runs[$name]:-}" ]; then
+    steps+=("$name")
+    done_runs[$name]=0
+    walls_of[$name]=""
+    cpus_of[$name]=""
+    max_kb_of[$name]=0
+    rm -f -- "$work/$name".*.time
+  fi
+  local i k rc=0 kb
   for ((i = 1; i <= repeat; i++)); do
+    k=$((done_runs[$name] + 1))
+    done_runs[$name]=$k
     clean_caches
-    log "running $name ($i/$repeat)"
-    (cd "$work" && /usr/bin/time -v -o "$work/$name.$i.time" "$@" >"$work/$name.out" 2>"$work/$name.err")
+    log "running $name (run $k)"
+    (cd "$work" && /usr/bin/time -v -o "$work/$name.$k.time" "$@" >"$work/$name.out" 2>"$work/$name.err")
     rc=$?
     put_aside_caches "$name"
-    walls+=("$(seconds "$work/$name.$i.time")")
-    cpus+=("$(cpu_seconds "$work/$name.$i.time")")
-    kb="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.$i.time")"
-    [ "${kb:-0}" -gt "$max_kb" ] && max_kb="$kb"
+    walls_of[$name]+=" $(seconds "$work/$name.$k.time")"
+    cpus_of[$name]+=" $(cpu_seconds "$work/$name.$k.time")"
+    kb="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.$k.time")"
+    [ "${kb:-0}" -gt "${max_kb_of[$name]}" ] && max_kb_of[$name]="$kb"
     [ "$rc" = 0 ] || break
   done
+  local walls cpus
+  read -r -a walls <<<"${walls_of[$name]}"
+  read -r -a cpus <<<"${cpus_of[$name]}"
   wall[$name]="$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
   cpu[$name]="$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
-  [ "${#walls[@]}" -gt 1 ] && runs[$name]="$(IFS=' '; echo "${walls[*]}")"
-  rss[$name]="$(awk -v kb="$max_kb" 'BEGIN { printf "%d", kb / 1024 }')"
+  [ "${#walls[@]}" -gt 1 ] && runs[$name]="${walls[*]}"
+  rss[$name]="$(awk -v kb="${max_kb_of[$name]}" 'BEGIN { printf "%d", kb / 1024 }')"
   if [ "$rc" = 0 ]; then
-    status[$name]=ok
+    [ "${status[$name]:-ok}" = ok ] && status[$name]=ok
   elif [ "$kind" = mapleak ] && [ "$rc" = 2 ]; then
     status[$name]="n/a (exit 2: $(head -1 "$work/$name.err" | cut -c1-60))"
   else
@@ -240,6 +257,48 @@ if [ "${BENCH_LARGE:-0}" = 1 ] && [ "$mapleak_built" = 1 ]; then
   unset MAPLEAK_JAVA_OPTS
 fi
 
+# --- against a baseline version (opt-in) -------------------------------------------------------------------
+# The jar of BENCH_BASELINE: a file as given, or a git revision built once (in a detached worktree, removed after).
+baseline_jar() {
+  local spec="$1" rev out src
+  if [ -f "$spec" ]; then
+    echo "$spec"
+    return
+  fi
+  rev="$(git -C "$root" rev-parse --short=12 "$spec^{commit}" 2>/dev/null)" \
+    || die "BENCH_BASELINE=$spec is neither a file nor a git revision"
+  out="$work/baseline-$rev.jar"
+  if [ ! -f "$out" ]; then
+    src="$work/baseline-src"
+    git -C "$root" worktree remove --force "$src" >/dev/null 2>&1 || rm -rf -- "$src"
+    log "building the baseline jar of $rev"
+    git -C "$root" worktree add --detach "$src" "$rev" >"$work/build-baseline.log" 2>&1 \
+      || die "could not check out $rev; see $work/build-baseline.log"
+    if (cd "$src" && mvn -q -B -DskipTests -pl analyzer -am package) >>"$work/build-baseline.log" 2>&1; then
+      cp "$src/analyzer/target/mapleak.jar" "$out"
+    fi
+    git -C "$root" worktree remove --force "$src" >/dev/null 2>&1
+    [ -f "$out" ] || die "the baseline build failed; see $work/build-baseline.log"
+  fi
+  echo "$out"
+}
+
+baseline_note=""
+if [ -n "${BENCH_BASELINE:-}" ] && [ "$mapleak_built" = 1 ]; then
+  base_jar="$(baseline_jar "$BENCH_BASELINE")" || exit 1
+  baseline_note="baseline: $BENCH_BASELINE ($base_jar, sha256 $(sha256sum "$base_jar" | cut -c1-12)); paired steps alternate"
+  baseline_note+=" the baseline's analyze and this one's, ${BENCH_BASELINE_PAIRS:-3} pairs a heap"
+  for heap in ${BENCH_BASELINE_HEAPS-default}; do
+    if [ "$heap" = default ]; then heap_opt=(); else heap_opt=("-Xmx$heap"); fi
+    for ((pair = 1; pair <= ${BENCH_BASELINE_PAIRS:-3}; pair++)); do
+      repeat=1 measure "paired-baseline-$heap" mapleak java "${heap_opt[@]}" "-Djava.io.tmpdir=$tmp" -jar "$base_jar" \
+        analyze "$dump"
+      MAPLEAK_JAVA_OPTS="${heap_opt[*]} -Djava.io.tmpdir=$tmp" repeat=1 measure "paired-now-$heap" mapleak "$mapleak" \
+        analyze "$dump"
+    done
+  done
+fi
+
 nb_java=(java "-Xmx$netbeans_xmx" "-Djava.io.tmpdir=$tmp" -jar "$nb_jar")
 measure netbeans-histogram other "${nb_java[@]}" histogram "$dump" --tsv "$work/netbeans-histogram.tsv" --top 20
 if [ "${BENCH_RETAINED:-1}" = 1 ]; then
@@ -272,9 +331,9 @@ partner() {  # the mapleak step a NetBeans step is compared with
 {
   echo "mapleak benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GB RAM,"\
     "$(java -version 2>&1 | head -1)"
-  [ "${BENCH_LARGE:-0}" = 1 ] && [ -f "$large_dump" ] && echo "large dump: $large_dump, $(stat -c %s "$large_dump") bytes;" \
+  [ "${BENCH_LARGE:-0}" = 1 ] && [ -f "$large_dump" ] && echo "large dump: $large_dump, $(stat -L -c %s "$large_dump") bytes;" \
     "JVM histogram: $(awk '/^Total/ { printf "%d objects, %d bytes", $2, $3 }' "$(dirname "$large_dump")/bench-mix.histo-before.txt")"
-  echo "dump: $dump, $(stat -c %s "$dump") bytes;" \
+  echo "dump: $dump, $(stat -L -c %s "$dump") bytes;" \
     "JVM histogram: $(awk '/^Total/ { printf "%d objects, %d bytes", $2, $3 }' "$work/bench-mix.histo-before.txt")"
   if [ -f "$work/generate.time" ]; then
     echo "dump generation (when it was last generated by this script): $(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/generate.time")" \
@@ -283,6 +342,7 @@ partner() {  # the mapleak step a NetBeans step is compared with
   echo "load average (1, 5, 15 min) before the steps: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)" \
     "(above ~0 the machine was shared; trust cpu s more than wall s)"
   [ -n "$mapleak_version" ] && echo "$mapleak_version"
+  [ -n "$baseline_note" ] && echo "$baseline_note"
   echo "heaps: mapleak -Xmx$mapleak_xmx, NetBeans RELEASE250 -Xmx$netbeans_xmx; page cache warm; each step a new JVM, no cache files"
   echo
   printf "%-24s %9s %8s %11s %9s  %-16s %s\n" step "wall s" "cpu s" "peak RSS MB" "x read" "NetBeans/mapleak" status
@@ -310,6 +370,13 @@ partner() {  # the mapleak step a NetBeans step is compared with
   echo " against mapleak-histogram, or against mapleak-top for retained sizes)"
   for s in "${steps[@]}"; do
     [ -n "${runs[$s]:-}" ] && echo "$s wall times of the runs: ${runs[$s]}"
+  done
+  for s in "${steps[@]}"; do
+    b="paired-baseline-${s#paired-now-}"
+    if [[ "$s" == paired-now-* ]] && [ "${status[$s]}" = ok ] && [ "${status[$b]:-}" = ok ]; then
+      echo "${s#paired-now-} heap, this version / the baseline (medians of the pairs): wall $(ratio "${wall[$s]}" "${wall[$b]}")," \
+        "cpu $(ratio "${cpu[$s]}" "${cpu[$b]}"), peak RSS $(ratio "${rss[$s]}" "${rss[$b]}")"
+    fi
   done
   for s in "${steps[@]}"; do
     [[ "$s" == netbeans-* ]] && grep -h '^RESULT' "$work/$s.out" | sed 's/^/netbeans /'
