@@ -55,7 +55,24 @@ final class Progress implements AutoCloseable {
     }
 
     LongConsumer consumer() {
-        return bar == null ? null : bar::stepTo;
+        return bar == null ? null : forwardOnly(bar::stepTo);
+    }
+
+    /**
+     * Passes on only values larger than every one before: a pass that reads a stretch of the dump again (pass 1
+     * falling back to one reader after a share met a corrupt segment) leaves the bar where it was instead of
+     * stepping it back. Safe to call from several threads.
+     */
+    static LongConsumer forwardOnly(LongConsumer to) {
+        long[] shown = {Long.MIN_VALUE};
+        return v -> {
+            synchronized (shown) {
+                if (v > shown[0]) {
+                    shown[0] = v;
+                    to.accept(v);
+                }
+            }
+        };
     }
 
     @Override
