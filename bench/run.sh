@@ -271,6 +271,7 @@ baseline_jar() {
   if [ ! -f "$out" ]; then
     src="$work/baseline-src"
     git -C "$root" worktree remove --force "$src" >/dev/null 2>&1 || rm -rf -- "$src"
+    git -C "$root" worktree prune >/dev/null 2>&1   # an earlier run stopped before it removed its worktree
     log "building the baseline jar of $rev"
     git -C "$root" worktree add --detach "$src" "$rev" >"$work/build-baseline.log" 2>&1 \
       || die "could not check out $rev; see $work/build-baseline.log"
