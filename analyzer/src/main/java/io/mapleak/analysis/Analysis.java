@@ -178,7 +178,7 @@ public final class Analysis {
                     h.owner(), h.entries(), h.retainedBytes(), h.why()));
         }
         AnalysisResult.Inventory inventory = b.inventory();
-        AnalysisResult.Classes classes = Workbench.await(classTables);
+        AnalysisResult.Classes classes = Workbench.await(classTables, helpers);
         timer.lap("report data");
         wb.phases.putAll(timer.phases());
 

@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -149,10 +152,10 @@ public final class Workbench implements Closeable {
     private static void startBeside(List<Runnable> beside, int cores, List<Thread> helpers) {
         if (beside.size() <= cores - 1) {
             for (int i = 0; i < beside.size(); i++) {
-                start(new Thread(beside.get(i), "mapleak-beside-dominators-" + (i + 1)), helpers);
+                start(new Helper(beside.get(i), "mapleak-beside-dominators-" + (i + 1)), helpers);
             }
         } else if (!beside.isEmpty()) {
-            start(new Thread(() -> beside.forEach(Runnable::run), "mapleak-beside-dominators"), helpers);
+            start(new Helper(() -> beside.forEach(Runnable::run), "mapleak-beside-dominators"), helpers);
         }
     }
 
@@ -206,29 +209,71 @@ public final class Workbench implements Closeable {
     /** Runs {@code work} in a new daemon thread, added to {@code helpers} (joined with {@link Together#joinAll}). */
     static <T> CompletableFuture<T> inThread(String name, Supplier<T> work, List<Thread> helpers) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        start(new Thread(() -> completeWith(result, work), name), helpers);
+        start(new Helper(() -> completeWith(result, work), name), helpers);
         return result;
     }
 
-    private static void start(Thread t, List<Thread> helpers) {
+    private static void start(Helper t, List<Thread> helpers) {
         t.setDaemon(true);
         helpers.add(t);
         t.start();
     }
 
-    /** Waits for {@code f}, rethrowing what it failed with as it was thrown. */
-    static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
+    /**
+     * A thread of work beside the analysing thread. Whatever its work lets escape (in practice an
+     * {@link OutOfMemoryError} met again while the work reported the first one) ends the thread quietly and is kept
+     * for {@link #await}: the JVM's default handler would print it, allocating on a full heap, and a future its work
+     * had not completed yet would then never complete.
+     */
+    static final class Helper extends Thread {
+        private volatile Throwable died;
+
+        Helper(Runnable work, String name) {
+            super(work, name);
         }
+
+        @Override
+        public void run() {
+            try {
+                super.run();
+            } catch (Throwable e) {
+                died = e; // no allocation here: the heap may be full
+            }
+        }
+    }
+
+    /**
+     * Waits for {@code f}, rethrowing what it failed with as it was thrown; if one of {@code helpers} died before
+     * {@code f} completed, rethrows what ended that thread instead of waiting for a result that may never come.
+     */
+    static <T> T await(CompletableFuture<T> f, List<Thread> helpers) {
+        while (true) {
+            try {
+                return f.get(200, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                for (Thread h : helpers) {
+                    Throwable died = h instanceof Helper helper ? helper.died : null;
+                    if (died != null && !f.isDone()) {
+                        throw rethrown(died);
+                    }
+                }
+            } catch (ExecutionException e) {
+                throw rethrown(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            }
+        }
+    }
+
+    private static RuntimeException rethrown(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        return new CompletionException(t);
     }
 
     /**
@@ -237,7 +282,7 @@ public final class Workbench implements Closeable {
      * computes it itself.
      */
     public <T> T alongside(Class<T> type) {
-        return alongside == null ? null : type.cast(await(alongside));
+        return alongside == null ? null : type.cast(await(alongside, helpers));
     }
 
     /**
@@ -260,7 +305,7 @@ public final class Workbench implements Closeable {
     public void pathsFor(int[] targets) {
         PhaseTimer timer = new PhaseTimer();
         if (allPaths != null) {
-            paths = await(allPaths); // computed beside the dominators: this counts only the time waited for them
+            paths = await(allPaths, helpers); // computed beside the dominators: this counts only the time waited for them
         } else {
             paths = targets == null ? StrongPaths.compute(graph) : StrongPaths.compute(graph, targets);
         }

@@ -22,6 +22,14 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Memory set aside at start and freed when the heap runs out, so that saying so does not fail for want of it
+     * (on a full heap, printing the advice itself threw, and the JVM printed "Exception in thread main" instead).
+     */
+    private static volatile byte[] reserve = new byte[4 << 20];
+    /** The out-of-memory advice for this JVM's heap, made while there is memory to make it. */
+    private static final String OUT_OF_MEMORY = outOfMemory(Runtime.getRuntime().maxMemory());
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -35,7 +43,11 @@ public final class Main implements Runnable {
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+            // Threads beside this one may still hold the heap: the message is made before, and the reserve freed
+            // now leaves room to print it.
+            reserve = null;
+            err.println(OUT_OF_MEMORY);
+            err.flush();
             return ExitCodes.INTERNAL;
         } catch (InternalError e) {
             // A write to a memory-mapped temp file the disk had no room for arrives as a fault in the JVM.
@@ -59,8 +71,8 @@ public final class Main implements Runnable {
         long mb = maxHeap >> 20;
         long suggestGb = Math.max(1, (2 * mb + 1023) / 1024);
         return String.format("mapleak: out of memory with a max heap of %,d MB; give the JVM more "
-                + "(MAPLEAK_JAVA_OPTS=-Xmx%dg), or keep more of the index in temp files with a smaller --memory "
-                + "(e.g. --memory %dm)", mb, suggestGb, Math.max(64, mb / 4));
+                + "(MAPLEAK_JAVA_OPTS=-Xmx%dg), or keep more of the index in temp files with a --memory below the "
+                + "default quarter of the heap (e.g. --memory %dm)", mb, suggestGb, Math.max(1, mb / 8));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.mapleak.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mapleak.graph.StrongPaths;
@@ -8,7 +10,13 @@ import io.mapleak.heap.HeapIndex;
 import io.mapleak.heap.ReadOptions;
 import io.mapleak.testing.FixtureDumps;
 import io.mapleak.testing.Jvm;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -92,5 +100,52 @@ class WorkbenchTest {
         try (Workbench wb = Workbench.open(dump, ReadOptions.defaults(), AnalysisListener.QUIET)) {
             assertThat(wb.alongside(Object.class)).isNull();
         }
+    }
+
+    @Test
+    void aHelperThatDiesBeforeItsResultEndsTheWaitWithWhatKilledItAndPrintsNothing() throws InterruptedException {
+        // On a full heap, reporting an OutOfMemoryError can throw another; the thread then dies with the future it
+        // was to complete still open. The analysing thread must get that error, not wait forever, and the JVM's
+        // default handler (which prints, allocating) must not run.
+        PrintStream saved = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<Thread> helpers = new ArrayList<>();
+        CompletableFuture<String> never = new CompletableFuture<>();
+        try {
+            System.setErr(new PrintStream(printed, true));
+            Workbench.Helper h = new Workbench.Helper(() -> {
+                throw new OutOfMemoryError("simulated: the heap was full");
+            }, "mapleak-test-helper");
+            helpers.add(h);
+            h.start();
+            h.join();
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(printed.toString()).isEmpty();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> Workbench.await(never, helpers))
+                .isInstanceOf(OutOfMemoryError.class).hasMessage("simulated: the heap was full"));
+    }
+
+    @Test
+    void awaitGivesTheResultOrTheFailureAsItWasThrown() {
+        List<Thread> helpers = new ArrayList<>();
+        assertThat(Workbench.await(CompletableFuture.completedFuture("done"), helpers)).isEqualTo("done");
+        CompletableFuture<String> failed = new CompletableFuture<>();
+        failed.completeExceptionally(new IllegalStateException("the tree failed"));
+        assertThatThrownBy(() -> Workbench.await(failed, helpers)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the tree failed");
+        CompletableFuture<String> late = new CompletableFuture<>();
+        Workbench.Helper h = new Workbench.Helper(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            late.complete("after the first timed wait");
+        }, "mapleak-test-late");
+        helpers.add(h);
+        h.start();
+        assertThat(Workbench.await(late, helpers)).isEqualTo("after the first timed wait");
     }
 }
