@@ -247,21 +247,27 @@ public final class Workbench implements Closeable {
      * {@code f} completed, rethrows what ended that thread instead of waiting for a result that may never come.
      */
     static <T> T await(CompletableFuture<T> f, List<Thread> helpers) {
-        while (true) {
-            try {
-                return f.get(200, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                for (Thread h : helpers) {
-                    Throwable died = h instanceof Helper helper ? helper.died : null;
-                    if (died != null && !f.isDone()) {
-                        throw rethrown(died);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get(200, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    for (Thread h : helpers) {
+                        Throwable died = h instanceof Helper helper ? helper.died : null;
+                        if (died != null && !f.isDone()) {
+                            throw rethrown(died);
+                        }
                     }
+                } catch (ExecutionException e) {
+                    throw rethrown(e.getCause());
+                } catch (InterruptedException e) {
+                    interrupted = true; // waits through interrupts, as join() did; the flag is set again after
                 }
-            } catch (ExecutionException e) {
-                throw rethrown(e.getCause());
-            } catch (InterruptedException e) {
+            }
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                throw new CompletionException(e);
             }
         }
     }
