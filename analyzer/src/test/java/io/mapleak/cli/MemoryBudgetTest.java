@@ -70,28 +70,32 @@ class MemoryBudgetTest {
                 dump.hprof().toString(), "--memory", "0", "--temp-dir", temp.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.log").toFile()).start();
-        Path maps = Path.of("/proc", Long.toString(p.pid()), "maps");
-        boolean sawTempFile = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (p.isAlive() && System.nanoTime() < deadline && !sawTempFile) {
-            try {
-                sawTempFile = Files.readString(maps).contains(temp.toString() + "/mapleak-");
-            } catch (IOException e) {
-                break; // the child ended between the two checks
+        try {
+            Path maps = Path.of("/proc", Long.toString(p.pid()), "maps");
+            boolean sawTempFile = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (p.isAlive() && System.nanoTime() < deadline && !sawTempFile) {
+                try {
+                    sawTempFile = Files.readString(maps).contains(temp.toString() + "/mapleak-");
+                } catch (IOException e) {
+                    break; // the child ended between the two checks
+                }
+                if (sawTempFile) {
+                    // A temp file has a name only between its creation and its deletion a few microseconds later:
+                    // whatever one listing catches must be gone from the directory a moment after.
+                    List<Path> named = list(temp);
+                    Thread.sleep(200);
+                    assertThat(named).as("mapped temp files have no name on disk").noneMatch(Files::exists);
+                } else {
+                    Thread.sleep(5);
+                }
             }
-            if (sawTempFile) {
-                // A temp file has a name only between its creation and its deletion a few microseconds later:
-                // whatever one listing catches must be gone from the directory a moment after.
-                List<Path> named = list(temp);
-                Thread.sleep(200);
-                assertThat(named).as("mapped temp files have no name on disk").noneMatch(Files::exists);
-            } else {
-                Thread.sleep(5);
-            }
+            assertThat(sawTempFile).as("the child mapped a temp file (log: %s)", dir.resolve("child.log")).isTrue();
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly(); // a failed assertion must not leave the child running
         }
-        assertThat(sawTempFile).as("the child mapped a temp file (log: %s)", dir.resolve("child.log")).isTrue();
-        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(list(temp)).isEmpty();
     }
 
@@ -108,7 +112,11 @@ class MemoryBudgetTest {
         Process p = new ProcessBuilder(java.toString(), "-Xmx16m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "analyze", dump.hprof().toString(), "--temp-dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly(); // a child that hung must not outlive the test
+        }
         List<String> lines = Files.readAllLines(log);
         assertThat(p.exitValue()).as("output: %s", lines).isEqualTo(ExitCodes.INTERNAL);
         assertThat(lines).hasSize(1);
