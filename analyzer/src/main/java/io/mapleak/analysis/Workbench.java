@@ -99,6 +99,10 @@ public final class Workbench implements Closeable {
         boolean ok = false;
         try {
             graph = new HeapGraph(index);
+            // The index's columns were written while it was built; those in temp files stay resident while mapped,
+            // though the tree and the work beside it read only some of them (offsets and ids a few times a map).
+            // Nothing else uses them yet, so their pages can leave now and come back as touched.
+            index.columns().releasePages();
             int cores = Runtime.getRuntime().availableProcessors();
             List<Runnable> beside = new ArrayList<>();
             if (allPaths && cores > 1) {

@@ -18,12 +18,14 @@ import java.util.BitSet;
  * are kept, as a reverse CSR, for the evaluation step. Edges into objects the virtual root reaches directly are
  * left out, since those objects' semidominator is the root whatever else points at them. The DFS stack is the
  * chain of DFS parents and path compression walks by pointer reversal, so deep graphs (long linked lists) need
- * neither recursion nor a stack. Retained sizes accumulate in reverse preorder, in preorder numbers.
+ * neither recursion nor a stack. Retained sizes accumulate in reverse preorder, through each object's immediate
+ * dominator.
  *
  * <p>All references count here, weak ones included (as in Eclipse MAT). Unreachable objects have no dominator
  * and retain nothing. Memory during the computation: about 24 bytes per object plus 12 per back edge (16 for a
- * moment while the predecessor lists are built); kept after: 4 (dominator) + 8 (retained) per object. All of it in
- * columns of the index's {@link ColumnStore}, so a graph larger than the memory budget is computed in temp files.
+ * moment while the predecessor lists are built; 12 in the last step); kept after: 4 (dominator) + 4 (retained size
+ * in size units; 8 bytes in bytes for heaps of 2^32 units or more) per object. All of it in columns of the index's
+ * {@link ColumnStore}, so a graph larger than the memory budget is computed in temp files.
  */
 public final class DominatorTree {
     /** Dominator value of objects the virtual root dominates directly. */
@@ -31,14 +33,24 @@ public final class DominatorTree {
     /** Dominator value of unreachable objects. */
     public static final int UNREACHABLE = -1;
 
+    /** The most size units retained sizes are kept in 4 bytes for: 2^32 (unsigned), 32 GB at 8 bytes a unit. */
+    static final long NARROW_UNITS = 1L << 32;
+
     private final IntColumn idom;
+    /** Retained sizes in units of {@link #unit} bytes, unsigned, when the heap is under {@link #NARROW_UNITS} units. */
+    private final IntColumn retainedUnits;
+    /** Retained sizes in bytes, for larger heaps. */
     private final LongColumn retained;
+    private final long unit;
     private final long reachableBytes;
     private final int reachableObjects;
 
-    private DominatorTree(IntColumn idom, LongColumn retained, long reachableBytes, int reachableObjects) {
+    private DominatorTree(IntColumn idom, IntColumn retainedUnits, LongColumn retained, long unit,
+            long reachableBytes, int reachableObjects) {
         this.idom = idom;
+        this.retainedUnits = retainedUnits;
         this.retained = retained;
+        this.unit = unit;
         this.reachableBytes = reachableBytes;
         this.reachableObjects = reachableObjects;
     }
@@ -50,7 +62,12 @@ public final class DominatorTree {
 
     /** Bytes freed if {@code object} became unreachable (0 for unreachable objects). */
     public long retainedSize(int object) {
-        return retained.get(object);
+        return retainedUnits != null ? (retainedUnits.get(object) & 0xFFFF_FFFFL) * unit : retained.get(object);
+    }
+
+    /** Whether retained sizes are kept in 4 bytes an object (in size units) rather than 8 (for tests). */
+    boolean narrow() {
+        return retainedUnits != null;
     }
 
     public boolean reachable(int object) {
@@ -72,6 +89,12 @@ public final class DominatorTree {
 
     /** Like {@link #compute(HeapGraph)}, reporting the objects reached so far (0 to 2 × objects) to {@code progress}. */
     public static DominatorTree compute(HeapGraph g, java.util.function.LongConsumer progress) {
+        return compute(g, progress, NARROW_UNITS);
+    }
+
+    /** Like {@link #compute(HeapGraph, java.util.function.LongConsumer)}; retained sizes are kept in 4 bytes while
+     *  the heap is under {@code narrowUnits} size units (tests lower it to take the 8-byte path). */
+    static DominatorTree compute(HeapGraph g, java.util.function.LongConsumer progress, long narrowUnits) {
         HeapIndex index = g.index();
         ColumnStore store = index.columns();
         final int n = g.objects();
@@ -85,6 +108,7 @@ public final class DominatorTree {
         IntColumn label = store.ints("dom-label", size);
         LongColumn backEdges = store.longs("dom-back-edges", 0);
         final int reached = depthFirst(g, pre, vertex, parent, semi, label, backEdges, progress);
+        vertex.releasePages(); // next read in step 5: its pages need not stay resident through steps 2 to 4
 
         // 2. The back edges as predecessor lists (reverse CSR by target), in preorder numbers.
         PackedLongs revStart = new PackedLongs(store, "dom-predecessor-starts");
@@ -114,22 +138,10 @@ public final class DominatorTree {
         parent.close();
         semi.close();
 
-        // 5. Retained sizes accumulate from the leaves up (reverse preorder), in preorder numbers where a vertex's
-        // dominator is usually close by; then both go back to object numbers in one pass.
-        LongColumn retainedPre = store.longs("dom-retained-preorder", reached);
-        long live = 0;
-        for (int p = 1; p < reached; p++) {
-            long s = index.shallowSize(vertex.get(p));
-            retainedPre.set(p, s);
-            live += s;
-        }
-        for (int p = reached - 1; p >= 1; p--) {
-            int d = dom.get(p);
-            if (d != 0) {
-                retainedPre.set(d, retainedPre.get(d) + retainedPre.get(p));
-            }
-        }
-        // Back to object numbers in two passes, so that dom is gone before retained sizes need their column.
+        // 5. Dominators back to object numbers; then retained sizes accumulate from the leaves up (reverse preorder)
+        // straight into object numbers, through each object's immediate dominator. Accumulating in preorder numbers
+        // first and copying back would hold a second 8 bytes an object at the step's peak (the memory's high point
+        // of a run with a small heap, where these columns are mapped), for about the same random accesses.
         IntColumn idom = store.ints("dominators", n);
         idom.fill(0, n, UNREACHABLE);
         for (int p = 1; p < reached; p++) {
@@ -137,13 +149,38 @@ public final class DominatorTree {
             idom.set(vertex.get(p), d == 0 ? ROOT : vertex.get(d));
         }
         dom.close();
-        LongColumn retained = store.longs("retained-sizes", n);
-        for (int p = 1; p < reached; p++) {
-            retained.set(vertex.get(p), retainedPre.get(p));
+        // Sizes are multiples of the index's size unit (the object alignment), so below 2^32 units of heap (32 GB
+        // at 8 bytes) every retained size fits 4 bytes unsigned: half the column, on the largest dumps 0.5 GB.
+        long unit = index.sizeUnit();
+        boolean narrow = index.heapBytes() / unit < narrowUnits;
+        IntColumn units = narrow ? store.ints("retained-sizes", n) : null;
+        LongColumn retained = narrow ? null : store.longs("retained-sizes", n);
+        long live = 0;
+        for (int o = 0; o < n; o++) {
+            if (idom.get(o) != UNREACHABLE) {
+                long s = index.shallowSize(o);
+                live += s;
+                if (narrow) {
+                    units.set(o, (int) (s / unit));
+                } else {
+                    retained.set(o, s);
+                }
+            }
         }
-        retainedPre.close();
+        for (int p = reached - 1; p >= 1; p--) {
+            int o = vertex.get(p);
+            int d = idom.get(o);
+            if (d == ROOT) {
+                continue;
+            }
+            if (narrow) {
+                units.set(d, units.get(d) + units.get(o)); // no sum passes the heap's units: no unsigned overflow
+            } else {
+                retained.set(d, retained.get(d) + retained.get(o));
+            }
+        }
         vertex.close();
-        return new DominatorTree(idom, retained, live, reached - 1);
+        return new DominatorTree(idom, units, retained, unit, live, reached - 1);
     }
 
     /**

@@ -186,6 +186,20 @@ public final class HeapIndex implements Closeable {
         return oversize[-u - 1];
     }
 
+    /**
+     * The largest unit every shallow size is a multiple of, as far as the index knows: the object alignment, or 1
+     * byte if a size too large for the size column (kept in bytes) is not a multiple of it.
+     */
+    public long sizeUnit() {
+        long align = layout.alignment();
+        for (long s : oversize) {
+            if (s % align != 0) {
+                return 1;
+            }
+        }
+        return align;
+    }
+
     /** Offset of the object's record in the uncompressed dump. */
     public long offset(int object) {
         ClassInfo mirrored = classOf.get(object) == classClassIndex ? mirroredClass(object) : null;

@@ -57,6 +57,10 @@ class ColumnBackingsTest {
             HeapGraph mg = new HeapGraph(mapped);
             DominatorTree ht = DominatorTree.compute(hg);
             DominatorTree mt = DominatorTree.compute(mg);
+            DominatorTree wide = DominatorTree.compute(mg, null, 0); // retained sizes in 8 bytes, in bytes
+            assertThat(ht.narrow()).as("retained sizes in 4-byte units").isTrue();
+            assertThat(mt.narrow()).isTrue();
+            assertThat(wide.narrow()).isFalse();
             StrongPaths hp = StrongPaths.compute(hg);
             StrongPaths mp = StrongPaths.compute(mg);
             assertThat(mt.reachableObjects()).isEqualTo(ht.reachableObjects());
@@ -64,6 +68,8 @@ class ColumnBackingsTest {
             for (int o = 0; o < n; o++) {
                 assertThat(mt.dominator(o)).isEqualTo(ht.dominator(o));
                 assertThat(mt.retainedSize(o)).isEqualTo(ht.retainedSize(o));
+                assertThat(wide.dominator(o)).isEqualTo(ht.dominator(o));
+                assertThat(wide.retainedSize(o)).isEqualTo(ht.retainedSize(o));
                 assertThat(mp.parent(o)).isEqualTo(hp.parent(o));
             }
             assertThat(Reachability.compute(mg)).isEqualTo(Reachability.compute(hg));

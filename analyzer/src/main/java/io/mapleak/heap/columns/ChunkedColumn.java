@@ -160,6 +160,35 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
         }
     }
 
+    /**
+     * Takes the column's mapped pages out of the process's resident set, keeping their values: each mapped chunk is
+     * mapped anew and the old mapping unmapped, so its pages (which the page cache keeps) count again only once they
+     * are touched. A column written once and read little later (offsets, the DFS's vertex order) then costs no
+     * memory while other work runs. Heap chunks are left alone. Not thread-safe: no other thread may use the column
+     * meanwhile (its old mapping is gone after this).
+     */
+    public final void releasePages() {
+        if (closed || file == null) {
+            return;
+        }
+        long bytes = (long) width << shift;
+        for (int c = 0; c < chunks; c++) {
+            MappedByteBuffer old = buffers[c];
+            if (old == null) {
+                continue;
+            }
+            try {
+                MappedByteBuffer b = file.map(FileChannel.MapMode.READ_WRITE, (long) c * bytes, bytes);
+                b.order(ByteOrder.nativeOrder());
+                buffers[c] = b;
+                setMappedChunk(c, b);
+            } catch (IOException e) {
+                continue; // keeps the old mapping: nothing released, nothing lost
+            }
+            Unmapper.unmap(old);
+        }
+    }
+
     /** A heap chunk that cannot grow within the budget moves to the file, keeping its values. */
     private void moveChunkToFile(int c) {
         Object old = heapChunk(c);

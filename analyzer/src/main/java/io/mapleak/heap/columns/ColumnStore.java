@@ -165,6 +165,20 @@ public final class ColumnStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes every open column's mapped pages out of the resident set (see {@link ChunkedColumn#releasePages}): for a
+     * moment when no other thread uses the columns, between phases that touch different ones.
+     */
+    public void releasePages() {
+        List<ChunkedColumn> all;
+        synchronized (this) {
+            all = new ArrayList<>(open);
+        }
+        for (ChunkedColumn c : all) {
+            c.releasePages();
+        }
+    }
+
     /** Closes every column still open. */
     @Override
     public void close() {

@@ -142,6 +142,50 @@ class ColumnsTest {
     }
 
     @Test
+    void releasedPagesLeaveTheResidentSetAndKeepTheirValues() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/smaps"))
+                && Runtime.version().feature() < 23, "needs Linux's /proc to check, and JDK < 23 to unmap");
+        try (ColumnStore store = new ColumnStore(0, temp, 12)) { // 16 KB and 32 KB chunks
+            int n = 200_000;
+            IntColumn ints = store.ints("released-ints", n);
+            LongColumn longs = store.longs("released-longs", n);
+            for (int i = 0; i < n; i++) {
+                ints.set(i, 3 * i + 1);
+                longs.set(i, ((long) i << 33) + 5);
+            }
+            assertThat(residentKb()).as("written pages are resident").isGreaterThanOrEqualTo(n * 12L / 1024);
+            store.releasePages();
+            assertThat(residentKb()).as("released").isZero();
+            for (int i : new int[] {0, n / 2, n - 1}) {
+                assertThat(ints.get(i)).isEqualTo(3 * i + 1);
+                assertThat(longs.get(i)).isEqualTo(((long) i << 33) + 5);
+            }
+            long touched = residentKb(); // the pages read, and the kernel's read-around (up to 64 KB a fault)
+            assertThat(touched).as("pages read again come back").isPositive().isLessThan(n * 12L / 1024 / 4);
+            ints.releasePages();
+            assertThat(residentKb()).as("only the long column's pages are left").isPositive().isLessThan(touched);
+            for (int i = 0; i < n; i++) {
+                assertThat(ints.get(i)).isEqualTo(3 * i + 1);
+                assertThat(longs.get(i)).isEqualTo(((long) i << 33) + 5);
+            }
+        }
+    }
+
+    /** Resident kilobytes of this process's mappings of files in the temp directory. */
+    private long residentKb() throws IOException {
+        long kb = 0;
+        boolean ours = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) { // a mapping's header line
+                ours = line.contains(temp.toString());
+            } else if (line.startsWith("Rss:") && ours) {
+                kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return kb;
+    }
+
+    @Test
     void aFullTempDirectoryIsOneClearError() {
         try (ColumnStore store = new ColumnStore(0, temp, 4, () -> 10L << 20)) {
             assertThatThrownBy(() -> store.ints("full", 100))
