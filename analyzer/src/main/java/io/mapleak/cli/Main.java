@@ -1,5 +1,6 @@
 package io.mapleak.cli;
 
+import io.mapleak.heap.columns.ColumnStore;
 import io.mapleak.heap.columns.TempSpaceException;
 import io.mapleak.hprof.HprofFormatException;
 import java.io.IOException;
@@ -66,13 +67,17 @@ public final class Main implements Runnable {
     private static final String TEMP_FULL = "mapleak: the temp directory is full; free space there or point"
             + " --temp-dir at a disk with room (or raise --memory to keep more in memory)";
 
-    /** The advice after an OutOfMemoryError: a heap larger than the one that failed, and --memory. */
+    /**
+     * The advice after an OutOfMemoryError: a heap larger than the one that failed, and a --memory of half the
+     * default budget (a quarter of the heap, at most {@link ColumnStore#DEFAULT_BUDGET_CAP}).
+     */
     static String outOfMemory(long maxHeap) {
         long mb = maxHeap >> 20;
         long suggestGb = Math.max(1, (2 * mb + 1023) / 1024);
+        long defaultMb = Math.min(mb / 4, ColumnStore.DEFAULT_BUDGET_CAP >> 20);
         return String.format("mapleak: out of memory with a max heap of %,d MB; give the JVM more "
                 + "(MAPLEAK_JAVA_OPTS=-Xmx%dg), or keep more of the index in temp files with a --memory below the "
-                + "default quarter of the heap (e.g. --memory %dm)", mb, suggestGb, Math.max(1, mb / 8));
+                + "default %d MB (e.g. --memory %dm)", mb, suggestGb, defaultMb, Math.max(1, defaultMb / 2));
     }
 
     @Override

@@ -161,9 +161,10 @@ class MemoryBudgetTest {
     @Test
     void outOfMemoryAdviceNamesALargerHeapThanTheOneThatFailedAndMemory() {
         assertThat(Main.outOfMemory(512L << 20)).contains("max heap of 512 MB").contains("-Xmx1g")
-                .contains("--memory 64m"); // the default budget is a quarter of the heap: 128 MB
-        assertThat(Main.outOfMemory(16L << 20)).contains("--memory 2m");
-        assertThat(Main.outOfMemory(2L << 30)).contains("-Xmx4g");
+                .contains("below the default 128 MB").contains("--memory 64m"); // a quarter of the heap
+        assertThat(Main.outOfMemory(16L << 20)).contains("default 4 MB").contains("--memory 2m");
+        assertThat(Main.outOfMemory(2L << 30)).contains("-Xmx4g").contains("below the default 128 MB")
+                .contains("--memory 64m"); // capped, not a quarter: 512 MB
         assertThat(Main.outOfMemory(6L << 30)).contains("-Xmx12g");
     }
 

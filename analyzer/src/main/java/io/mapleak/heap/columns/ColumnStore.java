@@ -192,13 +192,24 @@ public final class ColumnStore implements AutoCloseable {
         }
     }
 
+    /** The most the default budget keeps on the heap, whatever the heap's size. */
+    public static final long DEFAULT_BUDGET_CAP = 128L << 20;
+
     /**
      * The default budget: 25% of the JVM's max heap (the rest is for everything else an analysis holds: decoded
-     * maps, findings, reports), and no more than half the memory the machine has available, so that heap columns
-     * never push it into swapping.
+     * maps, findings, reports), no more than half the memory the machine has available, so that heap columns never
+     * push it into swapping, and no more than {@link #DEFAULT_BUDGET_CAP}. The cap is there because a heap column
+     * costs memory for the rest of the run: the heap keeps every page it once held (and grows to hold the next
+     * columns beside the garbage of the last), while a column in a temp file leaves the resident set when it is
+     * closed, and under memory pressure its pages are the kernel's to write back and drop rather than anonymous
+     * memory. Small dumps (tests, a few million objects) still keep every column on the heap. Measured on the 1 GB
+     * benchmark dump (docs/PERFORMANCE.md): peak RSS at -Xmx1g 1.21-1.23 GB with a quarter of the heap, 1.05-1.16
+     * GB with 128 MB; at -Xmx2g 1.28-1.40 against 1.20-1.22 GB; no difference in time beyond the noise. A lower cap
+     * gains nothing more and costs at small heaps, which the analysis fills anyway (-Xmx512m: 0.98-1.03 GB with
+     * 128 MB, 1.05-1.06 GB with 64 MB).
      */
     public static long defaultBudget() {
-        long heap = (long) (Runtime.getRuntime().maxMemory() * 0.25);
+        long heap = Math.min((long) (Runtime.getRuntime().maxMemory() * 0.25), DEFAULT_BUDGET_CAP);
         long available = MachineMemory.availableBytes();
         return available > 0 ? Math.min(heap, available / 2) : heap;
     }
