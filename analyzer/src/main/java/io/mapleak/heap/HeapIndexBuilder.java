@@ -291,8 +291,7 @@ final class HeapIndexBuilder {
         r.classOf = classOf;
         r.sizeUnits = lengths; // holds lengths until sizes replace them in layoutAndSizes
         r.refStart = refStart;
-        r.refs = store.ints("references", total);
-        r.refs.fill(0, total, -1);
+        r.refs = store.ints("references", total); // pass 2 writes every slot, -1 where no reference goes
         r.packedIds = ids;
         r.packedOffsets = offsets;
         r.lookup = new IdLookup(ids, store);
@@ -486,43 +485,88 @@ final class HeapIndexBuilder {
         FieldLayoutEngine engine = new FieldLayoutEngine(classes, layout);
         engine.applyInstanceSizes();
         int learned = 0;
+        // Both passes over every object below run on every core, in consecutive ranges of objects: each range
+        // learns on its own (the smallest gaps merge as minimums) and sizes its own objects.
+        int parts = sizeParts(n);
         if (options.layout() == null) {
-            SizeLearner learner = new SizeLearner(classes.size());
-            long id = n > 0 ? ids.get(0) : 0;
-            for (int i = 0; i + 1 < n; i++) {
-                long next = ids.get(i + 1);
-                if (lengths.get(i) == -1) {
-                    learner.observe(classOf.get(i), next - id);
-                }
-                id = next;
+            SizeLearner[] learners = new SizeLearner[parts];
+            List<Together.Task> tasks = new ArrayList<>();
+            for (int j = 0; j < parts; j++) {
+                int part = j;
+                int from = (int) ((long) n * j / parts);
+                int to = (int) ((long) n * (j + 1) / parts);
+                tasks.add(() -> {
+                    SizeLearner learner = new SizeLearner(classes.size());
+                    long id = from < n ? ids.get(from) : 0;
+                    for (int i = from; i < to && i + 1 < n; i++) {
+                        long next = ids.get(i + 1);
+                        if (lengths.get(i) == -1) {
+                            learner.observe(classOf.get(i), next - id);
+                        }
+                        id = next;
+                    }
+                    learners[part] = learner;
+                });
             }
-            learned = learner.apply(classes);
+            Together.rethrow(Together.run("mapleak-sizes", tasks));
+            for (int j = 1; j < parts; j++) {
+                learners[0].merge(learners[j]);
+            }
+            learned = learners[0].apply(classes);
         }
         engine.applyMirrorSizes(cat.classClassIndex);
-        // Lengths become sizes in alignment units; sizes that do not fit go to the oversize table.
+        // Lengths become sizes in alignment units; sizes that do not fit go to the oversize table. Each range keeps
+        // its own (rare) oversize entries, numbered from 1 within the range; they are renumbered after.
         int align = layout.alignment();
+        long[] bytesOf = new long[parts];
+        List<List<Long>> oversizeOf = new ArrayList<>();
+        List<List<Integer>> oversizeAt = new ArrayList<>();
+        List<Together.Task> tasks = new ArrayList<>();
+        for (int j = 0; j < parts; j++) {
+            int part = j;
+            int from = (int) ((long) n * j / parts);
+            int to = (int) ((long) n * (j + 1) / parts);
+            List<Long> oversize = new ArrayList<>();
+            List<Integer> at = new ArrayList<>();
+            oversizeOf.add(oversize);
+            oversizeAt.add(at);
+            tasks.add(() -> {
+                long bytes = 0;
+                for (int i = from; i < to; i++) {
+                    int len = lengths.get(i);
+                    ClassInfo c = classes.get(classOf.get(i));
+                    long size;
+                    if (len <= -2) {
+                        size = classes.get(-2 - len).mirrorSize;
+                    } else if (len == -1) {
+                        size = c.instanceSize;
+                    } else {
+                        int element = c.arrayElementType != 0 ? c.arrayElementType : BasicType.OBJECT;
+                        size = layout.arraySize(element, len);
+                    }
+                    bytes += size;
+                    long units = size / align;
+                    if (units <= Integer.MAX_VALUE && size % align == 0) {
+                        lengths.set(i, (int) units);
+                    } else {
+                        oversize.add(size);
+                        at.add(i);
+                        lengths.set(i, -oversize.size());
+                    }
+                }
+                bytesOf[part] = bytes;
+            });
+        }
+        Together.rethrow(Together.run("mapleak-sizes", tasks));
         List<Long> oversize = new ArrayList<>();
         long heapBytes = 0;
-        for (int i = 0; i < n; i++) {
-            int len = lengths.get(i);
-            ClassInfo c = classes.get(classOf.get(i));
-            long size;
-            if (len <= -2) {
-                size = classes.get(-2 - len).mirrorSize;
-            } else if (len == -1) {
-                size = c.instanceSize;
-            } else {
-                int element = c.arrayElementType != 0 ? c.arrayElementType : BasicType.OBJECT;
-                size = layout.arraySize(element, len);
+        for (int j = 0; j < parts; j++) {
+            List<Integer> at = oversizeAt.get(j);
+            for (int k = 0; k < at.size(); k++) {
+                lengths.set(at.get(k), -(oversize.size() + k + 1));
             }
-            heapBytes += size;
-            long units = size / align;
-            if (units <= Integer.MAX_VALUE && size % align == 0) {
-                lengths.set(i, (int) units);
-            } else {
-                oversize.add(size);
-                lengths.set(i, -oversize.size());
-            }
+            oversize.addAll(oversizeOf.get(j));
+            heapBytes += bytesOf[j];
         }
         r.oversize = oversize.stream().mapToLong(Long::longValue).toArray();
         r.heapBytes = heapBytes;
@@ -534,6 +578,17 @@ final class HeapIndexBuilder {
         }
         r.facts = new DumpFacts(summary.header(), summary.heapDumps(), options.dump(), layout, evidence, learned,
                 summary.truncated(), warnings);
+    }
+
+    /** Set by tests: the ranges the size passes use whatever the dump and the cores (0: as {@link #sizeParts}). */
+    static int sizePartsForTests;
+
+    /** Ranges the size passes cut the objects into: one a core (up to 8), one for dumps too small to gain. */
+    static int sizeParts(int objects) {
+        if (sizePartsForTests > 0) {
+            return sizePartsForTests;
+        }
+        return objects < (1 << 16) ? 1 : Math.min(8, Runtime.getRuntime().availableProcessors());
     }
 
     /** Pass 2: resolves every reference to its index and writes it into the object's slots. */

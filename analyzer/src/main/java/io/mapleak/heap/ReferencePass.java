@@ -74,6 +74,12 @@ final class ReferencePass {
     }
 
     void run() {
+        // Slots no reference fills stay -1: the threads mark their objects' unused slots as they go (so the column
+        // needs no pass of its own to preset them); the mirrors' slots are preset here, as not every mirror need
+        // have a class dump record.
+        for (int i = mirrors.nextSetBit(0); i >= 0; i = mirrors.nextSetBit(i + 1)) {
+            refs.fill(refStart.get(i), refStart.get(i + 1), -1);
+        }
         for (ClassDump d : catalog.dumps()) {
             mirror(d);
         }
@@ -151,6 +157,9 @@ final class ReferencePass {
             for (int i = from; i < to; i++) {
                 if (!mirrors.get(i)) {
                     object(i);
+                    while (cursor < end) {
+                        refs.set(cursor++, -1); // null or dangling: no reference for this slot
+                    }
                 }
             }
         }

@@ -38,6 +38,15 @@ final class SizeLearner {
         }
     }
 
+    /** Adds what {@code other} saw (over other objects) to what this one saw. */
+    void merge(SizeLearner other) {
+        for (int c = 0; c < other.minGap.length; c++) {
+            if (other.minGap[c] != Long.MAX_VALUE) {
+                observe(c, other.minGap[c]);
+            }
+        }
+    }
+
     /** Lowers instance sizes the addresses prove too large; returns how many were changed. */
     int apply(java.util.List<ClassInfo> classes) {
         int changed = 0;
