@@ -42,6 +42,13 @@ final class ReferencePass {
     private final AtomicLong dangling = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final LongConsumer progress;
+    /**
+     * Read buffers, reused from range to range: one a thread at a time rather than a new one a range (4 MiB
+     * arrays are humongous objects to G1, allocated in old regions of their own; a new one for each of the 540
+     * ranges of a 10 GB dump made 2.2 GB of them, and the index build's GC pauses went from 16 to 29).
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> buffers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     ReferencePass(HeapIndexBuilder.Result r, LongConsumer progress) {
         this.r = r;
@@ -86,8 +93,10 @@ final class ReferencePass {
         int n = r.objects;
         int ranges = (n + RANGE_OBJECTS - 1) / RANGE_OBJECTS;
         IntStream.range(0, ranges).parallel().forEach(k -> {
-            Range range = new Range();
+            byte[] buffer = buffers.poll();
+            Range range = new Range(buffer != null ? buffer : new byte[BUFFER_BYTES]);
             range.objects(k * RANGE_OBJECTS, (int) Math.min(n, (long) (k + 1) * RANGE_OBJECTS));
+            buffers.add(range.buf);
             synchronized (weakReferents) {
                 weakReferents.or(range.weak);
             }
@@ -147,8 +156,12 @@ final class ReferencePass {
 
     /** One thread's share: objects in index order, read through a buffer of the file. */
     private final class Range extends Slots {
+        Range(byte[] buf) {
+            this.buf = buf;
+        }
+
         final BitSet weak = new BitSet();
-        private byte[] buf = new byte[BUFFER_BYTES];
+        private byte[] buf;
         /** File offset of buf[0], and how many bytes of buf are valid. */
         private long base = -1;
         private int valid;
