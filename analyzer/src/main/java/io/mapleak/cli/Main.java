@@ -32,7 +32,21 @@ public final class Main implements Runnable {
     private static final String OUT_OF_MEMORY = outOfMemory(Runtime.getRuntime().maxMemory());
 
     public static void main(String[] args) {
+        watchGc();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Starts the watch that ends a run thrashing on a full heap ({@link GcWatch}) as an out-of-memory error ends
+     * it: the advice on stderr and exit code 4. For the command line only (tests call {@link #run} in their JVM).
+     */
+    static void watchGc() {
+        GcWatch.start(() -> {
+            reserve = null;
+            System.err.println(OUT_OF_MEMORY);
+            System.err.flush();
+            System.exit(ExitCodes.INTERNAL);
+        });
     }
 
     /** Runs mapleak with the given streams and returns the exit code (used by tests). */

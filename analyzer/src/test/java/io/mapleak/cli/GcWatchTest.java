@@ -1,0 +1,73 @@
+package io.mapleak.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** When the watch calls a run thrashing: pauses most of a whole window, and a heap still full after them. */
+class GcWatchTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    /** Feeds one sample a second from second {@code from} to {@code to}, GC taking {@code share} of each. */
+    private static boolean feed(GcWatch w, long[] gc, int from, int to, double share, double full) {
+        boolean thrashing = false;
+        for (int s = from; s <= to; s++) {
+            thrashing = w.sample(s * SECOND, gc[0], full);
+            gc[0] += (long) (share * 1000);
+        }
+        return thrashing;
+    }
+
+    @Test
+    void pausesFillingTheWindowOnAFullHeapAreThrashingOnlyOnceTheWindowIsCovered() {
+        GcWatch w = new GcWatch(30 * SECOND, 64);
+        long[] gc = {0};
+        assertThat(feed(w, gc, 0, 29, 0.97, 0.99)).as("29 s: the window is not covered yet").isFalse();
+        assertThat(feed(w, gc, 30, 30, 0.97, 0.99)).isTrue();
+    }
+
+    @Test
+    void aFullHeapCollectedRarelyOrAHeapThatEmptiesIsNotThrashing() {
+        long[] gc = {0};
+        assertThat(feed(new GcWatch(30 * SECOND, 64), gc, 0, 120, 0.5, 0.99)).as("half the time in GC").isFalse();
+        assertThat(feed(new GcWatch(30 * SECOND, 64), gc, 0, 120, 1.0, 0.6)).as("long pauses that free memory")
+                .isFalse();
+    }
+
+    @Test
+    void theShareIsOfTheLastWindowNotOfTheWholeRun() {
+        GcWatch w = new GcWatch(30 * SECOND, 64);
+        long[] gc = {0};
+        assertThat(feed(w, gc, 0, 100, 0.02, 0.95)).isFalse();
+        assertThat(feed(w, gc, 101, 115, 1.0, 0.95)).as("15 s of pauses in a 30 s window").isFalse();
+        assertThat(feed(w, gc, 116, 140, 1.0, 0.95)).as("then the whole window").isTrue();
+        GcWatch recovered = new GcWatch(30 * SECOND, 64);
+        long[] gc2 = {0};
+        assertThat(feed(recovered, gc2, 0, 40, 1.0, 0.95)).isTrue();
+        assertThat(feed(recovered, gc2, 41, 100, 0.1, 0.95)).as("a run that recovered").isFalse();
+    }
+
+    /**
+     * A JVM thrashing on a full G1 heap (which never throws OutOfMemoryError then) ends with the out-of-memory
+     * advice alone and exit code 4, as one that runs out ends, a few seconds after its window (3 s here).
+     */
+    @Test
+    void aJvmThrashingOnAFullHeapEndsWithTheAdviceAndExitCode4() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:+UseG1GC", "-Dmapleak.gcWatchSeconds=3",
+                "-cp", System.getProperty("java.class.path"), ThrashingMain.class.getName())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("ended by the watch").isTrue();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(p.exitValue()).as(err).isEqualTo(ExitCodes.INTERNAL);
+            assertThat(err).startsWith("mapleak: out of memory with a max heap of 64 MB").contains("-Xmx1g")
+                    .doesNotContain("\n").doesNotContain("Exception");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
