@@ -14,8 +14,10 @@ import java.util.List;
  * pays for a cold JVM (JIT compilation, fresh heap pages), the later ones show the part's own cost.
  *
  * <pre>
- * java -Xmx2g -cp analyzer/target/mapleak.jar:bench/parts/target Parts index|dominators|paths|decode DUMP [RUNS]
+ * java -Xmx2g [-Dmapleak.memory=BYTES] -cp analyzer/target/mapleak.jar:bench/parts/target Parts index|dominators|paths|decode DUMP [RUNS]
  * </pre>
+ * {@code mapleak.memory} sets the budget of columns on the heap (as {@code --memory} does), to time a part on either
+ * backing.
  * (bench/parts.sh compiles and runs it.)
  */
 public final class Parts {
@@ -32,7 +34,9 @@ public final class Parts {
             }
             return;
         }
-        try (Workbench wb = Workbench.open(dump, ReadOptions.defaults(), AnalysisListener.QUIET)) {
+        long memory = Long.getLong("mapleak.memory", -1); // bytes of columns on the heap; -1: the default budget
+        ReadOptions read = memory < 0 ? ReadOptions.defaults() : ReadOptions.defaults().withMemory(memory);
+        try (Workbench wb = Workbench.open(dump, read, AnalysisListener.QUIET)) {
             System.out.printf("opened: %s%n", wb.phases);
             for (int i = 0; i < runs; i++) {
                 long t = System.nanoTime();

@@ -14,6 +14,8 @@ public final class HeapGraph {
     private final HeapIndex index;
     private final int[] classObject;
     private final int[] rootChildren;
+    /** Per class: whether its instances have a referent ({@link HeapIndex#holdsReferent}). */
+    private final boolean[] referentClass;
     private final int n;
 
     public HeapGraph(HeapIndex index) {
@@ -24,6 +26,10 @@ public final class HeapGraph {
             mirrors[c.index()] = index.classObject(c.index());
         }
         this.classObject = mirrors;
+        this.referentClass = new boolean[mirrors.length];
+        for (int c = 0; c < mirrors.length; c++) {
+            referentClass[c] = index.holdsReferent(c);
+        }
         this.rootChildren = GcRootKindOrder.rootedObjects(index);
     }
 
@@ -89,6 +95,24 @@ public final class HeapGraph {
     /** The mirror of {@code v}'s class, or -1. */
     int classObjectOf(int v) {
         return classObject[index.classIndexOf(v)];
+    }
+
+    /** The class index of {@code v} (not of the virtual root). */
+    int classOf(int v) {
+        return index.classIndexOf(v);
+    }
+
+    /** The mirror of class {@code cls}, or -1. */
+    int mirrorOfClass(int cls) {
+        return classObject[cls];
+    }
+
+    /**
+     * Whether {@code v}, of class {@code cls}, stores a Reference's referent as its last reference: the class is
+     * asked first, so only instances of Reference classes cost a look-up in the index's set of them.
+     */
+    boolean lastIsReferent(int v, int cls) {
+        return referentClass[cls] && index.lastReferenceIsReferent(v);
     }
 
 }

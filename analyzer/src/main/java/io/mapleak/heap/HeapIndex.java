@@ -239,6 +239,15 @@ public final class HeapIndex implements Closeable {
         return weakReferents.get(object);
     }
 
+    /**
+     * Whether instances of class {@code cls} have a {@code referent} field ({@code java.lang.ref.Reference} and its
+     * subclasses): only their instances can answer {@link #lastReferenceIsReferent} with true, so a caller that
+     * knows the class can skip that look-up for every other object.
+     */
+    public boolean holdsReferent(int cls) {
+        return classes.get(cls).referentOffset >= 0;
+    }
+
     /** References to ids that are not in the dump; they are dropped from the graph and counted here. */
     public long danglingReferences() {
         return danglingReferences;

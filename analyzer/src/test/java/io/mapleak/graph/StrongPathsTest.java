@@ -1,0 +1,92 @@
+package io.mapleak.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.ReadOptions;
+import io.mapleak.hprof.DumpFile;
+import io.mapleak.testing.FixtureDump;
+import io.mapleak.testing.FixtureDumps;
+import io.mapleak.testing.Jvm;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The batched breadth-first search gives every object of a real dump the parent that a plain search, one vertex at
+ * a time, gives it: the same shortest paths, ties broken the same way. The dumps hold hash tables of more than
+ * 4,096 slots (searched on their own, outside a batch), Reference objects (whose referent a strong path skips), and
+ * enough objects for batches that end at the buffer's limit rather than at the queue's end.
+ */
+class StrongPathsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"session-registry", "legit-large-map"})
+    void everyObjectGetsThePlainSearchsParent(String fixture) throws Exception {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, fixture);
+        try (HeapIndex index = HeapIndex.build(DumpFile.open(dump.hprof()), ReadOptions.defaults())) {
+            HeapGraph g = new HeapGraph(index);
+            int n = g.objects();
+            int[] expected = plainSearch(g);
+            assertThat(largestDegree(index)).as("a vertex searched on its own").isGreaterThan(4096);
+            assertThat(java.util.stream.IntStream.range(0, n).filter(index::lastReferenceIsReferent).count())
+                    .as("referents skipped").isPositive();
+
+            StrongPaths paths = StrongPaths.compute(g);
+            int reached = 0;
+            for (int o = 0; o < n; o++) {
+                assertThat(paths.parent(o)).as("parent of %d", o).isEqualTo(expected[o]);
+                if (expected[o] != StrongPaths.NONE) {
+                    reached++;
+                }
+            }
+            assertThat(reached).isGreaterThan(n / 2);
+
+            // Asked for some objects only, the search may stop early, but those get the same parents.
+            int[] targets = java.util.stream.IntStream.range(0, n).filter(o -> o % 5 == 0).toArray();
+            StrongPaths some = StrongPaths.compute(g, targets);
+            for (int t : targets) {
+                assertThat(some.parent(t)).as("parent of target %d", t).isEqualTo(expected[t]);
+            }
+        }
+    }
+
+    /** The search as it reads in a textbook: one vertex at a time, its references in order, then its class. */
+    private static int[] plainSearch(HeapGraph g) {
+        HeapIndex index = g.index();
+        int n = g.objects();
+        int[] parent = new int[n];
+        Arrays.fill(parent, StrongPaths.NONE);
+        int[] queue = new int[n];
+        int tail = 0;
+        for (int c : g.rootChildren()) {
+            if (parent[c] == StrongPaths.NONE) {
+                parent[c] = StrongPaths.ROOT;
+                queue[tail++] = c;
+            }
+        }
+        for (int head = 0; head < tail; head++) {
+            int v = queue[head];
+            int degree = g.degree(v);
+            for (int k = 0; k < degree; k++) {
+                if (g.isReferentEdge(v, k)) {
+                    continue;
+                }
+                int w = g.successor(v, k);
+                if (w >= 0 && parent[w] == StrongPaths.NONE) {
+                    parent[w] = v;
+                    queue[tail++] = w;
+                }
+            }
+        }
+        return parent;
+    }
+
+    private static int largestDegree(HeapIndex index) {
+        int most = 0;
+        for (int o = 0; o < index.objectCount(); o++) {
+            most = Math.max(most, index.outboundCount(o));
+        }
+        return most;
+    }
+}
