@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class HashMapDecoder implements MapDecoder {
     /** Chains longer than this are checked for loops with a set; shorter ones by scanning what was seen. */
-    private static final int SHORT_CHAIN = 8;
+    static final int SHORT_CHAIN = 8;
 
     @Override
     public MapView decode(MapContext ctx, int object) {
@@ -66,7 +66,7 @@ final class HashMapDecoder implements MapDecoder {
     static boolean walkChain(MapContext ctx, long first, int bin, int mask, String valueField, WalkStats stats,
             IntHashSet nodes, EntrySink sink) {
         int length = 0;
-        int[] recent = new int[SHORT_CHAIN];
+        int[] recent = stats.recent; // the first SHORT_CHAIN nodes; written before each is read
         IntHashSet seen = null;
         boolean tree = false;
         for (long id = first; id != 0; ) {

@@ -80,7 +80,7 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
 
     /** The consistency of a shape without a table (fields, a tree, a list): every place in use holds one entry. */
     static Consistency fixedShape(long entries) {
-        return new Consistency(entries, entries > 0 ? 1 : 0, 0, 0, 0, false, 0, 0, 0, List.of());
+        return Consistency.shared(new Consistency(entries, entries > 0 ? 1 : 0, 0, 0, 0, false, 0, 0, 0, List.of()));
     }
 
     /** A walk over fields rather than a table: calls the sink in order, stops at the first false. */

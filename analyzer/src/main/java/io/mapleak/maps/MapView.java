@@ -25,7 +25,7 @@ public final class MapView {
     private final Consistency consistency;
     private final Map<String, Object> settings;
     private final Walker walker;
-    private int[] keyClasses = new int[0];
+    private int[] keyClasses = WalkStats.NO_CLASSES;
     private long missingObjects;
 
     /** Re-walks the entries of the map this view describes. */

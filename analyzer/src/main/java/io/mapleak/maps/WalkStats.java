@@ -17,7 +17,8 @@ final class WalkStats {
     boolean linkedOrderMismatch;
     long stale;
     long forwarded;
-    final List<String> problems = new ArrayList<>();
+    /** Null until the first problem: most walks find none. */
+    private List<String> problems;
     /** Distinct key classes seen (class indices), at most {@link #MAX_KEY_CLASSES}; -1 marks "and more". */
     private final int[] keyClasses = new int[MAX_KEY_CLASSES + 1];
     private int keyClassCount;
@@ -42,8 +43,25 @@ final class WalkStats {
     }
 
     int[] keyClasses() {
+        if (keyClassCount == 0) {
+            return NO_CLASSES;
+        }
+        if (keyClassCount == 1 && keyClasses[0] >= 0) {
+            return ONE_CLASS.computeIfAbsent(keyClasses[0], c -> new int[] {c});
+        }
         return java.util.Arrays.copyOf(keyClasses, keyClassCount);
     }
+
+    /**
+     * Key classes of one class, shared: most maps hold keys of one class, and every decoded map keeps its array
+     * for the rest of the analysis ({@link MapView#keyClasses()} hands out copies).
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, int[]> ONE_CLASS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    static final int[] NO_CLASSES = new int[0];
+
+    /** Scratch for {@link HashMapDecoder#walkChain}: the last nodes of the chain being walked. */
+    final int[] recent = new int[HashMapDecoder.SHORT_CHAIN];
 
     void bin(long length) {
         if (length > 0) {
@@ -53,6 +71,9 @@ final class WalkStats {
     }
 
     void problem(String text) {
+        if (problems == null) {
+            problems = new ArrayList<>();
+        }
         if (problems.size() < MAX_PROBLEMS) {
             problems.add(text);
         }
@@ -63,7 +84,7 @@ final class WalkStats {
         if (mismatch != 0) {
             problem(String.format("size is %,d but %,d entries are reachable from the table", storedSize, entries));
         }
-        return new Consistency(binsUsed, longestBin, treeBins, loops, misplaced, linkedOrderMismatch, stale,
-                forwarded, mismatch, List.copyOf(problems));
+        return Consistency.shared(new Consistency(binsUsed, longestBin, treeBins, loops, misplaced,
+                linkedOrderMismatch, stale, forwarded, mismatch, problems == null ? List.of() : List.copyOf(problems)));
     }
 }
