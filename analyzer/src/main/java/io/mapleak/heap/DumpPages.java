@@ -37,8 +37,7 @@ final class DumpPages {
         Cache c = caches.get();
         int within = (int) (position & (PAGE - 1));
         if (within <= PAGE - 4) {
-            byte[] p = c.page(position >>> PAGE_SHIFT);
-            return io.mapleak.hprof.Bytes.i4(p, within);
+            return c.page(position >>> PAGE_SHIFT).getInt(within);
         }
         byte[] b = new byte[4];
         read(position, b, 0, 4);
@@ -50,8 +49,7 @@ final class DumpPages {
         Cache c = caches.get();
         int within = (int) (position & (PAGE - 1));
         if (within <= PAGE - 8) {
-            byte[] p = c.page(position >>> PAGE_SHIFT);
-            return io.mapleak.hprof.Bytes.i8(p, within);
+            return c.page(position >>> PAGE_SHIFT).getLong(within);
         }
         byte[] b = new byte[8];
         read(position, b, 0, 8);
@@ -84,34 +82,38 @@ final class DumpPages {
             long p = position + done;
             int within = (int) (p & (PAGE - 1));
             int n = Math.min(length - done, PAGE - within);
-            System.arraycopy(c.page(p >>> PAGE_SHIFT), within, out, at + done, n);
+            c.page(p >>> PAGE_SHIFT).get(within, out, at + done, n);
             done += n;
         }
     }
 
-    /** One thread's pages. */
+    /**
+     * One thread's pages, in direct buffers: a positional read into a heap array goes through a temporary direct
+     * buffer of the JDK's and is copied again, one more copy of every page read (millions on a large dump).
+     * Direct buffers are freed with the thread's cache, when the thread and the reader are gone.
+     */
     private final class Cache {
         private final long[] tags = new long[SLOTS];
-        private final byte[][] pages = new byte[SLOTS][];
+        private final ByteBuffer[] pages = new ByteBuffer[SLOTS];
 
         Cache() {
             java.util.Arrays.fill(tags, -1);
         }
 
-        byte[] page(long number) {
+        ByteBuffer page(long number) {
             int slot = (int) (number ^ (number >>> 9)) & (SLOTS - 1);
-            byte[] p = pages[slot];
+            ByteBuffer p = pages[slot];
             if (tags[slot] == number) {
                 return p;
             }
             if (p == null) {
-                p = pages[slot] = new byte[PAGE];
+                p = pages[slot] = ByteBuffer.allocateDirect(PAGE); // big-endian, as the dump
             }
-            ByteBuffer b = ByteBuffer.wrap(p);
+            p.clear();
             long start = number << PAGE_SHIFT;
             try {
-                while (b.hasRemaining() && start + b.position() < size) {
-                    if (channel.read(b, start + b.position()) < 0) {
+                while (p.hasRemaining() && start + p.position() < size) {
+                    if (channel.read(p, start + p.position()) < 0) {
                         break;
                     }
                 }
