@@ -143,12 +143,7 @@ final class MapsCommand implements Callable<Integer> {
 
     /** The field that holds {@code map} (or its root in words); paths must have been computed. */
     private static String ownerLabel(Workbench wb, int map) {
-        int[] path = wb.paths().pathTo(map);
-        if (path.length == 0) {
-            return "";
-        }
-        String label = wb.namer.ownerLabel(path);
-        return label != null ? label : wb.namer.rootLabel(path[0]);
+        return wb.paths().stronglyReachable(map) ? wb.namer.ownerOrRootLabel(wb.paths(), map) : "";
     }
 
     private Comparator<MapView> order(Workbench wb) {

@@ -159,12 +159,10 @@ public final class DetectContext {
 
     /** {@link #ownerLabel}, computed afresh and not cached. */
     private String uncachedOwnerLabel(int object) {
-        int[] path = paths.pathTo(object);
-        if (path.length == 0) {
+        if (!paths.stronglyReachable(object)) {
             return tree.reachable(object) ? "(weakly reachable)" : "(unreachable)";
         }
-        String label = namer.ownerLabel(path);
-        return label != null ? label : namer.rootLabel(path[0]);
+        return namer.ownerOrRootLabel(paths, object);
     }
 
     /** Key or value text for evidence: the dump's contents, or a placeholder when redacting. */

@@ -180,22 +180,28 @@ public final class PathNamer {
     }
 
     /**
-     * Only the owner label of the last object of {@code path} (no naming of the other steps): the cheap form for
-     * grouping many maps by the field that holds them. Null if only a root holds it.
+     * The field that holds {@code object}, as "Decl.field", for grouping many maps by owner (no naming of the other
+     * steps): found at the first holder up the strong path that is not a collection's internals (bins, chains,
+     * entries, arrays); when that holder does not hold it in a field, or only a root holds it, the label of the
+     * path's root ({@link #rootLabel}). {@code object} must have a strong path. Walks up the search's parents only as
+     * far as it must, rather than building the whole path to the root: grouping millions of maps asks this once a map.
      */
-    public String ownerLabel(int[] path) {
-        for (int i = path.length - 1; i >= 1; i--) {
-            int holder = path[i - 1];
+    public String ownerOrRootLabel(StrongPaths paths, int object) {
+        int child = object;
+        for (int holder = paths.parent(child); holder >= 0; child = holder, holder = paths.parent(child)) {
             if (index.mirroredClass(holder) == null && isCollectionInternal(index.classOf(holder))) {
                 continue;
             }
-            Link link = index.reader().findLink(holder, path[i], MAX_ARRAY_SCAN);
+            Link link = index.reader().findLink(holder, child, MAX_ARRAY_SCAN);
             if (link != null && (link.kind() == Link.Kind.STATIC || link.kind() == Link.Kind.FIELD)) {
                 return link.declaringClass() + "." + link.field();
             }
-            return null;
+            break;
         }
-        return null;
+        while (paths.parent(child) >= 0) {
+            child = paths.parent(child);
+        }
+        return rootLabel(child);
     }
 
     /**
