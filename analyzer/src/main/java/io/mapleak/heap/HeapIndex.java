@@ -326,6 +326,7 @@ public final class HeapIndex implements Closeable {
     @Override
     public void close() throws IOException {
         try {
+            reader.release();
             channel.close();
         } finally {
             store.close();

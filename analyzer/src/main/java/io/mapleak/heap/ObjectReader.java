@@ -24,6 +24,11 @@ public final class ObjectReader {
         this.tables = new FieldTable[index.classes.size()];
     }
 
+    /** Lets go of the threads' page caches (see {@link DumpPages#release}); the index calls it as it closes. */
+    void release() {
+        mapped.release();
+    }
+
     /** The instance fields of {@code object}, or null if it is an array or a class mirror. */
     public Instance instance(int object) {
         ClassInfo c = index.classOf(object);
