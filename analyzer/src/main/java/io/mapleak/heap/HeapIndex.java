@@ -242,10 +242,11 @@ public final class HeapIndex implements Closeable {
     /**
      * Whether instances of class {@code cls} have a {@code referent} field ({@code java.lang.ref.Reference} and its
      * subclasses): only their instances can answer {@link #lastReferenceIsReferent} with true, so a caller that
-     * knows the class can skip that look-up for every other object.
+     * knows the class can skip that look-up for every other object. A class whose referent field was never looked
+     * up (pass 2 looks up every class's; -2 means not yet) answers true, so the set is asked rather than skipped.
      */
     public boolean holdsReferent(int cls) {
-        return classes.get(cls).referentOffset >= 0;
+        return classes.get(cls).referentOffset != -1;
     }
 
     /** References to ids that are not in the dump; they are dropped from the graph and counted here. */
