@@ -8,8 +8,8 @@ import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
 /**
- * What the typed columns share: elements in chunks of {@code 2^shift}, each chunk either a heap array or a region
- * of the column's own temp file mapped into memory. Which one is decided per chunk when it is created, by the
+ * What the typed columns share: elements in chunks of {@code 2^shift}, each chunk either a heap array or a slot
+ * of the store's temp file mapped into memory (see {@link ColumnStore}). Which one is decided per chunk when it is created, by the
  * store's budget, so a column that grows past the budget keeps its first chunks on the heap. The last heap chunk
  * grows by doubling; mapped chunks are always mapped whole (the file is sparse: untouched pages cost neither disk
  * nor memory).
@@ -26,8 +26,12 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     /** Elements each chunk can hold now (heap chunks grow up to {@code 1 << shift}). */
     int[] capacity = new int[4];
     MappedByteBuffer[] buffers = new MappedByteBuffer[4];
-    int chunks;
+    /** Where each mapped chunk is in the store's chunk file. */
+    private long[] positions = new long[4];
     private FileChannel file;
+    int chunks;
+    /** The most elements the column was ever long: beyond it, its chunks were never written. */
+    private long highWater;
     private long heapBytes;
     private long mappedBytes;
     private boolean closed;
@@ -75,6 +79,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
         }
         if (n <= allocated) {
             length = n; // appends within the chunks already there (nearly every append): nothing to allocate
+            highWater = Math.max(highWater, n);
             return;
         }
         if (closed) {
@@ -87,6 +92,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             int size = Math.max(needed, capacity.length * 2);
             capacity = Arrays.copyOf(capacity, size);
             buffers = Arrays.copyOf(buffers, size);
+            positions = Arrays.copyOf(positions, size);
             growSlots(size);
         }
         // The last existing heap chunk grows first (doubling), up to a full chunk.
@@ -130,6 +136,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             chunks++;
         }
         length = n;
+        highWater = Math.max(highWater, n);
         allocated = chunks == 0 ? 0 : ((long) (chunks - 1) << shift) + capacity[chunks - 1];
         chunksChanged();
     }
@@ -144,12 +151,14 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     private void mapChunk(int c) {
         long bytes = (long) width << shift;
         try {
-            if (file == null) {
-                file = store.openTempFile(name);
-            }
-            store.checkTempSpace(bytes);
-            MappedByteBuffer b = file.map(FileChannel.MapMode.READ_WRITE, (long) c * bytes, bytes);
+            ColumnStore.Slot slot = store.takeSlot(bytes);
+            MappedByteBuffer b = slot.file().map(FileChannel.MapMode.READ_WRITE, slot.position(), bytes);
             b.order(ByteOrder.nativeOrder());
+            if (slot.dirty() > 0) {
+                zero(b, slot.dirty()); // the slot's last column wrote there; new elements must read as zero
+            }
+            file = slot.file();
+            positions[c] = slot.position();
             buffers[c] = b;
             capacity[c] = 1 << shift;
             setMappedChunk(c, b);
@@ -158,6 +167,25 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final byte[] ZEROS = new byte[1 << 16];
+
+    private static void zero(MappedByteBuffer b, long bytes) {
+        if (RawMemory.ENABLED) {
+            RawMemory.U.setMemory(RawMemory.address(b), bytes, (byte) 0);
+            return;
+        }
+        java.nio.ByteBuffer d = b.duplicate();
+        for (int at = 0; at < bytes; at += ZEROS.length) {
+            d.put(at, ZEROS, 0, (int) Math.min(ZEROS.length, bytes - at));
+        }
+    }
+
+    /** Bytes of chunk {@code c} the column may have written: up to the longest it ever was. */
+    private long written(int c) {
+        long elements = Math.min(1L << shift, Math.max(0, highWater - ((long) c << shift)));
+        return elements * width;
     }
 
     /**
@@ -178,7 +206,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
                 continue;
             }
             try {
-                MappedByteBuffer b = file.map(FileChannel.MapMode.READ_WRITE, (long) c * bytes, bytes);
+                MappedByteBuffer b = file.map(FileChannel.MapMode.READ_WRITE, positions[c], bytes);
                 b.order(ByteOrder.nativeOrder());
                 buffers[c] = b;
                 setMappedChunk(c, b);
@@ -206,10 +234,12 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             return;
         }
         closed = true;
+        long bytes = (long) width << shift;
         for (int c = 0; c < chunks; c++) {
             if (buffers[c] != null) {
                 Unmapper.unmap(buffers[c]);
                 buffers[c] = null;
+                store.freeSlot(positions[c], bytes, written(c));
             }
             clearHeapChunk(c);
         }
@@ -222,14 +252,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
         chunks = 0;
         length = 0;
         allocated = 0;
-        if (file != null) {
-            try {
-                file.close();
-            } catch (IOException e) {
-                // closing a deleted temp file: nothing left to do
-            }
-            file = null;
-        }
+        file = null;
         store.forget(this);
     }
 

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -16,6 +19,12 @@ import java.util.function.LongSupplier;
  * heap while the heap bytes of all open columns stay within the budget, and into memory-mapped temp files beyond
  * it (see {@link TempFiles}: nothing is left on disk, whatever ends the process). The kernel pages mapped chunks in
  * and out as they are used, so the dump's size is bounded by the temp directory's free space, not by RAM.
+ *
+ * <p>Every mapped chunk is a slot of one temp file. A closed column's slots are unmapped (its pages leave the
+ * resident set) and handed to the next column that needs a chunk of that size, which zeroes the part the last one
+ * wrote: the pages are still in the page cache, so that costs a cheap fault and a write per page, where a page of
+ * new file space costs the kernel an allocation, zeroing and accounting (about 7 µs a 4 KB page on the benchmark
+ * machine, 1.3 µs for a cached one; an analysis of a 10 GB dump writes some 20 GB of columns).
  *
  * <p>Chunks hold {@code 2^chunkShift} elements (see {@link #DEFAULT_CHUNK_SHIFT}); tests set it small so that
  * ordinary dumps cross chunk boundaries.
@@ -43,6 +52,14 @@ public final class ColumnStore implements AutoCloseable {
     private long peakMapped;
     private long peakTotal;
     private boolean closed;
+    /** The temp file of the mapped chunks: opened with the first, closed with the store. */
+    private FileChannel chunkFile;
+    /** Bytes of {@link #chunkFile} handed out as slots so far. */
+    private long chunkFileEnd;
+    /** Free slots by size, each {position, bytes at its start that may not be zero}; the last freed first. */
+    private final Map<Long, ArrayDeque<long[]>> freeSlots = new HashMap<>();
+    private long slotsReused;
+    private long slotsCreated;
 
     /**
      * @param budget     bytes of columns allowed on the heap (0: everything in temp files)
@@ -150,8 +167,68 @@ public final class ColumnStore implements AutoCloseable {
         open.remove(c);
     }
 
-    FileChannel openTempFile(String name) throws IOException {
-        return TempFiles.create(tempDir, "mapleak-" + name.replaceAll("[^A-Za-z0-9]", "") + "-", ".col");
+    /** Where a mapped chunk goes: {@code position} in {@code file}; its first {@code dirty} bytes must be zeroed. */
+    record Slot(FileChannel file, long position, long dirty) {
+    }
+
+    /**
+     * A slot of {@code bytes} for a mapped chunk: the last freed slot of that size, or half of a larger free one,
+     * or new space at the end of the chunk file (checked against the temp directory's free space).
+     */
+    synchronized Slot takeSlot(long bytes) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the column store is closed");
+        }
+        long[] free = pop(bytes);
+        if (free != null) {
+            slotsReused++;
+            return new Slot(chunkFile, free[0], free[1]);
+        }
+        if (chunkFile == null) {
+            chunkFile = TempFiles.create(tempDir, "mapleak-columns-", ".col");
+        }
+        checkTempSpace(bytes);
+        long position = chunkFileEnd;
+        chunkFileEnd += bytes;
+        slotsCreated++;
+        return new Slot(chunkFile, position, 0);
+    }
+
+    /** A free slot of {@code bytes}, splitting a larger one (chunk sizes are powers of two) when there is none. */
+    private long[] pop(long bytes) {
+        ArrayDeque<long[]> same = freeSlots.get(bytes);
+        if (same != null && !same.isEmpty()) {
+            return same.pop();
+        }
+        long larger = Long.MAX_VALUE;
+        for (Map.Entry<Long, ArrayDeque<long[]>> e : freeSlots.entrySet()) {
+            if (e.getKey() > bytes && e.getKey() < larger && !e.getValue().isEmpty()) {
+                larger = e.getKey();
+            }
+        }
+        if (larger == Long.MAX_VALUE) {
+            return null;
+        }
+        long[] big = freeSlots.get(larger).pop();
+        for (long size = larger / 2; size >= bytes; size /= 2) {
+            // Keep the upper half free, go on with the lower one.
+            long upperDirty = Math.max(0, big[1] - size);
+            freeSlots.computeIfAbsent(size, k -> new ArrayDeque<>()).push(new long[] {big[0] + size, upperDirty});
+            big = new long[] {big[0], Math.min(big[1], size)};
+        }
+        return big;
+    }
+
+    /** Takes back an unmapped chunk's slot; its first {@code dirty} bytes may hold what the column wrote. */
+    synchronized void freeSlot(long position, long bytes, long dirty) {
+        if (!closed) {
+            freeSlots.computeIfAbsent(bytes, k -> new ArrayDeque<>()).push(new long[] {position, dirty});
+        }
+    }
+
+    /** Mapped chunks given a slot that an earlier column had freed, and given new space (for tests and diagnostics). */
+    public synchronized long[] slotCounts() {
+        return new long[] {slotsReused, slotsCreated};
     }
 
     /** Refuses a chunk the temp directory has no room for: a clear error now rather than a crash when it fills. */
@@ -189,6 +266,19 @@ public final class ColumnStore implements AutoCloseable {
         }
         for (ChunkedColumn c : left) {
             c.close();
+        }
+        FileChannel file;
+        synchronized (this) {
+            file = chunkFile;
+            chunkFile = null;
+            freeSlots.clear();
+        }
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // closing a deleted temp file: nothing left to do
+            }
         }
     }
 

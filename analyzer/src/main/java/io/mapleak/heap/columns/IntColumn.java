@@ -10,6 +10,8 @@ public final class IntColumn extends ChunkedColumn {
     /** The only chunk, while the column is one chunk on the heap (the common case): no chunk look-up. */
     private int[] single;
     private IntBuffer[] mapped = new IntBuffer[4];
+    /** Each mapped chunk's address when {@link RawMemory#ENABLED}, else 0: read and written through {@link #mapped}. */
+    private long[] address = new long[4];
 
     IntColumn(ColumnStore store, String name, int shift) {
         super(store, name, shift, Integer.BYTES);
@@ -22,7 +24,11 @@ public final class IntColumn extends ChunkedColumn {
         }
         int c = (int) (i >>> shift);
         int[] h = heap[c];
-        return h != null ? h[(int) i & mask] : mapped[c].get((int) i & mask);
+        if (h != null) {
+            return h[(int) i & mask];
+        }
+        long a = address[c];
+        return a != 0 ? RawMemory.U.getInt(a + ((long) ((int) i & mask) << 2)) : mapped[c].get((int) i & mask);
     }
 
     public void set(long i, int v) {
@@ -36,7 +42,12 @@ public final class IntColumn extends ChunkedColumn {
         if (h != null) {
             h[(int) i & mask] = v;
         } else {
-            mapped[c].put((int) i & mask, v);
+            long a = address[c];
+            if (a != 0) {
+                RawMemory.U.putInt(a + ((long) ((int) i & mask) << 2), v);
+            } else {
+                mapped[c].put((int) i & mask, v);
+            }
         }
     }
 
@@ -70,6 +81,7 @@ public final class IntColumn extends ChunkedColumn {
     void growSlots(int size) {
         heap = Arrays.copyOf(heap, size);
         mapped = Arrays.copyOf(mapped, size);
+        address = Arrays.copyOf(address, size);
     }
 
     @Override
@@ -95,6 +107,7 @@ public final class IntColumn extends ChunkedColumn {
     @Override
     void setMappedChunk(int c, MappedByteBuffer b) {
         mapped[c] = b.asIntBuffer();
+        address[c] = RawMemory.ENABLED ? RawMemory.address(b) : 0;
     }
 
     @Override
@@ -106,6 +119,7 @@ public final class IntColumn extends ChunkedColumn {
     void clearAll() {
         Arrays.fill(heap, null);
         Arrays.fill(mapped, null);
+        Arrays.fill(address, 0);
     }
 
     @Override

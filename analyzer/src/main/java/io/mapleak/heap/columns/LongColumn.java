@@ -10,6 +10,8 @@ public final class LongColumn extends ChunkedColumn {
     /** The only chunk, while the column is one chunk on the heap (the common case): no chunk look-up. */
     private long[] single;
     private LongBuffer[] mapped = new LongBuffer[4];
+    /** Each mapped chunk's address when {@link RawMemory#ENABLED}, else 0: read and written through {@link #mapped}. */
+    private long[] address = new long[4];
 
     LongColumn(ColumnStore store, String name, int shift) {
         super(store, name, shift, Long.BYTES);
@@ -22,7 +24,11 @@ public final class LongColumn extends ChunkedColumn {
         }
         int c = (int) (i >>> shift);
         long[] h = heap[c];
-        return h != null ? h[(int) i & mask] : mapped[c].get((int) i & mask);
+        if (h != null) {
+            return h[(int) i & mask];
+        }
+        long a = address[c];
+        return a != 0 ? RawMemory.U.getLong(a + ((long) ((int) i & mask) << 3)) : mapped[c].get((int) i & mask);
     }
 
     public void set(long i, long v) {
@@ -36,7 +42,12 @@ public final class LongColumn extends ChunkedColumn {
         if (h != null) {
             h[(int) i & mask] = v;
         } else {
-            mapped[c].put((int) i & mask, v);
+            long a = address[c];
+            if (a != 0) {
+                RawMemory.U.putLong(a + ((long) ((int) i & mask) << 3), v);
+            } else {
+                mapped[c].put((int) i & mask, v);
+            }
         }
     }
 
@@ -70,6 +81,7 @@ public final class LongColumn extends ChunkedColumn {
     void growSlots(int size) {
         heap = Arrays.copyOf(heap, size);
         mapped = Arrays.copyOf(mapped, size);
+        address = Arrays.copyOf(address, size);
     }
 
     @Override
@@ -95,6 +107,7 @@ public final class LongColumn extends ChunkedColumn {
     @Override
     void setMappedChunk(int c, MappedByteBuffer b) {
         mapped[c] = b.asLongBuffer();
+        address[c] = RawMemory.ENABLED ? RawMemory.address(b) : 0;
     }
 
     @Override
@@ -106,6 +119,7 @@ public final class LongColumn extends ChunkedColumn {
     void clearAll() {
         Arrays.fill(heap, null);
         Arrays.fill(mapped, null);
+        Arrays.fill(address, 0);
     }
 
     @Override

@@ -114,6 +114,41 @@ class ColumnsTest {
     }
 
     @Test
+    void aClosedColumnsSlotsGoToTheNextColumnAndReadAsZeroThere() {
+        try (ColumnStore store = new ColumnStore(0, temp, 10)) { // 4 KB int chunks, 8 KB long chunks
+            IntColumn first = store.ints("first", 3000);
+            for (int i = 0; i < 3000; i++) {
+                first.set(i, i + 1);
+            }
+            first.truncate(10); // shorter now, but written up to 3000: all of it must be zeroed for the next
+            first.close();
+            assertThat(store.slotCounts()).containsExactly(0L, 3L);
+            IntColumn second = store.ints("second", 3000);
+            assertThat(store.slotCounts()).containsExactly(3L, 3L);
+            for (int i = 0; i < 3000; i++) {
+                assertThat(second.get(i)).as("element %d", i).isZero();
+            }
+            second.set(2999, 5);
+            assertThat(second.get(2999)).isEqualTo(5);
+
+            // A long column's 8 KB slots serve two int chunks each once freed; each half reads as zero.
+            LongColumn longs = store.longs("longs", 2048);
+            for (int i = 0; i < 2048; i++) {
+                longs.set(i, -1L);
+            }
+            longs.close();
+            IntColumn halves = store.ints("halves", 4096);
+            assertThat(store.slotCounts()).containsExactly(7L, 5L);
+            for (int i = 0; i < 4096; i++) {
+                assertThat(halves.get(i)).as("element %d", i).isZero();
+            }
+            halves.set(0, 1);
+            halves.set(4095, 2);
+            assertThat(second.get(2999)).as("other columns' slots untouched").isEqualTo(5);
+        }
+    }
+
+    @Test
     void tempFilesAreUnnamedWhileInUseAndGoneAfter() throws IOException {
         try (ColumnStore store = mapped()) {
             IntColumn c = store.ints("named", 1000);
