@@ -332,26 +332,26 @@ public final class DominatorTree {
     /**
      * Step 3: semidominators in reverse preorder. {@code semi} holds each vertex's smallest predecessor numbered
      * before it (its parent at most); the back edges into it may lower that through {@code eval}. {@code ancestor}
-     * is the forest of vertices already processed.
+     * is the forest of vertices already processed. Semi-NCA needs only semidominator numbers, never the vertex that
+     * has one, so {@code label} holds the smallest semidominator on a vertex's compressed path itself, not that
+     * vertex: each step of the compression compares two labels instead of looking up two vertices' semidominators.
      */
     private static void semidominators(int reached, IntColumn parent, IntColumn semi, IntColumn label,
             IntColumn ancestor, PackedLongs revStart, IntColumn revSrc, java.util.function.LongConsumer progress) {
         ancestor.fill(0, reached, -1);
-        for (int p = 0; p < reached; p++) {
-            label.set(p, p);
-        }
         long begin = revStart.get(reached);
         for (int w = reached - 1; w >= 1; w--) {
             long end = begin;
             begin = revStart.get(w);
             int best = semi.get(w);
             for (long e = begin; e < end && best > 0; e++) {
-                int su = semi.get(eval(revSrc.get(e), ancestor, label, semi));
+                int su = eval(revSrc.get(e), ancestor, label, semi);
                 if (su < best) {
                     best = su;
                 }
             }
             semi.set(w, best);
+            label.set(w, best); // from here on w is in the forest, and only as a part of a path
             ancestor.set(w, parent.get(w));
             if (progress != null && (w & 0xFFFFF) == 0) {
                 progress.accept((long) reached + reached / 2 + (reached - w) / 2);
@@ -360,12 +360,14 @@ public final class DominatorTree {
     }
 
     /**
-     * The vertex with the smallest semidominator on the forest path above {@code v}, compressing the path.
-     * Compression walks up reversing the ancestor links, then back down restoring them compressed.
+     * The smallest semidominator on the forest path above {@code v} ({@code v} included, its tree's root not),
+     * compressing the path. Compression walks up reversing the ancestor links, then back down restoring them
+     * compressed. A back edge's source is numbered after its target, so it is in the forest already; a root (the
+     * virtual root, or a vertex not processed yet) stands for its own semidominator.
      */
     private static int eval(int v, IntColumn ancestor, IntColumn label, IntColumn semi) {
         if (ancestor.get(v) < 0) {
-            return v;
+            return semi.get(v);
         }
         int prev = -1;
         int x = v;
@@ -379,7 +381,7 @@ public final class DominatorTree {
             int y = prev;
             prev = ancestor.get(y);
             int lx = label.get(x);
-            if (semi.get(lx) < semi.get(label.get(y))) {
+            if (lx < label.get(y)) {
                 label.set(y, lx);
             }
             ancestor.set(y, ancestor.get(x));
