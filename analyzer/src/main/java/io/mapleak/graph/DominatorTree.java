@@ -105,9 +105,11 @@ public final class DominatorTree {
         IntColumn vertex = store.ints("dom-vertex", size);
         IntColumn parent = store.ints("dom-parent", size);
         IntColumn semi = store.ints("dom-semi", size);
-        IntColumn label = store.ints("dom-label", size);
+        IntColumn scan = store.ints("dom-scan", size);
         LongColumn backEdges = store.longs("dom-back-edges", 0);
-        final int reached = depthFirst(g, pre, vertex, parent, semi, label, backEdges, progress);
+        final int reached = depthFirst(g, pre, vertex, parent, semi, scan, backEdges, progress);
+        pre.close(); // the rest is in preorder numbers: these two columns' space goes to the next steps' columns
+        scan.close();
         vertex.releasePages(); // next read in step 5: its pages need not stay resident through steps 2 to 4
 
         // 2. The back edges as predecessor lists (reverse CSR by target), in preorder numbers.
@@ -117,15 +119,16 @@ public final class DominatorTree {
             progress.accept((long) reached + reached / 2);
         }
 
-        // 3. Semidominators in reverse preorder; pre is no longer needed and becomes the forest's ancestor column.
-        IntColumn ancestor = pre;
-        semidominators(reached, parent, semi, label, ancestor, revStart, revSrc, progress);
+        // 3. Semidominators in reverse preorder.
+        try (LongColumn forest = store.longs("dom-forest", reached)) {
+            semidominators(reached, parent, semi, forest, revStart, revSrc, progress);
+        }
         revSrc.close();
         revStart.close();
-        ancestor.close();
 
-        // 4. Immediate dominators: the nearest common ancestor of the DFS parent and the semidominator.
-        IntColumn dom = label;
+        // 4. Immediate dominators: the nearest common ancestor of the DFS parent and the semidominator, in place of
+        // the semidominators (w's is read before it is overwritten; the walk reads only smaller numbers, done).
+        IntColumn dom = semi;
         dom.set(0, 0);
         for (int w = 1; w < reached; w++) {
             int d = parent.get(w);
@@ -136,7 +139,6 @@ public final class DominatorTree {
             dom.set(w, d);
         }
         parent.close();
-        semi.close();
 
         // 5. Dominators back to object numbers; then retained sizes accumulate from the leaves up (reverse preorder)
         // straight into object numbers, through each object's immediate dominator. Accumulating in preorder numbers
@@ -190,11 +192,11 @@ public final class DominatorTree {
      * and forward edges) only lowers the target's initial semidominator candidate in {@code semi}, so it is never
      * stored; an edge from a vertex numbered after its target (back and cross edges, the only ones that need
      * {@code eval} in step 3) is appended to {@code backEdges} as (target number &lt;&lt; 32 | source number), except
-     * into GC-rooted objects, whose semidominator is the root whatever points at them. {@code label} holds each
+     * into GC-rooted objects, whose semidominator is the root whatever points at them. {@code scan} holds each
      * vertex's scan position; the stack is the chain of DFS parents, so no stack is stored.
      */
     private static int depthFirst(HeapGraph g, IntColumn pre, IntColumn vertex, IntColumn parent, IntColumn semi,
-            IntColumn label, LongColumn backEdges, java.util.function.LongConsumer progress) {
+            IntColumn scan, LongColumn backEdges, java.util.function.LongConsumer progress) {
         final int root = g.root();
         int[] rootChildren = g.rootChildren();
         BitSet rooted = new BitSet(g.objects());
@@ -205,13 +207,13 @@ public final class DominatorTree {
         vertex.set(0, root);
         parent.set(0, 0);
         semi.set(0, 0);
-        label.set(0, 0);
+        scan.set(0, 0);
         int count = 1;
         long backs = 0;
         int p = 0; // the vertex being scanned, by number
         int v = root;
         while (true) {
-            int k = label.get(p);
+            int k = scan.get(p);
             int w = -1;
             if (v == root) {
                 while (k < rootChildren.length) {
@@ -250,13 +252,13 @@ public final class DominatorTree {
                 }
             }
             if (w >= 0) {
-                label.set(p, k);
+                scan.set(p, k);
                 int q = count++;
                 pre.set(w, q);
                 vertex.set(q, w);
                 parent.set(q, p);
                 semi.set(q, p);
-                label.set(q, 0);
+                scan.set(q, 0);
                 p = q;
                 v = w;
                 if (progress != null && (count & 0xFFFFF) == 0) {
@@ -329,30 +331,35 @@ public final class DominatorTree {
         return revSrc;
     }
 
+    /** A vertex's entry in the forest column: ancestor -1 (a root), label 0. */
+    private static final long FOREST_ROOT = -1L << 32;
+    private static final long LOW = 0xFFFF_FFFFL;
+
     /**
      * Step 3: semidominators in reverse preorder. {@code semi} holds each vertex's smallest predecessor numbered
-     * before it (its parent at most); the back edges into it may lower that through {@code eval}. {@code ancestor}
-     * is the forest of vertices already processed. Semi-NCA needs only semidominator numbers, never the vertex that
-     * has one, so {@code label} holds the smallest semidominator on a vertex's compressed path itself, not that
-     * vertex: each step of the compression compares two labels instead of looking up two vertices' semidominators.
+     * before it (its parent at most); the back edges into it may lower that through {@code eval}. {@code forest}
+     * is the forest of vertices already processed: per vertex its ancestor (high 32 bits, -1 for a root) and its
+     * label (low 32 bits), side by side so that the path compression's accesses to a vertex are one cache line, not
+     * one in each of two columns. Semi-NCA needs only semidominator numbers, never the vertex that has one, so the
+     * label is the smallest semidominator on the vertex's compressed path itself, not that vertex: each step of the
+     * compression compares two labels instead of looking up two vertices' semidominators.
      */
-    private static void semidominators(int reached, IntColumn parent, IntColumn semi, IntColumn label,
-            IntColumn ancestor, PackedLongs revStart, IntColumn revSrc, java.util.function.LongConsumer progress) {
-        ancestor.fill(0, reached, -1);
+    private static void semidominators(int reached, IntColumn parent, IntColumn semi, LongColumn forest,
+            PackedLongs revStart, IntColumn revSrc, java.util.function.LongConsumer progress) {
+        forest.fill(0, reached, FOREST_ROOT);
         long begin = revStart.get(reached);
         for (int w = reached - 1; w >= 1; w--) {
             long end = begin;
             begin = revStart.get(w);
             int best = semi.get(w);
             for (long e = begin; e < end && best > 0; e++) {
-                int su = eval(revSrc.get(e), ancestor, label, semi);
+                int su = eval(revSrc.get(e), forest, semi);
                 if (su < best) {
                     best = su;
                 }
             }
             semi.set(w, best);
-            label.set(w, best); // from here on w is in the forest, and only as a part of a path
-            ancestor.set(w, parent.get(w));
+            forest.set(w, (long) parent.get(w) << 32 | best); // w joins the forest under its DFS parent
             if (progress != null && (w & 0xFFFFF) == 0) {
                 progress.accept((long) reached + reached / 2 + (reached - w) / 2);
             }
@@ -365,28 +372,34 @@ public final class DominatorTree {
      * compressed. A back edge's source is numbered after its target, so it is in the forest already; a root (the
      * virtual root, or a vertex not processed yet) stands for its own semidominator.
      */
-    private static int eval(int v, IntColumn ancestor, IntColumn label, IntColumn semi) {
-        if (ancestor.get(v) < 0) {
+    private static int eval(int v, LongColumn forest, IntColumn semi) {
+        long fx = forest.get(v);
+        if ((int) (fx >> 32) < 0) {
             return semi.get(v);
         }
         int prev = -1;
         int x = v;
-        while (ancestor.get(ancestor.get(x)) >= 0) {
-            int next = ancestor.get(x);
-            ancestor.set(x, prev);
+        while (true) {
+            int ax = (int) (fx >> 32);
+            long fa = forest.get(ax);
+            if ((int) (fa >> 32) < 0) {
+                break; // x's ancestor is its tree's root: x is the top of the path
+            }
+            forest.set(x, (long) prev << 32 | (fx & LOW));
             prev = x;
-            x = next;
+            x = ax;
+            fx = fa;
         }
+        // Back down: each vertex takes the smaller label and the ancestor of the (already compressed) one above it.
         while (prev >= 0) {
             int y = prev;
-            prev = ancestor.get(y);
-            int lx = label.get(x);
-            if (lx < label.get(y)) {
-                label.set(y, lx);
-            }
-            ancestor.set(y, ancestor.get(x));
+            long fy = forest.get(y);
+            prev = (int) (fy >> 32);
+            long label = Math.min(fx & LOW, fy & LOW);
+            fx = (fx & ~LOW) | label;
+            forest.set(y, fx);
             x = y;
         }
-        return label.get(v);
+        return (int) fx;
     }
 }

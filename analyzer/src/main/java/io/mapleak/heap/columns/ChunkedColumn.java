@@ -234,12 +234,11 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             return;
         }
         closed = true;
-        long bytes = (long) width << shift;
         for (int c = 0; c < chunks; c++) {
             if (buffers[c] != null) {
                 Unmapper.unmap(buffers[c]);
                 buffers[c] = null;
-                store.freeSlot(positions[c], bytes, written(c));
+                store.freeSlot(positions[c], written(c));
             }
             clearHeapChunk(c);
         }

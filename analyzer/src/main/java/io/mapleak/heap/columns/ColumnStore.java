@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -21,22 +19,22 @@ import java.util.function.LongSupplier;
  * and out as they are used, so the dump's size is bounded by the temp directory's free space, not by RAM.
  *
  * <p>Every mapped chunk is a slot of one temp file. A closed column's slots are unmapped (its pages leave the
- * resident set) and handed to the next column that needs a chunk of that size, which zeroes the part the last one
- * wrote: the pages are still in the page cache, so that costs a cheap fault and a write per page, where a page of
+ * resident set) and handed to the next column that needs a chunk, which zeroes the part the last one wrote: the pages are still in the page cache, so that costs a cheap fault and a write per page, where a page of
  * new file space costs the kernel an allocation, zeroing and accounting (about 7 µs a 4 KB page on the benchmark
  * machine, 1.3 µs for a cached one; an analysis of a 10 GB dump writes some 20 GB of columns).
  *
- * <p>Chunks hold {@code 2^chunkShift} elements (see {@link #DEFAULT_CHUNK_SHIFT}); tests set it small so that
- * ordinary dumps cross chunk boundaries.
+ * <p>Chunks are {@code 4 << chunkShift} bytes: {@code 2^chunkShift} ints or half as many longs (see
+ * {@link #DEFAULT_CHUNK_SHIFT}); tests set it small so that ordinary dumps cross chunk boundaries.
  * Thread-safe.
  */
 public final class ColumnStore implements AutoCloseable {
     /**
-     * 2^24 elements a chunk (64 MB of ints, 128 MB of longs): heap chunks small enough for a fragmented heap to
-     * place, mapped chunks few enough (about 100 for a 10 GB dump) to stay far below the kernel's map count limit.
+     * 2^24 ints a chunk, 2^23 longs: 64 MB either way, so that any closed column's slot fits any new chunk. Heap
+     * chunks small enough for a fragmented heap to place, mapped chunks few enough (about 300 for a 10 GB dump) to
+     * stay far below the kernel's map count limit.
      */
     public static final int DEFAULT_CHUNK_SHIFT = 24;
-    /** The largest chunk: 2^27 longs are 1 GB, within Java's 2 GB limit of one mapped buffer. */
+    /** The largest chunk: 2^27 ints (2^26 longs) are 512 MB, within Java's 2 GB limit of one mapped buffer. */
     public static final int MAX_CHUNK_SHIFT = 27;
     /** Free space kept in the temp directory beyond what a new chunk takes. */
     private static final long TEMP_SPACE_MARGIN = 64L << 20;
@@ -56,8 +54,8 @@ public final class ColumnStore implements AutoCloseable {
     private FileChannel chunkFile;
     /** Bytes of {@link #chunkFile} handed out as slots so far. */
     private long chunkFileEnd;
-    /** Free slots by size, each {position, bytes at its start that may not be zero}; the last freed first. */
-    private final Map<Long, ArrayDeque<long[]>> freeSlots = new HashMap<>();
+    /** Free slots, each {position, bytes at its start that may not be zero}; the last freed first. */
+    private final ArrayDeque<long[]> freeSlots = new ArrayDeque<>();
     private long slotsReused;
     private long slotsCreated;
 
@@ -92,7 +90,7 @@ public final class ColumnStore implements AutoCloseable {
 
     /** A new column of {@code length} longs, all zero. */
     public LongColumn longs(String name, long length) {
-        return register(new LongColumn(this, name, chunkShift), length);
+        return register(new LongColumn(this, name, chunkShift - 1), length);
     }
 
     private <C extends ChunkedColumn> C register(C column, long length) {
@@ -172,14 +170,14 @@ public final class ColumnStore implements AutoCloseable {
     }
 
     /**
-     * A slot of {@code bytes} for a mapped chunk: the last freed slot of that size, or half of a larger free one,
-     * or new space at the end of the chunk file (checked against the temp directory's free space).
+     * A slot for a mapped chunk of {@code bytes} (always the store's chunk size): the last freed slot, or new space at
+     * the end of the chunk file (checked against the temp directory's free space).
      */
     synchronized Slot takeSlot(long bytes) throws IOException {
         if (closed) {
             throw new IllegalStateException("the column store is closed");
         }
-        long[] free = pop(bytes);
+        long[] free = freeSlots.poll();
         if (free != null) {
             slotsReused++;
             return new Slot(chunkFile, free[0], free[1]);
@@ -194,35 +192,10 @@ public final class ColumnStore implements AutoCloseable {
         return new Slot(chunkFile, position, 0);
     }
 
-    /** A free slot of {@code bytes}, splitting a larger one (chunk sizes are powers of two) when there is none. */
-    private long[] pop(long bytes) {
-        ArrayDeque<long[]> same = freeSlots.get(bytes);
-        if (same != null && !same.isEmpty()) {
-            return same.pop();
-        }
-        long larger = Long.MAX_VALUE;
-        for (Map.Entry<Long, ArrayDeque<long[]>> e : freeSlots.entrySet()) {
-            if (e.getKey() > bytes && e.getKey() < larger && !e.getValue().isEmpty()) {
-                larger = e.getKey();
-            }
-        }
-        if (larger == Long.MAX_VALUE) {
-            return null;
-        }
-        long[] big = freeSlots.get(larger).pop();
-        for (long size = larger / 2; size >= bytes; size /= 2) {
-            // Keep the upper half free, go on with the lower one.
-            long upperDirty = Math.max(0, big[1] - size);
-            freeSlots.computeIfAbsent(size, k -> new ArrayDeque<>()).push(new long[] {big[0] + size, upperDirty});
-            big = new long[] {big[0], Math.min(big[1], size)};
-        }
-        return big;
-    }
-
     /** Takes back an unmapped chunk's slot; its first {@code dirty} bytes may hold what the column wrote. */
-    synchronized void freeSlot(long position, long bytes, long dirty) {
+    synchronized void freeSlot(long position, long dirty) {
         if (!closed) {
-            freeSlots.computeIfAbsent(bytes, k -> new ArrayDeque<>()).push(new long[] {position, dirty});
+            freeSlots.push(new long[] {position, dirty});
         }
     }
 

@@ -115,7 +115,7 @@ class ColumnsTest {
 
     @Test
     void aClosedColumnsSlotsGoToTheNextColumnAndReadAsZeroThere() {
-        try (ColumnStore store = new ColumnStore(0, temp, 10)) { // 4 KB int chunks, 8 KB long chunks
+        try (ColumnStore store = new ColumnStore(0, temp, 10)) { // 4 KB chunks: 1024 ints, 512 longs
             IntColumn first = store.ints("first", 3000);
             for (int i = 0; i < 3000; i++) {
                 first.set(i, i + 1);
@@ -131,19 +131,20 @@ class ColumnsTest {
             second.set(2999, 5);
             assertThat(second.get(2999)).isEqualTo(5);
 
-            // A long column's 8 KB slots serve two int chunks each once freed; each half reads as zero.
+            // A long column's slots serve int chunks once freed, and read as zero there.
             LongColumn longs = store.longs("longs", 2048);
             for (int i = 0; i < 2048; i++) {
                 longs.set(i, -1L);
             }
+            assertThat(longs.chunkCount()).isEqualTo(4);
             longs.close();
-            IntColumn halves = store.ints("halves", 4096);
-            assertThat(store.slotCounts()).containsExactly(7L, 5L);
+            IntColumn ints = store.ints("ints", 4096);
+            assertThat(store.slotCounts()).containsExactly(7L, 7L);
             for (int i = 0; i < 4096; i++) {
-                assertThat(halves.get(i)).as("element %d", i).isZero();
+                assertThat(ints.get(i)).as("element %d", i).isZero();
             }
-            halves.set(0, 1);
-            halves.set(4095, 2);
+            ints.set(0, 1);
+            ints.set(4095, 2);
             assertThat(second.get(2999)).as("other columns' slots untouched").isEqualTo(5);
         }
     }
@@ -180,7 +181,7 @@ class ColumnsTest {
     void releasedPagesLeaveTheResidentSetAndKeepTheirValues() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/smaps"))
                 && Runtime.version().feature() < 23, "needs Linux's /proc to check, and JDK < 23 to unmap");
-        try (ColumnStore store = new ColumnStore(0, temp, 12)) { // 16 KB and 32 KB chunks
+        try (ColumnStore store = new ColumnStore(0, temp, 12)) { // 16 KB chunks
             int n = 200_000;
             IntColumn ints = store.ints("released-ints", n);
             LongColumn longs = store.longs("released-longs", n);
