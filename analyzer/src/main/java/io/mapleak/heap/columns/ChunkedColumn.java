@@ -9,10 +9,10 @@ import java.util.Arrays;
 
 /**
  * What the typed columns share: elements in chunks of {@code 2^shift}, each chunk either a heap array or a slot
- * of the store's temp file mapped into memory (see {@link ColumnStore}). Which one is decided per chunk when it is created, by the
- * store's budget, so a column that grows past the budget keeps its first chunks on the heap. The last heap chunk
- * grows by doubling; mapped chunks are always mapped whole (the file is sparse: untouched pages cost neither disk
- * nor memory).
+ * of the store's temp file mapped into memory (see {@link ColumnStore}). Which one is decided per chunk when it is
+ * created, by the store's budget, so a column that grows past the budget keeps its first chunks on the heap. The
+ * last heap chunk grows by doubling; mapped chunks are always mapped whole (the file is sparse: untouched pages
+ * cost neither disk nor memory).
  */
 abstract sealed class ChunkedColumn implements Column permits IntColumn, LongColumn {
     final ColumnStore store;

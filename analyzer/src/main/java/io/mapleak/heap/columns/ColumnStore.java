@@ -19,9 +19,10 @@ import java.util.function.LongSupplier;
  * and out as they are used, so the dump's size is bounded by the temp directory's free space, not by RAM.
  *
  * <p>Every mapped chunk is a slot of one temp file. A closed column's slots are unmapped (its pages leave the
- * resident set) and handed to the next column that needs a chunk, which zeroes the part the last one wrote: the pages are still in the page cache, so that costs a cheap fault and a write per page, where a page of
- * new file space costs the kernel an allocation, zeroing and accounting (about 7 µs a 4 KB page on the benchmark
- * machine, 1.3 µs for a cached one; an analysis of a 10 GB dump writes some 20 GB of columns).
+ * resident set) and handed to the next column that needs a chunk, which zeroes the part the last one wrote: those
+ * pages are still in the page cache, so that costs a cheap fault and a write per page, where a page of new file
+ * space costs the kernel an allocation, zeroing and accounting (about 7 µs a 4 KB page on the benchmark machine,
+ * 1.3 µs for a cached one; an analysis of the 10 GB benchmark dump maps 17 GB of chunks, at most 8 GB at once).
  *
  * <p>Chunks are {@code 4 << chunkShift} bytes: {@code 2^chunkShift} ints or half as many longs (see
  * {@link #DEFAULT_CHUNK_SHIFT}); tests set it small so that ordinary dumps cross chunk boundaries.
