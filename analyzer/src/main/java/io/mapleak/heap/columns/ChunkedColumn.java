@@ -28,7 +28,6 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     MappedByteBuffer[] buffers = new MappedByteBuffer[4];
     /** Where each mapped chunk is in the store's chunk file. */
     private long[] positions = new long[4];
-    private FileChannel file;
     int chunks;
     /** The most elements the column was ever long: beyond it, its chunks were never written. */
     private long highWater;
@@ -157,7 +156,6 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             if (slot.dirty() > 0) {
                 zero(b, slot.dirty()); // the slot's last column wrote there; new elements must read as zero
             }
-            file = slot.file();
             positions[c] = slot.position();
             buffers[c] = b;
             capacity[c] = 1 << shift;
@@ -196,6 +194,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
      * meanwhile (its old mapping is gone after this).
      */
     public final void releasePages() {
+        FileChannel file = store.chunkFile();
         if (closed || file == null) {
             return;
         }
@@ -251,7 +250,6 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
         chunks = 0;
         length = 0;
         allocated = 0;
-        file = null;
         store.forget(this);
     }
 

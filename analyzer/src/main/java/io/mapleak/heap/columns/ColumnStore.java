@@ -193,6 +193,11 @@ public final class ColumnStore implements AutoCloseable {
         return new Slot(chunkFile, position, 0);
     }
 
+    /** The temp file every mapped chunk is a slot of; null until the first. */
+    synchronized FileChannel chunkFile() {
+        return chunkFile;
+    }
+
     /** Takes back an unmapped chunk's slot; its first {@code dirty} bytes may hold what the column wrote. */
     synchronized void freeSlot(long position, long dirty) {
         if (!closed) {
