@@ -154,7 +154,8 @@ class NewUserTest {
 
     /**
      * The launcher runs commands that only re-render reports on the C1 compiler (a second less of JIT warm-up), and
-     * keeps the optimising compiler for anything that reads a dump; MAPLEAK_JAVA_OPTS comes after, so it wins.
+     * keeps the optimising compiler, with a small fixed young generation, for anything that reads a dump;
+     * MAPLEAK_JAVA_OPTS comes after, so it wins.
      */
     @Test
     void theLauncherPicksTheQuickCompilerOnlyForReportOnlyCommands() throws Exception {
@@ -175,8 +176,10 @@ class NewUserTest {
         assertThat(launch(root, "report", report.toString(), "--html", "x.html")).startsWith(c1 + " -jar");
         assertThat(launch(root, "growth", report.toString(), report.toString(), "--json", "g.json"))
                 .startsWith(c1 + " -jar");
-        assertThat(launch(root, "growth", report.toString(), dump)).startsWith("-jar").doesNotContain(c1);
-        assertThat(launch(root, "analyze", dump)).startsWith("-jar").doesNotContain(c1);
+        String young = "-Xmn64m";
+        assertThat(launch(root, "report", report.toString())).doesNotContain(young);
+        assertThat(launch(root, "growth", report.toString(), dump)).startsWith(young + " -jar").doesNotContain(c1);
+        assertThat(launch(root, "analyze", dump)).startsWith(young + " -jar").doesNotContain(c1);
         assertThat(launch(root, "growth", "--help")).startsWith(c1);
         assertThat(launch(root, "triage", dump, "--out", "out")).startsWith(c1 + " -XX:+UseSerialGC -jar");
     }
