@@ -31,9 +31,10 @@ public final class DumpOptions {
     @Option(names = "--memory", paramLabel = "SIZE", converter = ByteSize.class,
             description = "Memory for the index and the graph on the JVM heap (e.g. 512m, 4g); what does not fit goes"
                     + " to memory-mapped files in --temp-dir, so any dump fits if the disk has room. At most 60%% of"
-                    + " the JVM's max heap (-Xmx, set with MAPLEAK_JAVA_OPTS). Default: 25%% of the max heap, at most 128"
-                    + " MB (columns in temp files leave memory when done; heap ones stay) and half of the machine's"
-                    + " available memory.")
+                    + " the JVM's max heap (-Xmx, set with MAPLEAK_JAVA_OPTS). Default: 0 (everything in temp files) for"
+                    + " dumps of 256 MB and more, as columns in temp files leave memory when done and heap ones stay;"
+                    + " for smaller ones 25%% of the max heap, at most 128 MB and half of the machine's available"
+                    + " memory.")
     Long memory;
 
     @Option(names = "--debug", description = "On an internal error, print the stack trace.")

@@ -82,16 +82,16 @@ public final class Main implements Runnable {
             + " --temp-dir at a disk with room (or raise --memory to keep more in memory)";
 
     /**
-     * The advice after an OutOfMemoryError: a heap larger than the one that failed, and a --memory of half the
-     * default budget (a quarter of the heap, at most {@link ColumnStore#DEFAULT_BUDGET_CAP}).
+     * The advice after an OutOfMemoryError: a heap larger than the one that failed, and {@code --memory 0}, which
+     * keeps every column in temp files (the default already for dumps of {@link ColumnStore#LARGE_DUMP_BYTES} and
+     * more, where the heap holds the rest of the analysis: decoded maps, findings, reports).
      */
     static String outOfMemory(long maxHeap) {
         long mb = maxHeap >> 20;
         long suggestGb = Math.max(1, (2 * mb + 1023) / 1024);
-        long defaultMb = Math.min(mb / 4, ColumnStore.DEFAULT_BUDGET_CAP >> 20);
         return String.format("mapleak: out of memory with a max heap of %,d MB; give the JVM more "
-                + "(MAPLEAK_JAVA_OPTS=-Xmx%dg), or keep more of the index in temp files with a --memory below the "
-                + "default %d MB (e.g. --memory %dm)", mb, suggestGb, defaultMb, Math.max(1, defaultMb / 2));
+                + "(MAPLEAK_JAVA_OPTS=-Xmx%dg), or keep every column of the index in temp files with --memory 0 (the"
+                + " default for dumps of %d MB and more)", mb, suggestGb, ColumnStore.LARGE_DUMP_BYTES >> 20);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.function.LongConsumer;
 /**
  * How to read a dump: which heap dump of the file (from 1), a layout that overrides inference (or null), a progress
  * callback receiving uncompressed offsets (or null), where to put temporary files (null: java.io.tmpdir), how many
- * bytes of columns may stay on the JVM heap ({@code memory}; -1 for {@link ColumnStore#defaultBudget()}), and the
+ * bytes of columns may stay on the JVM heap ({@code memory}; -1 for {@link ColumnStore#defaultBudget(long)}), and the
  * columns' chunk size as a power of two (small only in tests, to cross chunk boundaries), and how many threads read
  * the heap-dump segments of an uncompressed dump ({@code readThreads}: 0 for one a core when the dump is large
  * enough to gain from it, 1 for the streaming reader alone, more to force that many).
@@ -47,9 +47,12 @@ public record ReadOptions(int dump, Layout layout, LongConsumer progress, Path t
         return new ReadOptions(dump, layout, progress, tempDir, memory, chunkShift, threads);
     }
 
-    /** A new column store for one index under these options. */
-    ColumnStore columns() {
-        long budget = memory < 0 ? ColumnStore.defaultBudget() : ColumnStore.budgetFor(memory);
+    /**
+     * A new column store for one index of a dump of about {@code dumpBytes} uncompressed under these options (see
+     * {@link ColumnStore#defaultBudget(long)} for the default budget).
+     */
+    ColumnStore columns(long dumpBytes) {
+        long budget = memory < 0 ? ColumnStore.defaultBudget(dumpBytes) : ColumnStore.budgetFor(memory);
         return new ColumnStore(budget, tempDir, chunkShift);
     }
 }

@@ -121,7 +121,7 @@ class MemoryBudgetTest {
         assertThat(p.exitValue()).as("output: %s", lines).isEqualTo(ExitCodes.INTERNAL);
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).startsWith("mapleak: out of memory with a max heap of 16 MB")
-                .contains("MAPLEAK_JAVA_OPTS=-Xmx1g").contains("--memory 2m");
+                .contains("MAPLEAK_JAVA_OPTS=-Xmx1g").contains("--memory 0");
     }
 
     @Test
@@ -161,10 +161,9 @@ class MemoryBudgetTest {
     @Test
     void outOfMemoryAdviceNamesALargerHeapThanTheOneThatFailedAndMemory() {
         assertThat(Main.outOfMemory(512L << 20)).contains("max heap of 512 MB").contains("-Xmx1g")
-                .contains("below the default 128 MB").contains("--memory 64m"); // a quarter of the heap
-        assertThat(Main.outOfMemory(16L << 20)).contains("default 4 MB").contains("--memory 2m");
-        assertThat(Main.outOfMemory(2L << 30)).contains("-Xmx4g").contains("below the default 128 MB")
-                .contains("--memory 64m"); // capped, not a quarter: 512 MB
+                .contains("--memory 0").contains("dumps of 256 MB and more");
+        assertThat(Main.outOfMemory(16L << 20)).contains("-Xmx1g").contains("--memory 0");
+        assertThat(Main.outOfMemory(2L << 30)).contains("-Xmx4g");
         assertThat(Main.outOfMemory(6L << 30)).contains("-Xmx12g");
     }
 

@@ -283,6 +283,23 @@ public final class ColumnStore implements AutoCloseable {
         return available > 0 ? Math.min(heap, available / 2) : heap;
     }
 
+    /** Dumps this large (uncompressed) or larger keep every column in temp files by default. */
+    public static final long LARGE_DUMP_BYTES = 256L << 20;
+
+    /**
+     * The default budget for a dump of about {@code dumpBytes} uncompressed: {@link #defaultBudget()} below
+     * {@link #LARGE_DUMP_BYTES}, where every column fits it, and 0 from there on, where most would go to temp files
+     * anyway (at 20-40 bytes of columns an object, a 256 MB dump's index and graph alone pass the 128 MB cap). A
+     * heap column's pages stay with the process for the rest of the run, and the few columns a budget kept on the
+     * heap were the ones the heap kept growing for: on the 1 GB benchmark dump (docs/PERFORMANCE.md, "Every
+     * column in temp files") peak RSS fell by 60-120 MB at -Xmx512m, -Xmx2g and the default heap with the same
+     * reports, and reading objects and the dominator tree took less time, as this VM's faults on fresh heap pages
+     * cost five times those on temp-file pages.
+     */
+    public static long defaultBudget(long dumpBytes) {
+        return dumpBytes >= LARGE_DUMP_BYTES ? 0 : defaultBudget();
+    }
+
     /** The budget for a requested {@code --memory}: that much, but never more than 60% of the JVM's max heap. */
     public static long budgetFor(long requested) {
         return Math.min(requested, (long) (Runtime.getRuntime().maxMemory() * 0.6));

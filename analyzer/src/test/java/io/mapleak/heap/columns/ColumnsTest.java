@@ -24,6 +24,14 @@ class ColumnsTest {
     }
 
     @Test
+    void theDefaultBudgetKeepsASmallDumpsColumnsOnTheHeapAndALargeOnesInTempFiles() {
+        long small = ColumnStore.defaultBudget(ColumnStore.LARGE_DUMP_BYTES - 1);
+        assertThat(small).isEqualTo(ColumnStore.defaultBudget()).isPositive();
+        assertThat(ColumnStore.defaultBudget(ColumnStore.LARGE_DUMP_BYTES)).isZero();
+        assertThat(ColumnStore.defaultBudget(10L << 30)).isZero();
+    }
+
+    @Test
     void intsRoundTripAcrossChunkBoundariesOnBothBackings() {
         for (ColumnStore store : new ColumnStore[] {heap(), mapped()}) {
             try (store) {
