@@ -13,9 +13,9 @@ import io.mapleak.heap.columns.IntColumn;
  * <p>One walk of the dominator tree in preorder, holding per class how many of its instances are on the current
  * branch: an instance adds its retained size when that count is zero. The tree is threaded through two int arrays
  * (first child, next sibling) and walked up through {@link DominatorTree#dominator}, so no stack is needed on deep
- * trees. Cost: 8 bytes per object while it runs (on the heap while that is within a quarter of the max heap, else
- * in the index's store: on the heap within the memory budget, in temp files beyond it), and one pass over the
- * objects.
+ * trees. Cost: 8 bytes per object while it runs (on the heap for a dump whose index is on the heap, while that is
+ * within a quarter of the max heap; else in the index's store, in temp files beyond its budget), and one pass over
+ * the objects.
  */
 public final class ClassRetention {
     private ClassRetention() {
@@ -24,11 +24,12 @@ public final class ClassRetention {
     /** Per class index: the bytes its instances retain together (0 for classes with no reachable instance). */
     public static long[] compute(HeapIndex index, DominatorTree tree) {
         int n = index.objectCount();
-        // Up to a quarter of the max heap the two arrays are plain heap arrays, as the heap has room for them
-        // (the 1 GB dump's 112 MB at -Xmx512m; mapping them instead added their pages to the resident set).
-        // Beyond that they go to the index's store, budgeted: 1.1 GB for the 140-million-object 10 GB dump
-        // would not fit beside everything else in -Xmx2g.
-        boolean onHeap = 8L * n <= Runtime.getRuntime().maxMemory() / 4;
+        // For a small dump, whose columns the index keeps on the heap, the two arrays are plain heap arrays while
+        // they are within a quarter of the max heap. For a large one (the index's store has no heap budget: every
+        // column in temp files) they go to the store too: on the heap they were what the heap grew for at the
+        // default heap (1 GB dump: peak RSS 0.95-0.97 GB against 1.04-1.06 GB; the 10 GB dump's 1.1 GB would not
+        // fit beside everything else in -Xmx2g at all). docs/PERFORMANCE.md, "Every column in temp files".
+        boolean onHeap = index.columns().budget() > 0 && 8L * n <= Runtime.getRuntime().maxMemory() / 4;
         ColumnStore store = onHeap ? ColumnStore.onHeap() : index.columns();
         try (IntColumn firstChild = store.ints("class-retention-first-child", n);
                 IntColumn nextSibling = store.ints("class-retention-next-sibling", n)) {
