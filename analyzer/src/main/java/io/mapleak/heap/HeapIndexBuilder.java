@@ -91,8 +91,7 @@ final class HeapIndexBuilder {
         Result r = new Result();
         r.file = file;
         r.catalog = new ClassCatalog(header.idSize());
-        // A gzipped dump's length is known only once inflated; heap dumps compress about five to one.
-        r.store = options.columns(file.compressed() ? 5 * file.fileBytes() : file.knownLength());
+        r.store = options.columns(file.estimatedLength());
         boolean ok = false;
         PhaseTimer timer = new PhaseTimer();
         IndexPass1 p1 = null;

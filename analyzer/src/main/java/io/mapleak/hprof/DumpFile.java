@@ -125,6 +125,17 @@ public final class DumpFile {
         return blockSize;
     }
 
+    /**
+     * HPROF compresses 3 to 8 times with gzip; 5 is the estimate of a gzipped dump's inflated size where it is
+     * needed before inflating it (the index's default memory budget, the triage job's heap for a child).
+     */
+    public static final int GZIP_RATIO = 5;
+
+    /** The uncompressed length: {@link #knownLength()} for a plain file, {@link #GZIP_RATIO} times the file's else. */
+    public long estimatedLength() {
+        return compressed() ? GZIP_RATIO * fileBytes : fileBytes;
+    }
+
     /** Uncompressed length when known without reading everything (plain files), else -1. */
     public long knownLength() {
         return compression == Compression.NONE ? fileBytes : -1;

@@ -1,6 +1,7 @@
 package io.mapleak.triage;
 
 import io.mapleak.cli.ExitCodes;
+import io.mapleak.hprof.DumpFile;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +33,6 @@ final class ChildAnalysis {
     static final long MIN_HEAP = 512L << 20;
     /** Added to the estimate for the analyzer's fixed costs (classes, report building, buffers). */
     static final long BASE_HEAP = 256L << 20;
-    /**
-     * HPROF compresses 3 to 8 times with gzip; 5 is the estimate for a gzipped dump's inflated size (a child that
-     * runs out of memory gets twice the heap on its next attempt).
-     */
-    static final int GZIP_RATIO = 5;
     /**
      * Below this (inflated) size, the child compiles with C1 alone: its analysis is over before C2's compilations
      * pay off. Measured on 2 shared cores with the children's class archive: an 8 MB dump analysed in 0.7 s
@@ -81,10 +77,10 @@ final class ChildAnalysis {
     private Process running;
     private boolean stopping;
 
-    /** Children started by {@code launcher}, sharing a class-data archive in {@code cache}. */
     /** The young generation of a child, in MB, at most a quarter of its heap (see bin/mapleak). */
     static final long YOUNG_MB = 64;
 
+    /** Children started by {@code launcher}, sharing a class-data archive in {@code cache}. */
     ChildAnalysis(Launcher launcher, Path cache) {
         this.launcher = launcher;
         this.archive = ClassArchive.in(cache, launcher);
@@ -181,9 +177,9 @@ final class ChildAnalysis {
                 + (said.isEmpty() ? "" : ": " + said), false, seconds);
     }
 
-    /** A dump's size as HPROF: its file's, or {@link #GZIP_RATIO} times that for a gzipped one. */
+    /** A dump's size as HPROF: its file's, or {@link DumpFile#GZIP_RATIO} times that for a gzipped one. */
     static long estimatedBytes(long fileBytes, boolean gzipped) {
-        return gzipped ? fileBytes * GZIP_RATIO : fileBytes;
+        return gzipped ? fileBytes * DumpFile.GZIP_RATIO : fileBytes;
     }
 
     static boolean isGzipped(Path dump) {
