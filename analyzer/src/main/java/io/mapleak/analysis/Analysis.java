@@ -284,7 +284,6 @@ public final class Analysis {
         final Workbench wb;
         final DetectContext ctx;
         final List<MapView> live;
-        final Map<Integer, MapView> byObject = new HashMap<>();
         final boolean redact;
         final ValueText text;
 
@@ -294,9 +293,6 @@ public final class Analysis {
             this.live = live;
             this.redact = redact;
             this.text = new ValueText(wb.index, SAMPLE_CHARS);
-            for (MapView v : live) {
-                byObject.put(v.object(), v);
-            }
         }
 
         String id(int object) {
@@ -344,7 +340,7 @@ public final class Analysis {
             for (Suspect n : s.nested()) {
                 nested.add(suspect(n));
             }
-            MapView view = byObject.get(lead);
+            MapView view = ctx.view(lead);
             List<Sample> samples = redact || view == null ? List.of() : samples(view);
             return new AnalysisResult.Suspect(s.rank(), s.severity(), s.score(), s.title(), s.summary(), owner, steps,
                     maps, s.mapCount(), s.entries(), s.retainedBytes(), s.wastedBytes(),
@@ -353,7 +349,7 @@ public final class Analysis {
         }
 
         MapRef mapRef(int m) {
-            MapView v = byObject.get(m);
+            MapView v = ctx.view(m);
             return new MapRef(id(m), wb.index.classOf(m).name(), v != null ? v.kind().json() : null,
                     v != null ? v.size() : -1, v != null ? v.capacity() : -1, wb.dominators.retainedSize(m),
                     ctx.owner(m));
@@ -366,7 +362,7 @@ public final class Analysis {
                 if (i < FINDING_MAPS_LISTED) {
                     ids.add(id(f.maps()[i]));
                 }
-                MapView v = byObject.get(f.maps()[i]);
+                MapView v = ctx.view(f.maps()[i]);
                 missing += v == null ? 0 : v.missingObjects();
             }
             List<String> caveats = new ArrayList<>(f.caveats());

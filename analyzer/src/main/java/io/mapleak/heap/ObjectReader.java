@@ -128,14 +128,28 @@ public final class ObjectReader {
         }
         int length = arrayLength(object);
         int n = Math.max(0, Math.min(max, length - from));
-        long dataAt = index.offset(object) + 1 + idSize + 8 + idSize;
-        byte[] data = read(dataAt + (long) from * idSize, n * idSize);
+        long dataAt = index.offset(object) + 1 + idSize + 8 + idSize + (long) from * idSize;
+        if (dataAt + (long) n * idSize > mapped.size()) {
+            throw new DamagedDumpException("an object at offset " + index.offset(object) + " claims " + length
+                    + " elements, past the end of the dump (" + mapped.size() + ")");
+        }
         long[] out = new long[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = Bytes.id(data, i * idSize, idSize);
+        // Read a piece at a time: the whole array's bytes beside the ids would double what a large table costs
+        // (an 8-million-slot table: 64 MB of ids and 64 MB more of bytes).
+        byte[] piece = new byte[Math.min(n, ARRAY_PIECE) * idSize];
+        for (int i = 0; i < n; ) {
+            int k = Math.min(n - i, ARRAY_PIECE);
+            mapped.read(dataAt + (long) i * idSize, piece, 0, k * idSize);
+            for (int j = 0; j < k; j++) {
+                out[i + j] = Bytes.id(piece, j * idSize, idSize);
+            }
+            i += k;
         }
         return out;
     }
+
+    /** Elements of an object array read at a time: 256 KB of 8-byte ids, read past the page cache (see DumpPages). */
+    private static final int ARRAY_PIECE = 1 << 15;
 
     /** The raw big-endian bytes of a primitive array, at most {@code maxBytes}. */
     public byte[] primitiveArray(int object, int maxBytes) {

@@ -72,10 +72,6 @@ public final class Ranker {
      */
     public static Ranking rank(DetectContext ctx, List<Finding> findings, KnownMaps known, boolean truncated,
             long maxHeapBytes) {
-        Map<Integer, MapView> views = new HashMap<>();
-        for (MapView v : ctx.views()) {
-            views.put(v.object(), v);
-        }
         Thresholds t = ctx.thresholds();
         Map<String, List<Finding>> groups = new LinkedHashMap<>();
         for (Finding f : findings) {
@@ -85,7 +81,7 @@ public final class Ranker {
         List<Draft> drafts = new ArrayList<>();
         List<Holder> holders = new ArrayList<>();
         for (List<Finding> g : groups.values()) {
-            Draft d = new Draft(ctx, views, g, known);
+            Draft d = new Draft(ctx, g, known);
             long bound = d.configuredBound(ctx);
             if (bound > 0 && d.entries <= bound && !d.damaged()) {
                 holders.add(d.holder(ctx, String.format(Locale.ROOT, "bounded: %s allows %,d entries",
@@ -274,7 +270,7 @@ public final class Ranker {
         boolean container;
         Draft outer;
 
-        Draft(DetectContext ctx, Map<Integer, MapView> views, List<Finding> findings, KnownMaps knownMaps) {
+        Draft(DetectContext ctx, List<Finding> findings, KnownMaps knownMaps) {
             this.live = ctx.liveBytes();
             this.findings = new ArrayList<>(findings);
             this.findings.sort(Comparator.comparingInt(f -> f.info().lead()));
@@ -310,7 +306,7 @@ public final class Ranker {
                 if (!nestedInAnother(ctx.tree(), m, maps)) {
                     r += ctx.tree().retainedSize(m);
                 }
-                MapView v = views.get(m);
+                MapView v = ctx.view(m);
                 n += v == null ? 0 : Math.max(0, v.size());
             }
             this.retained = Math.min(group != null ? group.retainedTogether() : r, ctx.liveBytes());

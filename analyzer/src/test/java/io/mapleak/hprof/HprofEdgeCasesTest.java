@@ -93,6 +93,36 @@ class HprofEdgeCasesTest {
     }
 
     @Test
+    void aLargeObjectArrayReadsWholeAndFromAnyElementAcrossItsPieces() throws IOException {
+        // Object arrays are read a piece (32,768 elements) at a time: 100,000 elements cross three piece boundaries.
+        for (int idSize : new int[] {4, 8}) {
+            HprofWriter writer = new HprofWriter(V102, idSize);
+            HprofWriter.Heap heap = writer.heap().withJdkBasics();
+            long node = heap.newClass("com.acme.Node").field("value", INT).define();
+            long[] nodes = new long[7];
+            for (int i = 0; i < nodes.length; i++) {
+                nodes[i] = heap.instance(node, Map.of("value", Value.ofInt(i)));
+            }
+            long[] elements = new long[100_000];
+            for (int i = 0; i < elements.length; i++) {
+                elements[i] = i % 11 == 0 ? 0 : nodes[(i * 31) % nodes.length]; // nulls and a pattern to check
+            }
+            long array = heap.objectArray(heap.classId("java.lang.Object[]"), elements);
+            heap.add(w -> w.rootJniGlobal(array, 0x99));
+            Path file = save(heap.write());
+            try (HeapIndex index = index(file)) {
+                int at = index.indexOf(array);
+                assertThat(index.reader().objectArray(at, 0, Integer.MAX_VALUE)).as("ids of %d bytes", idSize)
+                        .containsExactly(elements);
+                assertThat(index.reader().objectArray(at, 32_760, 40_000)).as("from inside the first piece")
+                        .containsExactly(java.util.Arrays.copyOfRange(elements, 32_760, 72_760));
+                assertThat(index.reader().objectArray(at, 99_990, 100)).as("the last elements")
+                        .containsExactly(java.util.Arrays.copyOfRange(elements, 99_990, 100_000));
+            }
+        }
+    }
+
+    @Test
     void anObjectTheDumpContradictsAfterIndexingCostsAPathOnlyItsFieldName() throws IOException {
         // A damaged dump once failed an analysis with an internal error when naming an owner path through an object
         // whose record, read again, claimed more bytes than the file holds. Damaged here after indexing: the
