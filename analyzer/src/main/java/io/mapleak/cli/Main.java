@@ -28,8 +28,18 @@ public final class Main implements Runnable {
      * (on a full heap, printing the advice itself threw, and the JVM printed "Exception in thread main" instead).
      */
     private static volatile byte[] reserve = new byte[4 << 20];
-    /** The out-of-memory advice for this JVM's heap, made while there is memory to make it. */
-    private static final String OUT_OF_MEMORY = outOfMemory(Runtime.getRuntime().maxMemory());
+    /**
+     * The out-of-memory advice for this JVM's heap, made while there is memory to make it: with {@code --memory 0}
+     * for a run that kept columns on the heap, without it for one that kept none there (the dump's size is not
+     * known yet, and its columns may all be in temp files already).
+     */
+    private static final String OUT_OF_MEMORY = outOfMemory(Runtime.getRuntime().maxMemory(), true);
+    private static final String OUT_OF_MEMORY_COLUMNS_OUT = outOfMemory(Runtime.getRuntime().maxMemory(), false);
+
+    /** The advice that fits this run (see {@link #OUT_OF_MEMORY}); allocates nothing. */
+    private static String outOfMemoryAdvice() {
+        return ColumnStore.heapColumnsHeld() ? OUT_OF_MEMORY : OUT_OF_MEMORY_COLUMNS_OUT;
+    }
 
     public static void main(String[] args) {
         watchGc();
@@ -43,7 +53,7 @@ public final class Main implements Runnable {
     static void watchGc() {
         GcWatch.start(() -> {
             reserve = null;
-            System.err.println(OUT_OF_MEMORY);
+            System.err.println(outOfMemoryAdvice());
             System.err.flush();
             System.exit(ExitCodes.INTERNAL);
         });
@@ -61,7 +71,7 @@ public final class Main implements Runnable {
             // Threads beside this one may still hold the heap: the message is made before, and the reserve freed
             // now leaves room to print it.
             reserve = null;
-            err.println(OUT_OF_MEMORY);
+            err.println(outOfMemoryAdvice());
             err.flush();
             return ExitCodes.INTERNAL;
         } catch (InternalError e) {
@@ -82,16 +92,21 @@ public final class Main implements Runnable {
             + " --temp-dir at a disk with room (or raise --memory to keep more in memory)";
 
     /**
-     * The advice after an OutOfMemoryError: a heap larger than the one that failed, and {@code --memory 0}, which
-     * keeps every column in temp files (the default already for dumps of {@link ColumnStore#LARGE_DUMP_BYTES} and
-     * more, where the heap holds the rest of the analysis: decoded maps, findings, reports).
+     * The advice after an OutOfMemoryError: a heap larger than the one that failed and, when the run kept columns on
+     * the heap ({@code columnsOnHeap}), {@code --memory 0}, which keeps every column in temp files (the default
+     * already for dumps of {@link ColumnStore#LARGE_DUMP_BYTES} and more, where the heap holds the rest of the
+     * analysis: decoded maps, findings, reports).
      */
-    static String outOfMemory(long maxHeap) {
+    static String outOfMemory(long maxHeap, boolean columnsOnHeap) {
         long mb = maxHeap >> 20;
         long suggestGb = Math.max(1, (2 * mb + 1023) / 1024);
-        return String.format("mapleak: out of memory with a max heap of %,d MB; give the JVM more "
-                + "(MAPLEAK_JAVA_OPTS=-Xmx%dg), or keep every column of the index in temp files with --memory 0 (the"
-                + " default for dumps of %d MB and more)", mb, suggestGb, ColumnStore.LARGE_DUMP_BYTES >> 20);
+        String heap = String.format("mapleak: out of memory with a max heap of %,d MB; give the JVM more "
+                + "(MAPLEAK_JAVA_OPTS=-Xmx%dg)", mb, suggestGb);
+        if (!columnsOnHeap) {
+            return heap + "; no column of the index was on the heap, so a lower --memory would not help";
+        }
+        return heap + String.format(", or keep every column of the index in temp files with --memory 0 (the"
+                + " default for dumps of %d MB and more)", ColumnStore.LARGE_DUMP_BYTES >> 20);
     }
 
     @Override

@@ -142,10 +142,22 @@ public final class ColumnStore implements AutoCloseable {
         if (heapInUse + bytes > budget) {
             return false;
         }
+        heapColumnsHeld = true;
         heapInUse += bytes;
         peakHeap = Math.max(peakHeap, heapInUse);
         peakTotal = Math.max(peakTotal, heapInUse + mappedInUse);
         return true;
+    }
+
+    /** Whether any store of this JVM has put a column chunk on the heap (see {@link #heapColumnsHeld()}). */
+    private static volatile boolean heapColumnsHeld;
+
+    /**
+     * Whether any store of this JVM has ever put a column chunk on the heap: when the heap runs out after that,
+     * {@code --memory 0} (every column in temp files) is advice worth giving; when not, it would change nothing.
+     */
+    public static boolean heapColumnsHeld() {
+        return heapColumnsHeld;
     }
 
     synchronized void releaseHeap(long bytes) {

@@ -24,6 +24,16 @@ class ColumnsTest {
     }
 
     @Test
+    void aChunkOnTheHeapIsRememberedForTheOutOfMemoryAdvice() {
+        // Sticky for the JVM (other tests' stores may have set it before), so only the change to true is checked.
+        try (ColumnStore s = new ColumnStore(1 << 20, temp, 4)) {
+            IntColumn c = s.ints("held", 10);
+            assertThat(c.chunkOnHeap(0)).isTrue();
+            assertThat(ColumnStore.heapColumnsHeld()).isTrue();
+        }
+    }
+
+    @Test
     void theDefaultBudgetKeepsASmallDumpsColumnsOnTheHeapAndALargeOnesInTempFiles() {
         long small = ColumnStore.defaultBudget(ColumnStore.LARGE_DUMP_BYTES - 1);
         assertThat(small).isEqualTo(ColumnStore.defaultBudget()).isPositive();
