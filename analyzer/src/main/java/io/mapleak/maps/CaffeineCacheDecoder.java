@@ -66,7 +66,7 @@ final class CaffeineCacheDecoder implements MapDecoder {
         listener(ctx, c, "evictionListener", settings);
         settings.put("backedBy", table.implementation());
 
-        MapView.Walker walker = sink -> table.entries((node, key, value, hash, known, bin) -> {
+        MapView.Walker walker = (self, sink) -> table.entries((node, key, value, hash, known, bin) -> {
             long k = unwrap(ctx, key);
             long v = nodes ? unwrap(ctx, ctx.refId(ctx.instance(ctx.object(value)), "value")) : value;
             return sink.entry(node, k, v, hash, known && k == key, bin);
@@ -74,7 +74,7 @@ final class CaffeineCacheDecoder implements MapDecoder {
         Consistency consistency = table.consistency();
         if (weakKeys || referenceValues) {
             long[] stale = {0};
-            walker.walk((node, key, value, hash, known, bin) -> {
+            walker.walk(null, (node, key, value, hash, known, bin) -> { // this walker needs no view
                 if (key == 0 || value == 0) {
                     stale[0]++; // collected, still counted until Caffeine's next maintenance
                 }

@@ -43,7 +43,7 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
                 "sizeCtl", ctx.intOr(m, "sizeCtl", 0));
         return new MapView(object, object, ctx.className(object), MapKind.HASH_TABLE, false, size, stats.entries,
                 capacity, 0.75f, -1, -1, true, stats.result(size), settings,
-                sink -> walk(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
+                ctx.concurrentHashMapWalker).withKeyClasses(stats.keyClasses());
     }
 
     static boolean walk(MapContext ctx, int table, WalkStats stats, EntrySink sink) {
@@ -130,7 +130,7 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
         long total = size;
         long cap = capacity;
         return new MapView(object, object, ctx.className(object), MapKind.HASH_TABLE, false, total, stats.entries,
-                cap, 0.75f, -1, -1, true, stats.result(total), Map.of("segments", segs.length), sink -> {
+                cap, 0.75f, -1, -1, true, stats.result(total), Map.of("segments", segs.length), (self, sink) -> {
                     for (long segId : segs) {
                         Instance seg = ctx.instance(ctx.object(segId));
                         if (seg != null && !HashMapDecoder.walkTable(ctx, ctx.ref(seg, "table"), "value",

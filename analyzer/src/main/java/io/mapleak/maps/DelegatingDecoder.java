@@ -52,7 +52,7 @@ final class DelegatingDecoder implements MapDecoder {
         settings.put("backedBy", v.implementation());
         return new MapView(object, v.storage(), ctx.className(object), v.kind(), set || v.set(), v.size(),
                 v.entriesReached(), v.capacity(), v.loadFactor(), v.threshold(), v.modCount(), v.threadSafe(),
-                v.consistency(), settings, v::entries).withKeyClasses(v.keyClasses());
+                v.consistency(), settings, (self, sink) -> v.entries(sink)).withKeyClasses(v.keyClasses());
     }
 
     @Override

@@ -32,7 +32,7 @@ final class EnumMapDecoder implements MapDecoder {
         }
         return new MapView(object, object, ctx.className(object), MapKind.ENUM, false, size, stats.entries,
                 capacity, Float.NaN, -1, -1, false, stats.result(size), settings,
-                sink -> walk(ctx, universe, vals, nullValue, new WalkStats(), sink))
+                (self, sink) -> walk(ctx, universe, vals, nullValue, new WalkStats(), sink))
                 .withKeyClasses(stats.keyClasses());
     }
 

@@ -105,7 +105,7 @@ final class GuavaCacheDecoder implements MapDecoder {
 
         return new MapView(object, object, ctx.className(object), MapKind.CACHE, false, size, stats.entries,
                 capacity, LOAD_FACTOR, threshold, modCount, true, stats.result(size), settings,
-                sink -> walk(ctx, tables, new WalkStats(), sink));
+                (self, sink) -> walk(ctx, tables, new WalkStats(), sink));
     }
 
     /** Every segment's table; the sink sees keys and values unwrapped. Weak keys' hashes are identity hashes. */

@@ -58,7 +58,7 @@ final class GuavaImmutableMapDecoder implements MapDecoder {
             WalkStats stats = new WalkStats();
             stats.entries = 1;
             return view(ctx, object, 1, -1, stats, Map.of("bidirectional", true),
-                    sink -> sink.entry(-1, key, value, 0, false, -1));
+                    (self, sink) -> sink.entry(-1, key, value, 0, false, -1));
         }
         if (m.has("keySet") && m.has("valueList")) {
             return sorted(ctx, object, m);
@@ -105,7 +105,7 @@ final class GuavaImmutableMapDecoder implements MapDecoder {
         }
         stats.entries = count;
         Map<String, Object> settings = m.has("keyTable") ? Map.of("bidirectional", true) : Map.of();
-        return view(ctx, object, count, table >= 0 ? ctx.arrayLength(table) : -1, stats, settings, sink -> {
+        return view(ctx, object, count, table >= 0 ? ctx.arrayLength(table) : -1, stats, settings, (self, sink) -> {
             for (long e : ctx.elements(entriesArray)) {
                 Instance entry = ctx.instance(ctx.object(e));
                 if (entry != null && !sink.entry(entry.object(), ctx.refId(entry, "key"), ctx.refId(entry, "value"),
@@ -123,7 +123,8 @@ final class GuavaImmutableMapDecoder implements MapDecoder {
         WalkStats stats = new WalkStats();
         stats.entries = size;
         int hashTable = ctx.ref(m, "hashTable");
-        return view(ctx, object, size, hashTable >= 0 ? ctx.arrayLength(hashTable) : -1, stats, Map.of(), sink -> {
+        long capacity = hashTable >= 0 ? ctx.arrayLength(hashTable) : -1;
+        return view(ctx, object, size, capacity, stats, Map.of(), (self, sink) -> {
             long[] kv = ctx.elements(array);
             for (int i = 0; i < size; i++) {
                 if (!sink.entry(-1, kv[2 * i], kv[2 * i + 1], 0, false, -1)) {
@@ -145,7 +146,7 @@ final class GuavaImmutableMapDecoder implements MapDecoder {
         if (keys.length != values.length) {
             stats.problem(String.format("%,d keys but %,d values", keys.length, values.length));
         }
-        return view(ctx, object, n, -1, stats, Map.of("sorted", true), sink -> {
+        return view(ctx, object, n, -1, stats, Map.of("sorted", true), (self, sink) -> {
             for (int i = 0; i < n; i++) {
                 if (!sink.entry(-1, keys[i], values[i], 0, false, -1)) {
                     return;
@@ -201,7 +202,7 @@ final class GuavaImmutableMapDecoder implements MapDecoder {
         settings.put("backedBy", v.implementation());
         return new MapView(object, v.storage(), ctx.className(object), MapKind.IMMUTABLE, false, v.size(),
                 v.entriesReached(), v.capacity(), v.loadFactor(), v.threshold(), v.modCount(), true,
-                v.consistency(), settings, v::entries);
+                v.consistency(), settings, (self, sink) -> v.entries(sink));
     }
 
     private static MapView view(MapContext ctx, int object, long size, long capacity, WalkStats stats,

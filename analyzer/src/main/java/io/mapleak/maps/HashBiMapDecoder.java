@@ -36,7 +36,7 @@ final class HashBiMapDecoder implements MapDecoder {
         }
         return new MapView(object, object, ctx.className(object), MapKind.HASH_TABLE, false, size, stats.entries,
                 ctx.arrayLength(table), LOAD_FACTOR, -1, ctx.intOr(m, "modCount", -1), false, stats.result(size),
-                Map.of("bidirectional", true), sink -> walk(ctx, table, new WalkStats(), null, sink));
+                Map.of("bidirectional", true), (self, sink) -> walk(ctx, table, new WalkStats(), null, sink));
     }
 
     private static void walk(MapContext ctx, int table, WalkStats stats, IntHashSet nodes, EntrySink sink) {

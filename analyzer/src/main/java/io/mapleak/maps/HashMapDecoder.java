@@ -38,7 +38,7 @@ final class HashMapDecoder implements MapDecoder {
         return new MapView(object, object, ctx.className(object), MapKind.HASH_TABLE, false, size, stats.entries,
                 capacity, ctx.floatOr(m, "loadFactor", Float.NaN), ctx.intOr(m, "threshold", -1),
                 ctx.intOr(m, "modCount", -1), false, stats.result(size), settings,
-                sink -> walkTable(ctx, table, "value", new WalkStats(), null, sink)).withKeyClasses(stats.keyClasses());
+                ctx.hashMapWalker).withKeyClasses(stats.keyClasses());
     }
 
     /**

@@ -47,7 +47,7 @@ final class HashtableDecoder implements MapDecoder {
         return new MapView(object, object, ctx.className(object), MapKind.HASH_TABLE, false, count, stats.entries,
                 capacity, ctx.floatOr(m, "loadFactor", Float.NaN), ctx.intOr(m, "threshold", -1),
                 ctx.intOr(m, "modCount", -1), true, stats.result(count), settings,
-                sink -> walk(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
+                (self, sink) -> walk(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     @Override
@@ -76,7 +76,7 @@ final class HashtableDecoder implements MapDecoder {
         settings.put("defaults", ctx.ref(m, "defaults") >= 0);
         return new MapView(object, v.storage(), ctx.className(object), v.kind(), false, v.size(),
                 v.entriesReached(), v.capacity(), v.loadFactor(), v.threshold(), v.modCount(), true,
-                v.consistency(), settings, v::entries).withKeyClasses(v.keyClasses());
+                v.consistency(), settings, (self, sink) -> v.entries(sink)).withKeyClasses(v.keyClasses());
     }
 
     /** Walks every chain of the table, checking each entry's bin against its stored hash. */

@@ -25,7 +25,7 @@ final class IdentityHashMapDecoder implements MapDecoder {
         walk(ctx, table, nullKey, stats, null);
         return new MapView(object, object, ctx.className(object), MapKind.IDENTITY, false, size, stats.entries,
                 capacity, Float.NaN, ctx.intOr(m, "threshold", -1), ctx.intOr(m, "modCount", -1), false,
-                stats.result(size), Map.of(), sink -> walk(ctx, table, nullKey, new WalkStats(), sink))
+                stats.result(size), Map.of(), (self, sink) -> walk(ctx, table, nullKey, new WalkStats(), sink))
                 .withKeyClasses(stats.keyClasses());
     }
 

@@ -40,7 +40,7 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
             walkPairs(ctx, table, stats, null);
             return new MapView(object, object, cls, MapKind.IMMUTABLE, false, size, stats.entries,
                     Math.max(0, ctx.arrayLength(table)) / 2, Float.NaN, -1, -1, true, stats.result(size), Map.of(),
-                    sink -> walkPairs(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
+                    (self, sink) -> walkPairs(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
         }
         if (m.has("elements")) {
             int elements = ctx.ref(m, "elements");
@@ -49,7 +49,8 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
             walkElements(ctx, elements, stats, null);
             return new MapView(object, object, cls, MapKind.IMMUTABLE, true, size, stats.entries,
                     Math.max(0, ctx.arrayLength(elements)), Float.NaN, -1, -1, true, stats.result(size), Map.of(),
-                    sink -> walkElements(ctx, elements, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
+                    (self, sink) -> walkElements(ctx, elements, new WalkStats(), sink))
+                    .withKeyClasses(stats.keyClasses());
         }
         if (m.has("e0")) {
             long e0 = ctx.refId(m, "e0");
@@ -66,7 +67,7 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
     private static MapView view(MapContext ctx, int object, boolean set, long size, long reached, long capacity,
             Entries entries) {
         return new MapView(object, object, ctx.className(object), MapKind.IMMUTABLE, set, size, reached, capacity,
-                Float.NaN, -1, -1, true, fixedShape(reached), Map.of(), entries::walk);
+                Float.NaN, -1, -1, true, fixedShape(reached), Map.of(), (self, sink) -> entries.walk(sink));
     }
 
     /** The classes of a fixed shape's keys, as a walk records them. */

@@ -18,9 +18,23 @@ public final class MapContext {
      */
     private final ThreadLocal<long[]> missing = ThreadLocal.withInitial(() -> new long[1]);
 
+    /** Walks a {@code HashMap} or {@code LinkedHashMap} view's table, found again from its storage object. */
+    final MapView.Walker hashMapWalker;
+    /** Walks a {@code ConcurrentHashMap} view's table, found again from its storage object. */
+    final MapView.Walker concurrentHashMapWalker;
+
     public MapContext(HeapIndex index) {
         this.index = index;
         this.nodeLayouts = new java.util.concurrent.atomic.AtomicReferenceArray<>(2 * index.classes().size());
+        this.hashMapWalker = (self, sink) -> HashMapDecoder.walkTable(this, table(self), "value", new WalkStats(),
+                null, sink);
+        this.concurrentHashMapWalker = (self, sink) -> ConcurrentHashMapDecoder.walk(this, table(self),
+                new WalkStats(), sink);
+    }
+
+    /** The {@code table} array of a view's storage object, or -1. */
+    private int table(MapView view) {
+        return ref(instance(view.storage()), "table");
     }
 
     void startCounting() {

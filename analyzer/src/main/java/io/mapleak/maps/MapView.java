@@ -28,10 +28,14 @@ public final class MapView {
     private int[] keyClasses = WalkStats.NO_CLASSES;
     private long missingObjects;
 
-    /** Re-walks the entries of the map this view describes. */
+    /**
+     * Re-walks the entries of the map a view describes; given the view, so that one walker can serve every map of a
+     * kind that finds its entries from the view alone (a lambda a map that captures its table costs 24 bytes: 82 MB
+     * for the 3.4 million HashMaps of a 10 GB dump).
+     */
     @FunctionalInterface
     interface Walker {
-        void walk(EntrySink sink);
+        void walk(MapView self, EntrySink sink);
     }
 
     MapView(int object, int storage, String implementation, MapKind kind, boolean set, long size,
@@ -145,7 +149,7 @@ public final class MapView {
 
     /** Walks the entries again, reading them from the dump. */
     public void entries(EntrySink sink) {
-        walker.walk(sink);
+        walker.walk(this, sink);
     }
 
     @Override

@@ -19,11 +19,11 @@ final class SingletonMapDecoder implements MapDecoder {
         if (m.has("k") && m.has("v")) {
             long key = ctx.refId(m, "k");
             long value = ctx.refId(m, "v");
-            return view(ctx, object, 1, sink -> sink.entry(-1, key, value, 0, false, -1))
+            return view(ctx, object, 1, (self, sink) -> sink.entry(-1, key, value, 0, false, -1))
                     .withKeyClasses(ImmutableCollectionsDecoder.keyClasses(ctx, key));
         }
         if (ctx.className(object).equals("java.util.Collections$EmptyMap")) {
-            return view(ctx, object, 0, sink -> { });
+            return view(ctx, object, 0, (self, sink) -> { });
         }
         return null;
     }

@@ -47,7 +47,7 @@ final class SkipListMapDecoder implements MapDecoder {
         }
         return new MapView(object, object, ctx.className(object), MapKind.SKIP_LIST, false, size, stats.entries,
                 size, Float.NaN, -1, -1, true, stats.result(size), settings,
-                sink -> walk(ctx, header, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
+                (self, sink) -> walk(ctx, header, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     /** The bottom level after the header, in key order. */

@@ -29,7 +29,7 @@ final class ThreadLocalMapDecoder implements MapDecoder {
         walk(ctx, table, stats, null);
         return new MapView(object, object, ctx.className(object), MapKind.THREAD_LOCAL, false, size,
                 stats.entries, capacity, Float.NaN, ctx.intOr(m, "threshold", -1), -1, false, stats.result(size),
-                Map.of(), sink -> walk(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
+                Map.of(), (self, sink) -> walk(ctx, table, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     private static void walk(MapContext ctx, int table, WalkStats stats, EntrySink sink) {

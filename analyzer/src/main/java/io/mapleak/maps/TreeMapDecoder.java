@@ -33,7 +33,7 @@ final class TreeMapDecoder implements MapDecoder {
         }
         return new MapView(object, object, ctx.className(object), MapKind.TREE, false, size, stats.entries, size,
                 Float.NaN, -1, ctx.intOr(m, "modCount", -1), false, stats.result(size), settings,
-                sink -> walk(ctx, root, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
+                (self, sink) -> walk(ctx, root, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     /** In-order walk from {@code rootId}; the stack holds the entries whose left subtree is being walked. */

@@ -23,7 +23,7 @@ final class UserMapDecoder implements MapDecoder {
         walk(ctx, table, stats, null);
         return new MapView(object, object, ctx.className(object), MapKind.HASH_TABLE, false, size, stats.entries,
                 table >= 0 ? ctx.arrayLength(table) : 0, Float.NaN, -1, -1, false, stats.result(size),
-                Map.of("describedBy", "user map spec"), sink -> walk(ctx, table, new WalkStats(), sink));
+                Map.of("describedBy", "user map spec"), (self, sink) -> walk(ctx, table, new WalkStats(), sink));
     }
 
     private void walk(MapContext ctx, int table, WalkStats stats, EntrySink sink) {

@@ -29,7 +29,7 @@ final class WeakHashMapDecoder implements MapDecoder {
         return new MapView(object, object, ctx.className(object), MapKind.WEAK_KEYED, false, size, stats.entries,
                 capacity, ctx.floatOr(m, "loadFactor", Float.NaN), ctx.intOr(m, "threshold", -1),
                 ctx.intOr(m, "modCount", -1), false, stats.result(size), Map.of(),
-                sink -> walk(ctx, table, nullKey, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
+                (self, sink) -> walk(ctx, table, nullKey, new WalkStats(), sink)).withKeyClasses(stats.keyClasses());
     }
 
     private static void walk(MapContext ctx, int table, long nullKey, WalkStats stats, EntrySink sink) {
