@@ -50,14 +50,19 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
         if (table < 0) {
             return true;
         }
-        long[] slots = ctx.elements(table);
-        int n = slots.length;
+        int n = ctx.slotCount(table);
         int mask = (n & (n - 1)) == 0 ? n - 1 : -1;
+        long[] slots = new long[0];
         for (int bin = 0; bin < n; bin++) {
-            if (slots[bin] == 0) {
+            int at = bin % MapContext.SLOT_PIECE;
+            if (at == 0) {
+                slots = ctx.elements(table, bin, MapContext.SLOT_PIECE); // a piece at a time (see SLOT_PIECE)
+            }
+            long slot = slots[at];
+            if (slot == 0) {
                 continue;
             }
-            int head = ctx.object(slots[bin]);
+            int head = ctx.object(slot);
             if (head < 0) {
                 stats.problem("bin " + bin + " links to an object that is not in the dump");
                 continue;
@@ -77,7 +82,7 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
                 }
             } else if (cls.endsWith("$ReservationNode")) {
                 continue;
-            } else if (!HashMapDecoder.walkChain(ctx, slots[bin], bin, mask, "val", stats, null, sink)) {
+            } else if (!HashMapDecoder.walkChain(ctx, slot, bin, mask, "val", stats, null, sink)) {
                 return false;
             }
         }

@@ -50,13 +50,16 @@ final class HashMapDecoder implements MapDecoder {
         if (table < 0) {
             return true;
         }
-        long[] slots = ctx.elements(table);
-        int mask = slots.length - 1;
-        boolean powerOfTwo = slots.length > 0 && (slots.length & mask) == 0;
-        for (int bin = 0; bin < slots.length; bin++) {
-            if (slots[bin] != 0 && !walkChain(ctx, slots[bin], bin, powerOfTwo ? mask : -1, valueField, stats,
-                    nodes, sink)) {
-                return false;
+        int n = ctx.slotCount(table);
+        int mask = n - 1;
+        boolean powerOfTwo = n > 0 && (n & mask) == 0;
+        for (int from = 0; from < n; from += MapContext.SLOT_PIECE) {
+            long[] slots = ctx.elements(table, from, MapContext.SLOT_PIECE);
+            for (int j = 0; j < slots.length; j++) {
+                if (slots[j] != 0 && !walkChain(ctx, slots[j], from + j, powerOfTwo ? mask : -1, valueField, stats,
+                        nodes, sink)) {
+                    return false;
+                }
             }
         }
         return true;

@@ -1,0 +1,95 @@
+package io.mapleak.maps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.ReadOptions;
+import io.mapleak.hprof.DumpFile;
+import io.mapleak.testing.HprofWriter;
+import io.mapleak.testing.HprofWriter.Value;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tables are read a piece of {@link MapContext#SLOT_PIECE} slots at a time: a 131,072-slot {@code HashMap} and
+ * {@code ConcurrentHashMap} (four pieces) with entries on both sides of every piece boundary must decode and walk
+ * exactly as one read of the whole table would, each entry in the bin its hash selects, and a walk that stops
+ * early must stop where it was told.
+ */
+class LargeTableWalkTest {
+    /** Bins holding one entry each (the hash is the bin): the first and last slot of every piece, and one inside. */
+    private static final int[] BINS = {0, 32_767, 32_768, 65_535, 65_536, 100_000, 131_071};
+    private static final int SLOTS = 131_072;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void hashMapAndConcurrentHashMapWalkEveryPieceOfALargeTable() throws Exception {
+        assertThat(MapContext.SLOT_PIECE).as("the table must span several pieces").isLessThan(SLOTS / 2);
+        HprofWriter w = new HprofWriter(HprofWriter.V102, 8);
+        HprofWriter.Heap heap = w.heap().withJdkBasics();
+        int obj = HprofWriter.OBJECT;
+        long hmNode = heap.newClass("java.util.HashMap$Node").field("hash", HprofWriter.INT).field("key", obj)
+                .field("value", obj).field("next", obj).define();
+        long hmNodes = heap.newClass("java.util.HashMap$Node[]").define();
+        long hashMap = heap.newClass("java.util.HashMap").field("table", obj).field("entrySet", obj)
+                .field("size", HprofWriter.INT).field("modCount", HprofWriter.INT).field("threshold", HprofWriter.INT)
+                .field("loadFactor", HprofWriter.FLOAT).define();
+        long chmNode = heap.newClass("java.util.concurrent.ConcurrentHashMap$Node").field("hash", HprofWriter.INT)
+                .field("key", obj).field("val", obj).field("next", obj).define();
+        long chmNodes = heap.newClass("java.util.concurrent.ConcurrentHashMap$Node[]").define();
+        long chm = heap.newClass("java.util.concurrent.ConcurrentHashMap").field("table", obj)
+                .field("nextTable", obj).field("baseCount", HprofWriter.LONG).field("sizeCtl", HprofWriter.INT)
+                .field("counterCells", obj).define();
+
+        long[] hmTable = new long[SLOTS];
+        long[] chmTable = new long[SLOTS];
+        List<String> expected = new ArrayList<>();
+        for (int bin : BINS) {
+            long key = heap.string("k" + bin);
+            long value = heap.string("v" + bin);
+            hmTable[bin] = heap.instance(hmNode, Map.of("hash", Value.ofInt(bin), "key", Value.ofObject(key),
+                    "value", Value.ofObject(value)));
+            chmTable[bin] = heap.instance(chmNode, Map.of("hash", Value.ofInt(bin), "key", Value.ofObject(key),
+                    "val", Value.ofObject(value)));
+            expected.add("k" + bin + "=v" + bin + "@" + bin);
+        }
+        long hm = heap.instance(hashMap, Map.of("table", Value.ofObject(heap.objectArray(hmNodes, hmTable)),
+                "size", Value.ofInt(BINS.length), "threshold", Value.ofInt(SLOTS * 3 / 4),
+                "loadFactor", Value.ofFloat(0.75f)));
+        long cm = heap.instance(chm, Map.of("table", Value.ofObject(heap.objectArray(chmNodes, chmTable)),
+                "baseCount", Value.ofLong(BINS.length)));
+        heap.newClass("t.Holder").staticField("HM", Value.ofObject(hm)).staticField("CM", Value.ofObject(cm))
+                .define();
+        heap.stickyClassRoots();
+        Path file = heap.write().writeTo(dir.resolve("large-tables.hprof"));
+
+        try (HeapIndex index = HeapIndex.build(DumpFile.open(file), ReadOptions.defaults())) {
+            ValueText text = new ValueText(index, 20);
+            for (long map : new long[] {hm, cm}) {
+                MapView v = MapCatalog.standard(List.of()).decode(new MapContext(index), index.indexOf(map));
+                assertThat(v.capacity()).isEqualTo(SLOTS);
+                assertThat(v.entriesReached()).isEqualTo(BINS.length);
+                assertThat(v.consistency().misplacedEntries()).as("each entry in the bin its hash selects").isZero();
+                assertThat(v.consistency().corrupt()).isFalse();
+                List<String> seen = new ArrayList<>();
+                v.entries((n, k, val, hash, known, bin) -> {
+                    seen.add(text.of(k).replace("\"", "") + "=" + text.of(val).replace("\"", "") + "@" + bin);
+                    return true;
+                });
+                assertThat(seen).as(v.implementation()).containsExactlyElementsOf(expected);
+                List<Integer> firstThree = new ArrayList<>();
+                v.entries((n, k, val, hash, known, bin) -> {
+                    firstThree.add(bin);
+                    return firstThree.size() < 3;
+                });
+                assertThat(firstThree).as("a walk told to stop after three").containsExactly(0, 32_767, 32_768);
+            }
+        }
+    }
+}
