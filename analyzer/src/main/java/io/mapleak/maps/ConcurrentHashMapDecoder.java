@@ -96,18 +96,21 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
             stats.problem("a forwarding node has no next table");
             return true;
         }
-        long[] slots = ctx.elements(nextTable);
-        int mask = slots.length - 1;
+        // Only the two slots this bin moved to: reading the whole next table for each forwarding node made a map
+        // caught in the middle of a large resize cost its forwarded bins times the next table's size.
+        int length = ctx.slotCount(nextTable);
+        int mask = length - 1;
         for (int b : new int[] {bin, bin + n}) {
-            if (b >= slots.length || slots[b] == 0) {
+            long slot = b < length ? ctx.elements(nextTable, b, 1)[0] : 0;
+            if (slot == 0) {
                 continue;
             }
-            int head = ctx.object(slots[b]);
+            int head = ctx.object(slot);
             if (head < 0) {
                 continue;
             }
             String cls = ctx.className(head);
-            long first = cls.endsWith("$TreeBin") ? ctx.refId(ctx.instance(head), "first") : slots[b];
+            long first = cls.endsWith("$TreeBin") ? ctx.refId(ctx.instance(head), "first") : slot;
             if (first != 0 && !HashMapDecoder.walkChain(ctx, first, b, mask, "val", stats, null, sink)) {
                 return false;
             }
