@@ -94,7 +94,8 @@ class ConcurrentHashMapResizeTest {
             next[b + n] = heap.instance(c.node(), Map.of("hash", Value.ofInt(b + n), "key", Value.ofObject(key)));
         }
         long nextTable = heap.objectArray(c.nodeArray(), next);
-        long fwd = heap.instance(c.forwarding(), Map.of("hash", Value.ofInt(-1), "nextTable", Value.ofObject(nextTable)));
+        long fwd = heap.instance(c.forwarding(), Map.of("hash", Value.ofInt(-1), "nextTable",
+                Value.ofObject(nextTable)));
         long[] old = new long[n];
         java.util.Arrays.fill(old, fwd); // one forwarding node serves every moved bin, as in the JDK
         long map = heap.instance(c.map(), Map.of("table", Value.ofObject(heap.objectArray(c.nodeArray(), old)),
