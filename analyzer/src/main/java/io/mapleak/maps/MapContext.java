@@ -114,11 +114,8 @@ public final class MapContext {
 
     /** Every element id of an object array (empty for -1 or a non-array). */
     long[] elements(int array) {
-        if (array < 0 || index.classOf(array).arrayElementType() != BasicType.OBJECT) {
-            return new long[0];
-        }
-        int length = index.reader().arrayLength(array);
-        return index.reader().objectArray(array, 0, length);
+        int length = slotCount(array);
+        return length == 0 ? new long[0] : index.reader().objectArray(array, 0, length);
     }
 
     /**
