@@ -110,6 +110,24 @@ final class DumpPages {
     }
 
     /**
+     * Fills {@code out} (from its position to its limit) with the bytes at {@code position}, straight from the file,
+     * bypassing the cache: for a caller that reads a run of the file once, in order. Stops early at the end of the
+     * dump.
+     */
+    void readUncached(long position, ByteBuffer out) {
+        int start = out.position();
+        try {
+            while (out.hasRemaining() && position + (out.position() - start) < size) {
+                if (channel.read(out, position + (out.position() - start)) < 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * One thread's pages, in direct buffers: a positional read into a heap array goes through a temporary direct
      * buffer of the JDK's and is copied again, one more copy of every page read (millions on a large dump).
      * Their memory is freed once {@link #release} (or the end of the thread and the reader) leaves them unreferenced.

@@ -111,6 +111,19 @@ public final class ObjectReader {
         return idAtFields(fieldsAt(object), fieldOffset);
     }
 
+    /**
+     * Fills {@code out} (position to limit) with the dump's bytes from {@code position}, not through the thread's page
+     * cache: for a reader that goes through a run of objects once, in file order. Stops early at the end of the dump.
+     */
+    public void readRun(long position, java.nio.ByteBuffer out) {
+        mapped.readUncached(position, out);
+    }
+
+    /** Bytes of the (uncompressed) dump the objects are read from. */
+    public long dumpSize() {
+        return mapped.size();
+    }
+
     /** Number of elements of an array object, or -1 if it is not an array. */
     public int arrayLength(int object) {
         if (!index.classOf(object).isArray()) {

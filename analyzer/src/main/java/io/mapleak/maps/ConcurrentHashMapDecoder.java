@@ -53,10 +53,15 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
         int n = ctx.slotCount(table);
         int mask = (n & (n - 1)) == 0 ? n - 1 : -1;
         long[] slots = new long[0];
+        NodeFields read = NodeFields.forWalk(ctx, "val", n, sink == null);
+        int readTo = 0;
         for (int bin = 0; bin < n; bin++) {
             int at = bin % MapContext.SLOT_PIECE;
             if (at == 0) {
                 slots = ctx.elements(table, bin, MapContext.SLOT_PIECE); // a piece at a time (see SLOT_PIECE)
+            }
+            if (read != null && bin == readTo) {
+                readTo = read.readFrom(ctx, table, readTo, n);
             }
             long slot = slots[at];
             if (slot == 0) {
@@ -82,7 +87,7 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
                 }
             } else if (cls.endsWith("$ReservationNode")) {
                 continue;
-            } else if (!HashMapDecoder.walkChain(ctx, slot, bin, mask, "val", stats, null, sink)) {
+            } else if (!HashMapDecoder.walkChain(ctx, slot, bin, mask, "val", stats, null, sink, read)) {
                 return false;
             }
         }

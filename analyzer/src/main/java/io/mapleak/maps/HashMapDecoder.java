@@ -53,11 +53,16 @@ final class HashMapDecoder implements MapDecoder {
         int n = ctx.slotCount(table);
         int mask = n - 1;
         boolean powerOfTwo = n > 0 && (n & mask) == 0;
+        NodeFields read = NodeFields.forWalk(ctx, valueField, n, sink == null);
+        int readTo = 0;
         for (int from = 0; from < n; from += MapContext.SLOT_PIECE) {
             long[] slots = ctx.elements(table, from, MapContext.SLOT_PIECE);
             for (int j = 0; j < slots.length; j++) {
+                if (read != null && from + j == readTo) {
+                    readTo = read.readFrom(ctx, table, readTo, n);
+                }
                 if (slots[j] != 0 && !walkChain(ctx, slots[j], from + j, powerOfTwo ? mask : -1, valueField, stats,
-                        nodes, sink)) {
+                        nodes, sink, read)) {
                     return false;
                 }
             }
@@ -68,12 +73,21 @@ final class HashMapDecoder implements MapDecoder {
     /** One bin's chain; {@code mask} -1 skips the placement check (tables whose length is not a power of two). */
     static boolean walkChain(MapContext ctx, long first, int bin, int mask, String valueField, WalkStats stats,
             IntHashSet nodes, EntrySink sink) {
+        return walkChain(ctx, first, bin, mask, valueField, stats, nodes, sink, null);
+    }
+
+    /** {@link #walkChain(MapContext, long, int, int, String, WalkStats, IntHashSet, EntrySink)}, taking the fields
+     *  of the nodes {@code read} holds from it (null: every node from the dump); {@code first} must then be the id
+     *  in the table's slot {@code bin}. */
+    static boolean walkChain(MapContext ctx, long first, int bin, int mask, String valueField, WalkStats stats,
+            IntHashSet nodes, EntrySink sink, NodeFields read) {
         int length = 0;
         int[] recent = stats.recent; // the first SHORT_CHAIN nodes; written before each is read
         IntHashSet seen = null;
         boolean tree = false;
+        int k = read == null ? -1 : read.head(bin);
         for (long id = first; id != 0; ) {
-            int node = ctx.object(id);
+            int node = k >= 0 ? read.node(k) : ctx.object(id);
             if (node < 0) {
                 stats.problem("bin " + bin + " links to an object that is not in the dump");
                 break;
@@ -106,10 +120,10 @@ final class HashMapDecoder implements MapDecoder {
                 tree = true;
             }
             ObjectReader reader = ctx.index.reader();
-            long fields = reader.fieldsAt(node);
+            long fields = k >= 0 ? -1 : reader.fieldsAt(node);
             boolean hashKnown = layout[0] >= 0;
-            int hash = hashKnown ? reader.intAtFields(fields, layout[0]) : 0;
-            long key = layout[1] >= 0 ? reader.idAtFields(fields, layout[1]) : 0;
+            int hash = !hashKnown ? 0 : k >= 0 ? read.hash(k) : reader.intAtFields(fields, layout[0]);
+            long key = layout[1] < 0 ? 0 : k >= 0 ? read.key(k) : reader.idAtFields(fields, layout[1]);
             if (hashKnown && mask >= 0 && (hash & mask) != bin) {
                 stats.misplaced++;
                 if (stats.misplaced <= 3) {
@@ -125,12 +139,14 @@ final class HashMapDecoder implements MapDecoder {
             if (nodes != null) {
                 nodes.add(node);
             }
-            if (sink != null && !sink.entry(node, key, layout[2] >= 0 ? reader.idAtFields(fields, layout[2]) : 0,
+            if (sink != null && !sink.entry(node, key,
+                    layout[2] < 0 ? 0 : k >= 0 ? read.value(k) : reader.idAtFields(fields, layout[2]),
                     hash, hashKnown, bin)) {
                 stats.bin(length);
                 return false;
             }
-            id = reader.idAtFields(fields, layout[3]);
+            id = k >= 0 ? read.next(k) : reader.idAtFields(fields, layout[3]);
+            k = k >= 0 ? read.child(k) : -1;
         }
         stats.bin(length);
         if (tree) {

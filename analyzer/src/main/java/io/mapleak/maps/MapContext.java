@@ -49,7 +49,8 @@ public final class MapContext {
      * Offsets of a chained-hash node class's {@code hash} (int), {@code key}, value and {@code next} fields
      * (references), cached per class: nodes are read field by field straight from the file, millions of times.
      * An offset is -1 where the class has no such field. Element 4 is 1 for a tree bin's node class
-     * ({@code ...$TreeNode}), element 5 is 1 where the class cannot be a node (an array, no {@code next} field).
+     * ({@code ...$TreeNode}), element 5 is 1 where the class cannot be a node (an array, no {@code next} field),
+     * element 6 the bytes from the fields' start to the end of the last of those four.
      */
     int[] nodeLayout(int classIndex, String valueField) {
         int slot = 2 * classIndex + (valueField.equals("val") ? 1 : 0);
@@ -63,7 +64,10 @@ public final class MapContext {
                 index.reader().libraryFieldOffset(classIndex, valueField, BasicType.OBJECT),
                 next,
                 c.name().endsWith("$TreeNode") ? 1 : 0,
-                next < 0 || c.isArray() ? 1 : 0};
+                next < 0 || c.isArray() ? 1 : 0,
+                0};
+            layout[6] = Math.max(Math.max(layout[0] + 4, layout[1] + index.idSize()),
+                    Math.max(layout[2], layout[3]) + index.idSize());
             nodeLayouts.set(slot, layout); // computed alike by any thread that races here
         }
         return layout;

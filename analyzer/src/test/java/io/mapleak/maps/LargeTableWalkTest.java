@@ -33,19 +33,7 @@ class LargeTableWalkTest {
         assertThat(MapContext.SLOT_PIECE).as("the table must span several pieces").isLessThan(SLOTS / 2);
         HprofWriter w = new HprofWriter(HprofWriter.V102, 8);
         HprofWriter.Heap heap = w.heap().withJdkBasics();
-        int obj = HprofWriter.OBJECT;
-        long hmNode = heap.newClass("java.util.HashMap$Node").field("hash", HprofWriter.INT).field("key", obj)
-                .field("value", obj).field("next", obj).define();
-        long hmNodes = heap.newClass("java.util.HashMap$Node[]").define();
-        long hashMap = heap.newClass("java.util.HashMap").field("table", obj).field("entrySet", obj)
-                .field("size", HprofWriter.INT).field("modCount", HprofWriter.INT).field("threshold", HprofWriter.INT)
-                .field("loadFactor", HprofWriter.FLOAT).define();
-        long chmNode = heap.newClass("java.util.concurrent.ConcurrentHashMap$Node").field("hash", HprofWriter.INT)
-                .field("key", obj).field("val", obj).field("next", obj).define();
-        long chmNodes = heap.newClass("java.util.concurrent.ConcurrentHashMap$Node[]").define();
-        long chm = heap.newClass("java.util.concurrent.ConcurrentHashMap").field("table", obj)
-                .field("nextTable", obj).field("baseCount", HprofWriter.LONG).field("sizeCtl", HprofWriter.INT)
-                .field("counterCells", obj).define();
+        TableClasses c = TableClasses.define(heap);
 
         long[] hmTable = new long[SLOTS];
         long[] chmTable = new long[SLOTS];
@@ -53,16 +41,18 @@ class LargeTableWalkTest {
         for (int bin : BINS) {
             long key = heap.string("k" + bin);
             long value = heap.string("v" + bin);
-            hmTable[bin] = heap.instance(hmNode, Map.of("hash", Value.ofInt(bin), "key", Value.ofObject(key),
-                    "value", Value.ofObject(value)));
-            chmTable[bin] = heap.instance(chmNode, Map.of("hash", Value.ofInt(bin), "key", Value.ofObject(key),
-                    "val", Value.ofObject(value)));
+            hmTable[bin] = heap.instance(c.hashMapNode(), Map.of("hash", Value.ofInt(bin),
+                    "key", Value.ofObject(key), "value", Value.ofObject(value)));
+            chmTable[bin] = heap.instance(c.concurrentNode(), Map.of("hash", Value.ofInt(bin),
+                    "key", Value.ofObject(key), "val", Value.ofObject(value)));
             expected.add("k" + bin + "=v" + bin + "@" + bin);
         }
-        long hm = heap.instance(hashMap, Map.of("table", Value.ofObject(heap.objectArray(hmNodes, hmTable)),
+        long hm = heap.instance(c.hashMap(), Map.of(
+                "table", Value.ofObject(heap.objectArray(c.hashMapTable(), hmTable)),
                 "size", Value.ofInt(BINS.length), "threshold", Value.ofInt(SLOTS * 3 / 4),
                 "loadFactor", Value.ofFloat(0.75f)));
-        long cm = heap.instance(chm, Map.of("table", Value.ofObject(heap.objectArray(chmNodes, chmTable)),
+        long cm = heap.instance(c.concurrentHashMap(), Map.of(
+                "table", Value.ofObject(heap.objectArray(c.concurrentTable(), chmTable)),
                 "baseCount", Value.ofLong(BINS.length)));
         heap.newClass("t.Holder").staticField("HM", Value.ofObject(hm)).staticField("CM", Value.ofObject(cm))
                 .define();
