@@ -176,6 +176,7 @@ final class HeapIndexBuilder {
         mirrors.sort((x, y) -> Long.compare(x.id, y.id));
         PackedLongs ids;
         PackedLongs offsets;
+        IdLookup lookup = null;
         IntColumn classOf = store.ints("classes", n);
         IntColumn lengths = store.ints("sizes", n);
         Slots slots = new Slots(cat, store);
@@ -190,13 +191,19 @@ final class HeapIndexBuilder {
             IntColumn c = classOf;
             IntColumn l = lengths;
             int[] repeated = new int[1];
+            IdLookup[] built = new IdLookup[1];
             Together.rethrow(Together.run("mapleak-arrange", List.of(
-                    () -> repeated[0] = copyPacked(p1.runs, mirrors, packedIds, packedOffsets),
+                    () -> {
+                        repeated[0] = copyPacked(p1.runs, mirrors, packedIds, packedOffsets);
+                        // The look-up needs only the ids: built while the other thread still lays out the slots.
+                        built[0] = new IdLookup(packedIds, store);
+                    },
                     () -> copyInts(p1.runs, mirrors, c, l, slots))));
             p1.close();
             ids = packedIds;
             offsets = packedOffsets;
             duplicates = repeated[0];
+            lookup = built[0];
         } else {
             IntColumn refCounts = store.ints("refcounts", n);
             List<ObjectRun> runs = p1.runs;
@@ -294,7 +301,7 @@ final class HeapIndexBuilder {
         r.refs = store.ints("references", total); // pass 2 writes every slot, -1 where no reference goes
         r.packedIds = ids;
         r.packedOffsets = offsets;
-        r.lookup = new IdLookup(ids, store);
+        r.lookup = lookup != null ? lookup : new IdLookup(ids, store);
         r.warningsOfPass1 = p1.warnings;
     }
 
