@@ -57,8 +57,12 @@ final class NodeFields {
     private int[] children = new int[0];
     /** Sort keys: (position of the node's fields &lt;&lt; SLOT_BITS) | slot. */
     private long[] order = new long[0];
-    /** Where runs of nodes are read into; allocated at the first run. */
-    private java.nio.ByteBuffer run;
+    /**
+     * Where runs of nodes are read into: one direct buffer a thread, not one a walk (the detectors walk large maps
+     * again and again, and a direct buffer's memory is freed only once a collection finds it unreachable).
+     */
+    private static final ThreadLocal<java.nio.ByteBuffer> RUNS =
+            ThreadLocal.withInitial(() -> java.nio.ByteBuffer.allocateDirect(RUN)); // big-endian, as the dump
 
     private NodeFields(HeapIndex index, String valueField, boolean decoding) {
         this.index = index;
@@ -170,9 +174,7 @@ final class NodeFields {
                 i = j;
                 continue;
             }
-            if (run == null) {
-                run = java.nio.ByteBuffer.allocateDirect(RUN); // big-endian, as the dump
-            }
+            java.nio.ByteBuffer run = RUNS.get();
             long last = order[j - 1] >>> SLOT_BITS;
             run.clear().limit((int) (last + NODE_BYTES - first));
             reader.readRun(first, run);
