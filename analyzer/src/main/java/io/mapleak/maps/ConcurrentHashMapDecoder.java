@@ -50,20 +50,16 @@ final class ConcurrentHashMapDecoder implements MapDecoder {
         if (table < 0) {
             return true;
         }
-        int n = ctx.slotCount(table);
+        MapContext.Slots slots = ctx.slots(table);
+        int n = slots.length();
         int mask = (n & (n - 1)) == 0 ? n - 1 : -1;
-        long[] slots = new long[0];
         NodeFields read = NodeFields.forWalk(ctx, "val", n, sink == null);
         int readTo = 0;
         for (int bin = 0; bin < n; bin++) {
-            int at = bin % MapContext.SLOT_PIECE;
-            if (at == 0) {
-                slots = ctx.elements(table, bin, MapContext.SLOT_PIECE); // a piece at a time (see SLOT_PIECE)
-            }
             if (read != null && bin == readTo) {
                 readTo = read.readFrom(ctx, table, readTo, n);
             }
-            long slot = slots[at];
+            long slot = slots.get(bin);
             if (slot == 0) {
                 continue;
             }

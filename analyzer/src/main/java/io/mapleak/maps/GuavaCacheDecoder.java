@@ -117,14 +117,8 @@ final class GuavaCacheDecoder implements MapDecoder {
             return sink.entry(node, k, value(ctx, valueRef, 0), hash, known && !weakKey, bin);
         };
         for (int table : tables) {
-            int length = ctx.arrayLength(table);
-            int mask = length > 0 && (length & (length - 1)) == 0 ? length - 1 : -1;
-            long[] slots = ctx.elements(table);
-            for (int bin = 0; bin < slots.length; bin++) {
-                if (slots[bin] != 0 && !HashMapDecoder.walkChain(ctx, slots[bin], bin, mask, "valueReference",
-                        stats, null, unwrapping)) {
-                    return;
-                }
+            if (!HashMapDecoder.walkTable(ctx, table, "valueReference", stats, null, unwrapping)) {
+                return;
             }
         }
     }

@@ -40,12 +40,13 @@ final class HashBiMapDecoder implements MapDecoder {
     }
 
     private static void walk(MapContext ctx, int table, WalkStats stats, IntHashSet nodes, EntrySink sink) {
-        long[] slots = ctx.elements(table);
-        int mask = (slots.length & (slots.length - 1)) == 0 ? slots.length - 1 : -1;
+        MapContext.Slots slots = ctx.slots(table);
+        int n = slots.length();
+        int mask = (n & (n - 1)) == 0 ? n - 1 : -1;
         IntHashSet seen = nodes != null ? nodes : new IntHashSet();
-        for (int bin = 0; bin < slots.length; bin++) {
+        for (int bin = 0; bin < n; bin++) {
             int length = 0;
-            for (long id = slots[bin]; id != 0; ) {
+            for (long id = slots.get(bin); id != 0; ) {
                 int node = ctx.object(id);
                 if (node < 0) {
                     stats.problem("bin " + bin + " links to an object that is not in the dump");

@@ -47,24 +47,28 @@ final class HashMapDecoder implements MapDecoder {
      */
     static boolean walkTable(MapContext ctx, int table, String valueField, WalkStats stats, IntHashSet nodes,
             EntrySink sink) {
-        if (table < 0) {
-            return true;
-        }
-        int n = ctx.slotCount(table);
-        int mask = n - 1;
-        boolean powerOfTwo = n > 0 && (n & mask) == 0;
+        return walkTable(ctx, table, valueField, true, stats, nodes, sink);
+    }
+
+    /**
+     * {@link #walkTable(MapContext, int, String, WalkStats, IntHashSet, EntrySink)}; {@code placedByMask}: whether an
+     * entry's bin is its hash masked by the table's length when that is a power of two (false for tables that place
+     * entries otherwise, and check that themselves).
+     */
+    static boolean walkTable(MapContext ctx, int table, String valueField, boolean placedByMask, WalkStats stats,
+            IntHashSet nodes, EntrySink sink) {
+        MapContext.Slots slots = ctx.slots(table);
+        int n = slots.length();
+        int mask = n > 0 && (n & (n - 1)) == 0 && placedByMask ? n - 1 : -1;
         NodeFields read = NodeFields.forWalk(ctx, valueField, n, sink == null);
         int readTo = 0;
-        for (int from = 0; from < n; from += MapContext.SLOT_PIECE) {
-            long[] slots = ctx.elements(table, from, MapContext.SLOT_PIECE);
-            for (int j = 0; j < slots.length; j++) {
-                if (read != null && from + j == readTo) {
-                    readTo = read.readFrom(ctx, table, readTo, n);
-                }
-                if (slots[j] != 0 && !walkChain(ctx, slots[j], from + j, powerOfTwo ? mask : -1, valueField, stats,
-                        nodes, sink, read)) {
-                    return false;
-                }
+        for (int bin = 0; bin < n; bin++) {
+            if (read != null && bin == readTo) {
+                readTo = read.readFrom(ctx, table, readTo, n);
+            }
+            long slot = slots.get(bin);
+            if (slot != 0 && !walkChain(ctx, slot, bin, mask, valueField, stats, nodes, sink, read)) {
+                return false;
             }
         }
         return true;

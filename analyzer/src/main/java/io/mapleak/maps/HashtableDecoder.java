@@ -84,8 +84,7 @@ final class HashtableDecoder implements MapDecoder {
         if (table < 0) {
             return;
         }
-        long[] slots = ctx.elements(table);
-        int n = slots.length;
+        int n = ctx.slotCount(table);
         EntrySink placed = (node, key, value, hash, hashKnown, bin) -> {
             if (hashKnown && (hash & 0x7FFFFFFF) % n != bin) {
                 stats.misplaced++;
@@ -100,12 +99,7 @@ final class HashtableDecoder implements MapDecoder {
             }
             return sink.entry(node, key, value, hash, hashKnown, bin);
         };
-        for (int bin = 0; bin < n; bin++) {
-            // mask -1: the shared walk's power-of-two placement check does not apply; the sink above checks.
-            if (slots[bin] != 0 && !HashMapDecoder.walkChain(ctx, slots[bin], bin, -1, "value", stats, null,
-                    placed)) {
-                return;
-            }
-        }
+        // Not placed by mask (whatever the length): the sink above checks the placement by modulo.
+        HashMapDecoder.walkTable(ctx, table, "value", false, stats, null, placed);
     }
 }

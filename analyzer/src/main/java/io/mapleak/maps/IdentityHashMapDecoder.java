@@ -30,12 +30,13 @@ final class IdentityHashMapDecoder implements MapDecoder {
     }
 
     private static void walk(MapContext ctx, int table, long nullKey, WalkStats stats, EntrySink sink) {
-        long[] slots = ctx.elements(table);
-        if ((slots.length & 1) != 0) {
-            stats.problem("the table has an odd length, " + slots.length + ": it cannot hold key and value pairs");
+        MapContext.Slots slots = ctx.slots(table);
+        int n = slots.length();
+        if ((n & 1) != 0) {
+            stats.problem("the table has an odd length, " + n + ": it cannot hold key and value pairs");
         }
-        for (int i = 0; i + 1 < slots.length; i += 2) {
-            long key = slots[i];
+        for (int i = 0; i + 1 < n; i += 2) {
+            long key = slots.get(i);
             if (key == 0) {
                 continue;
             }
@@ -43,7 +44,7 @@ final class IdentityHashMapDecoder implements MapDecoder {
             stats.bin(1);
             if (sink == null) {
                 stats.key(ctx, key == nullKey ? 0 : key);
-            } else if (!sink.entry(-1, key == nullKey ? 0 : key, slots[i + 1], 0, false, i / 2)) {
+            } else if (!sink.entry(-1, key == nullKey ? 0 : key, slots.get(i + 1), 0, false, i / 2)) {
                 return;
             }
         }

@@ -95,32 +95,34 @@ final class ImmutableCollectionsDecoder implements MapDecoder {
     }
 
     private static void walkPairs(MapContext ctx, int table, WalkStats stats, EntrySink sink) {
-        long[] slots = ctx.elements(table);
-        for (int i = 0; i + 1 < slots.length; i += 2) {
-            if (slots[i] == 0) {
+        MapContext.Slots slots = ctx.slots(table);
+        for (int i = 0; i + 1 < slots.length(); i += 2) {
+            long key = slots.get(i);
+            if (key == 0) {
                 continue;
             }
             stats.entries++;
             stats.bin(1);
             if (sink == null) {
-                stats.key(ctx, slots[i]);
-            } else if (!sink.entry(-1, slots[i], slots[i + 1], 0, false, i / 2)) {
+                stats.key(ctx, key);
+            } else if (!sink.entry(-1, key, slots.get(i + 1), 0, false, i / 2)) {
                 return;
             }
         }
     }
 
     private static void walkElements(MapContext ctx, int elements, WalkStats stats, EntrySink sink) {
-        long[] slots = ctx.elements(elements);
-        for (int i = 0; i < slots.length; i++) {
-            if (slots[i] == 0) {
+        MapContext.Slots slots = ctx.slots(elements);
+        for (int i = 0; i < slots.length(); i++) {
+            long element = slots.get(i);
+            if (element == 0) {
                 continue;
             }
             stats.entries++;
             stats.bin(1);
             if (sink == null) {
-                stats.key(ctx, slots[i]);
-            } else if (!sink.entry(-1, slots[i], 0, 0, false, i)) {
+                stats.key(ctx, element);
+            } else if (!sink.entry(-1, element, 0, 0, false, i)) {
                 return;
             }
         }

@@ -123,8 +123,8 @@ public final class MapContext {
     }
 
     /**
-     * Slots of a table read at a time by the walks that go through a table in order ({@link #slotCount},
-     * {@link #elements(int, int, int)}): 256 KB of 8-byte ids, so a walk that stops early (the report's samples, the
+     * Slots of a table read at a time by the walks that go through a table in order ({@link Slots}): 256 KB of
+     * 8-byte ids, so a walk that stops early (the report's samples, the
      * detectors' first entries) reads only the start of a large table, and a whole walk holds 256 KB of it at a time
      * rather than the table's every slot (64 MB for 8 million).
      */
@@ -141,6 +141,43 @@ public final class MapContext {
     /** Elements {@code from} to at most {@code from + max} of an object array (see {@link #slotCount}). */
     long[] elements(int array, int from, int max) {
         return index.reader().objectArray(array, from, max);
+    }
+
+    /** The elements of an object array ({@code -1} or anything else: none), a piece at a time: see {@link Slots}. */
+    Slots slots(int array) {
+        return new Slots(array, slotCount(array));
+    }
+
+    /**
+     * The elements of an object array, read {@link #SLOT_PIECE} at a time as they are asked for: a walk through a
+     * table holds 256 KB of it at a time rather than every slot (64 MB for 8 million), and one that stops early reads
+     * only the start. Any order works (a piece is read again when an element outside the one held is asked for); in
+     * rising order each piece is read once.
+     */
+    final class Slots {
+        private final int array;
+        private final int length;
+        private long[] piece = new long[0];
+        private int from;
+
+        private Slots(int array, int length) {
+            this.array = array;
+            this.length = length;
+        }
+
+        int length() {
+            return length;
+        }
+
+        long get(int i) {
+            int at = i - from;
+            if (at < 0 || at >= piece.length) {
+                from = i - i % SLOT_PIECE;
+                piece = elements(array, from, SLOT_PIECE);
+                at = i - from;
+            }
+            return piece[at];
+        }
     }
 
     int arrayLength(int array) {

@@ -27,10 +27,10 @@ final class UserMapDecoder implements MapDecoder {
     }
 
     private void walk(MapContext ctx, int table, WalkStats stats, EntrySink sink) {
-        long[] slots = ctx.elements(table);
-        for (int bin = 0; bin < slots.length; bin++) {
+        MapContext.Slots slots = ctx.slots(table);
+        for (int bin = 0; bin < slots.length(); bin++) {
             long length = 0;
-            for (long id = slots[bin]; id != 0 && length <= stats.entries + slots.length + 16; ) {
+            for (long id = slots.get(bin); id != 0 && length <= stats.entries + slots.length() + 16; ) {
                 Instance e = ctx.instance(ctx.object(id));
                 if (e == null) {
                     break;

@@ -49,14 +49,6 @@ final class WeakHashMapDecoder implements MapDecoder {
             }
             return sink.entry(node, k, value, hash, hashKnown, bin);
         };
-        long[] slots = ctx.elements(table);
-        int mask = slots.length - 1;
-        boolean powerOfTwo = slots.length > 0 && (slots.length & mask) == 0;
-        for (int bin = 0; bin < slots.length; bin++) {
-            if (slots[bin] != 0 && !HashMapDecoder.walkChain(ctx, slots[bin], bin, powerOfTwo ? mask : -1, "value",
-                    stats, null, weak)) {
-                return;
-            }
-        }
+        HashMapDecoder.walkTable(ctx, table, "value", stats, null, weak);
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Tables are read a piece of {@link MapContext#SLOT_PIECE} slots at a time: a 131,072-slot {@code HashMap} and
  * {@code ConcurrentHashMap} (four pieces) with entries on both sides of every piece boundary must decode and walk
  * exactly as one read of the whole table would, each entry in the bin its hash selects, and a walk that stops
- * early must stop where it was told.
+ * early must stop where it was told; {@link MapContext.Slots} must give every element in any order of reading.
  */
 class LargeTableWalkTest {
     /** Bins holding one entry each (the hash is the bin): the first and last slot of every piece, and one inside. */
@@ -80,6 +80,22 @@ class LargeTableWalkTest {
                 });
                 assertThat(firstThree).as("a walk told to stop after three").containsExactly(0, 32_767, 32_768);
             }
+            // Slots read a piece at a time in any order: backwards and at random, every element as read whole.
+            MapContext ctx = new MapContext(index);
+            int table = ctx.ref(ctx.instance(index.indexOf(hm)), "table");
+            long[] whole = ctx.elements(table);
+            MapContext.Slots slots = ctx.slots(table);
+            assertThat(slots.length()).isEqualTo(SLOTS);
+            for (int i = SLOTS - 1; i >= 0; i -= 997) {
+                assertThat(slots.get(i)).isEqualTo(whole[i]);
+            }
+            java.util.Random random = new java.util.Random(7);
+            for (int bin : BINS) {
+                assertThat(slots.get(bin)).isEqualTo(whole[bin]).isNotZero();
+                int other = random.nextInt(SLOTS);
+                assertThat(slots.get(other)).isEqualTo(whole[other]);
+            }
+            assertThat(ctx.slots(-1).length()).isZero();
         }
     }
 }
