@@ -166,7 +166,12 @@ final class HashMapDecoder implements MapDecoder {
         return true;
     }
 
-    /** Compares a linked map's order list with the nodes found in its table. */
+    /**
+     * Compares a linked map's order list with the nodes found in its table. The list's links of the table's nodes are
+     * read first, in file order: an access-ordered map's list (an LRU cache's) has nothing to do with where its nodes
+     * lie, so following it node by node would read the dump at random. Nodes the list reaches that the table does not
+     * hold are read as they are met.
+     */
     private static void checkLinkedOrder(MapContext ctx, Instance m, IntHashSet tableNodes, WalkStats stats) {
         int sentinel = -1;
         long id;
@@ -176,6 +181,13 @@ final class HashMapDecoder implements MapDecoder {
             sentinel = ctx.ref(m, "header");
             id = ctx.refId(ctx.instance(sentinel), "after");
         }
+        int[] nodes = tableNodes.toArray();
+        java.util.Arrays.sort(nodes); // object order: file order in the usual dump
+        long[] afters = new long[nodes.length];
+        ObjectReader reader = ctx.index.reader();
+        int idSize = ctx.index.idSize();
+        NodeFields.inRuns(reader, nodes.length, i -> reader.fieldsAt(nodes[i]), (i, fields, run, runAt) ->
+                afters[i] = NodeFields.id(reader, idSize, run, runAt, fields, ctx.afterOffset(nodes[i])));
         long limit = stats.entries + 16;
         long count = 0;
         long strangers = 0;
@@ -184,11 +196,12 @@ final class HashMapDecoder implements MapDecoder {
             if (node < 0 || node == sentinel) {
                 break;
             }
-            if (!tableNodes.contains(node)) {
+            int at = java.util.Arrays.binarySearch(nodes, node);
+            if (at < 0) {
                 strangers++;
             }
             count++;
-            id = ctx.refId(ctx.instance(node), "after");
+            id = at >= 0 ? afters[at] : ctx.refId(ctx.instance(node), "after");
         }
         if (count != stats.entries || strangers > 0) {
             stats.linkedOrderMismatch = true;

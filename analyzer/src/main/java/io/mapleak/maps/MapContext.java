@@ -18,6 +18,9 @@ public final class MapContext {
      */
     private final ThreadLocal<long[]> missing = ThreadLocal.withInitial(() -> new long[1]);
 
+    /** Offsets of {@code LinkedHashMap} entries' {@code after} field by class index, plus 2 (0: not looked up). */
+    private final java.util.concurrent.atomic.AtomicIntegerArray afterOffsets;
+
     /** Walks a {@code HashMap} or {@code LinkedHashMap} view's table, found again from its storage object. */
     final MapView.Walker hashMapWalker;
     /** Walks a {@code ConcurrentHashMap} view's table, found again from its storage object. */
@@ -26,6 +29,7 @@ public final class MapContext {
     public MapContext(HeapIndex index) {
         this.index = index;
         this.nodeLayouts = new java.util.concurrent.atomic.AtomicReferenceArray<>(2 * index.classes().size());
+        this.afterOffsets = new java.util.concurrent.atomic.AtomicIntegerArray(index.classes().size());
         this.hashMapWalker = (self, sink) -> HashMapDecoder.walkTable(this, table(self), "value", new WalkStats(),
                 null, sink);
         this.concurrentHashMapWalker = (self, sink) -> ConcurrentHashMapDecoder.walk(this, table(self),
@@ -71,6 +75,17 @@ public final class MapContext {
             nodeLayouts.set(slot, layout); // computed alike by any thread that races here
         }
         return layout;
+    }
+
+    /** Where a linked map's entry {@code object} keeps its {@code after} link (-1: nowhere), cached per class. */
+    int afterOffset(int object) {
+        int cls = index.classIndexOf(object);
+        int v = afterOffsets.get(cls);
+        if (v == 0) {
+            v = index.reader().libraryFieldOffset(cls, "after", BasicType.OBJECT) + 2;
+            afterOffsets.set(cls, v); // computed alike by any thread that races here
+        }
+        return v - 2;
     }
 
     public HeapIndex index() {

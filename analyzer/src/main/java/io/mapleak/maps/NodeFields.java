@@ -155,33 +155,62 @@ final class NodeFields {
         return count++;
     }
 
-    /**
-     * Reads the nodes of the first {@code n} sort keys, in their (file) order: the nodes within {@link #RUN} bytes
-     * of the first one not read yet are read with it in one positional read, straight into a buffer of this walk's
-     * (a run of nodes that lie close together costs one read, not one a 16 KB page); a node with no neighbour that
-     * close is read through the thread's page cache.
-     */
+    /** Reads the nodes of the first {@code n} sort keys, in their (file) order ({@link #inRuns}). */
     private void readSorted(MapContext ctx, ObjectReader reader, int n) {
         int idSize = index.idSize();
+        inRuns(reader, n, i -> order[i] >>> SLOT_BITS,
+                (i, fields, run, runAt) -> readNode(ctx, reader, run, runAt, idSize, (int) (order[i] & SLOT_MASK),
+                        fields));
+    }
+
+    /** What {@link #inRuns} calls for each object: its fields start at {@code fields}; {@code run} (null for an
+     *  object read alone) holds the file from {@code runAt} up to its position. */
+    @FunctionalInterface
+    interface Visit {
+        void fields(int i, long fields, java.nio.ByteBuffer run, long runAt);
+    }
+
+    /**
+     * Visits objects 0 to {@code n - 1}, whose fields start at {@code position(i)}, given in rising file order: the
+     * objects within {@link #RUN} bytes of the first one not visited yet are read with it in one positional read,
+     * straight into a buffer of the thread's (a run of objects that lie close together costs one read, not one a
+     * 16 KB page); an object with no neighbour that close is visited without a run (read through the page cache).
+     * Positions out of order only make shorter runs.
+     */
+    static void inRuns(ObjectReader reader, int n, java.util.function.IntToLongFunction position, Visit visit) {
         for (int i = 0; i < n; ) {
-            long first = order[i] >>> SLOT_BITS;
+            long first = position.applyAsLong(i);
             int j = i + 1;
-            while (j < n && (order[j] >>> SLOT_BITS) + NODE_BYTES <= first + RUN) {
+            for (long p; j < n && (p = position.applyAsLong(j)) >= first && p + NODE_BYTES <= first + RUN; ) {
                 j++;
             }
             if (j - i < 2) {
-                readNode(ctx, reader, null, 0, idSize, (int) (order[i] & SLOT_MASK), first);
+                visit.fields(i, first, null, 0);
                 i = j;
                 continue;
             }
             java.nio.ByteBuffer run = RUNS.get();
-            long last = order[j - 1] >>> SLOT_BITS;
-            run.clear().limit((int) (last + NODE_BYTES - first));
+            run.clear().limit((int) (position.applyAsLong(j - 1) + NODE_BYTES - first));
             reader.readRun(first, run);
             for (; i < j; i++) {
-                readNode(ctx, reader, run, first, idSize, (int) (order[i] & SLOT_MASK), order[i] >>> SLOT_BITS);
+                visit.fields(i, position.applyAsLong(i), run, first);
             }
         }
+    }
+
+    /**
+     * The reference at {@code offset} (-1: none, 0 returned) of an object whose fields start at {@code fields}: from
+     * {@code run} (holding the file from {@code runAt}) when it holds it, else through the page cache.
+     */
+    static long id(ObjectReader reader, int idSize, java.nio.ByteBuffer run, long runAt, long fields, int offset) {
+        if (offset < 0) {
+            return 0;
+        }
+        long at = fields - runAt + offset;
+        if (run != null && at >= 0 && at + idSize <= run.position()) {
+            return id(run, (int) at, idSize);
+        }
+        return reader.idAtFields(fields, offset);
     }
 
     /**
