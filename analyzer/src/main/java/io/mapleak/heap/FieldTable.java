@@ -59,4 +59,44 @@ final class FieldTable {
         }
         return -1;
     }
+
+    /** Packages whose classes map decoders read: their fields win over same-named fields of user subclasses. */
+    private static final String[] LIBRARY_PREFIXES = {"java.", "javax.", "jdk.", "sun.", "com.google.common.",
+        "com.github.benmanes.caffeine."};
+
+    /**
+     * {@link #findLibrary} by name, filled as names are asked for: decoders ask each map and node class for the same
+     * few fields millions of times, and the search compares every field's name and declaring class.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> libraryPositions =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Position of the field called {@code name} that a JDK or library class declares, when one does, else of the
+     * most-derived one; -1 for none.
+     */
+    int findLibrary(String name) {
+        Integer known = libraryPositions.get(name);
+        if (known != null) {
+            return known;
+        }
+        int first = -1;
+        int found = -1;
+        for (int i = 0; i < names.length && found < 0; i++) {
+            if (names[i].equals(name)) {
+                if (first < 0) {
+                    first = i;
+                }
+                for (String prefix : LIBRARY_PREFIXES) {
+                    if (declaringClasses[i].startsWith(prefix)) {
+                        found = i;
+                        break;
+                    }
+                }
+            }
+        }
+        int position = found >= 0 ? found : first;
+        libraryPositions.put(name, position);
+        return position;
+    }
 }

@@ -175,7 +175,9 @@ public final class HeapIndex implements Closeable {
     }
 
     public boolean isMirror(int object) {
-        return mirrorClass.containsKey(object);
+        // Mirrors are instances of java.lang.Class (when the dump has it): most objects are ruled out by class, with
+        // no look-up in the table of mirrors.
+        return (classClassIndex < 0 || classOf.get(object) == classClassIndex) && mirrorClass.containsKey(object);
     }
 
     public long shallowSize(int object) {

@@ -75,10 +75,6 @@ public final class Instance {
         return -1;
     }
 
-    /** Packages whose classes map decoders read: their fields win over same-named fields of user subclasses. */
-    private static final String[] LIBRARY_PREFIXES = {"java.", "javax.", "jdk.", "sun.", "com.google.common.",
-        "com.github.benmanes.caffeine."};
-
     /**
      * A view of this instance where a field name resolves to the field a JDK or library class declares, when
      * one does, rather than the most-derived one: a user's {@code class Lru extends LinkedHashMap} that declares
@@ -97,23 +93,7 @@ public final class Instance {
     private boolean preferLibrary;
 
     private int find(String field) {
-        if (!preferLibrary) {
-            return table.find(field);
-        }
-        int first = -1;
-        for (int i = 0; i < table.names.length; i++) {
-            if (table.names[i].equals(field)) {
-                if (first < 0) {
-                    first = i;
-                }
-                for (String prefix : LIBRARY_PREFIXES) {
-                    if (table.declaringClasses[i].startsWith(prefix)) {
-                        return i;
-                    }
-                }
-            }
-        }
-        return first;
+        return preferLibrary ? table.findLibrary(field) : table.find(field);
     }
 
     /** The id stored at a byte offset of the record (for callers that walk a {@link FieldTable}). */
