@@ -15,18 +15,20 @@ public final class MapView {
     private final String implementation;
     private final MapKind kind;
     private final boolean set;
+    // Counts other than the stored size are kept in ints (saturated, see narrow): no heap holds 2^31 objects a map
+    // could count, and the decoded maps stay for the whole analysis (3.8 million on a 10 GB dump: 24 bytes a view).
     private final long size;
-    private final long entriesReached;
-    private final long capacity;
+    private final int entriesReached;
+    private final int capacity;
     private final float loadFactor;
-    private final long threshold;
-    private final long modCount;
+    private final int threshold;
+    private final int modCount;
     private final boolean threadSafe;
     private final Consistency consistency;
     private final Map<String, Object> settings;
     private final Walker walker;
     private int[] keyClasses = WalkStats.NO_CLASSES;
-    private long missingObjects;
+    private int missingObjects;
 
     /**
      * Re-walks the entries of the map a view describes; given the view, so that one walker can serve every map of a
@@ -47,11 +49,11 @@ public final class MapView {
         this.kind = kind;
         this.set = set;
         this.size = size;
-        this.entriesReached = entriesReached;
-        this.capacity = capacity;
+        this.entriesReached = narrow(entriesReached);
+        this.capacity = narrow(capacity);
         this.loadFactor = loadFactor;
-        this.threshold = threshold;
-        this.modCount = modCount;
+        this.threshold = narrow(threshold);
+        this.modCount = narrow(modCount);
         this.threadSafe = threadSafe;
         this.consistency = consistency;
         this.settings = Map.copyOf(settings);
@@ -143,8 +145,13 @@ public final class MapView {
     }
 
     MapView withMissingObjects(long missing) {
-        this.missingObjects = missing;
+        this.missingObjects = narrow(missing);
         return this;
+    }
+
+    /** {@code v} as an int, saturated at the int range (a damaged field read as a long may lie outside it). */
+    private static int narrow(long v) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
     }
 
     /** Walks the entries again, reading them from the dump. */
