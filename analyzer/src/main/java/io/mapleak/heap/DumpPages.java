@@ -150,16 +150,7 @@ final class DumpPages {
                 p = pages[slot] = ByteBuffer.allocateDirect(PAGE); // big-endian, as the dump
             }
             p.clear();
-            long start = number << PAGE_SHIFT;
-            try {
-                while (p.hasRemaining() && start + p.position() < size) {
-                    if (channel.read(p, start + p.position()) < 0) {
-                        break;
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            readUncached(number << PAGE_SHIFT, p);
             tags[slot] = number;
             return p;
         }

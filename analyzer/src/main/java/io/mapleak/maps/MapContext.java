@@ -139,9 +139,7 @@ public final class MapContext {
 
     /**
      * Slots of a table read at a time by the walks that go through a table in order ({@link Slots}): 256 KB of
-     * 8-byte ids, so a walk that stops early (the report's samples, the
-     * detectors' first entries) reads only the start of a large table, and a whole walk holds 256 KB of it at a time
-     * rather than the table's every slot (64 MB for 8 million).
+     * 8-byte ids.
      */
     static final int SLOT_PIECE = 1 << 15;
 
