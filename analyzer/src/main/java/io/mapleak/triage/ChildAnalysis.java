@@ -1,5 +1,6 @@
 package io.mapleak.triage;
 
+import io.mapleak.cli.CompilerOptions;
 import io.mapleak.cli.ExitCodes;
 import io.mapleak.hprof.DumpFile;
 import java.io.IOException;
@@ -86,6 +87,11 @@ final class ChildAnalysis {
         this.archive = ClassArchive.in(cache, launcher);
     }
 
+    /** The JIT options of a child analysing a dump of {@code bytes} (inflated): C1 alone for a small one. */
+    static List<String> compilerOptions(long bytes) {
+        return bytes < C1_ONLY_BELOW ? List.of("-XX:TieredStopAtLevel=1") : CompilerOptions.FOR_DUMPS;
+    }
+
     /**
      * Analyses {@code dump} in a child with {@code heapBytes} of heap, writing into {@code work}; blocks until the
      * child ends, {@code timeout} passes, or {@link #stop} is called.
@@ -108,9 +114,7 @@ final class ChildAnalysis {
         command.add("-Xmn" + Math.max(1, Math.min(YOUNG_MB, heapMb / 4)) + "m");
         command.add("-XX:-UsePerfData"); // no hsperfdata file in /tmp for a child that may be killed
         command.add("-XX:-HeapDumpOnOutOfMemoryError");
-        if (estimatedBytes(size, isGzipped(dump)) < C1_ONLY_BELOW) {
-            command.add("-XX:TieredStopAtLevel=1");
-        }
+        command.addAll(compilerOptions(estimatedBytes(size, isGzipped(dump))));
         List<String> cds = archive.options(work);
         command.addAll(cds);
         command.add("-Djava.io.tmpdir=" + tmp);
