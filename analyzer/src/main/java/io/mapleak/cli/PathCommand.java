@@ -15,10 +15,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mapleak path}: why an object is alive, as the shortest strong path from a GC root. */
+/** {@code mapleak path}: why an object is alive, as a strong path from a GC root (see {@code StrongPaths}). */
 @Command(name = "path", mixinStandardHelpOptions = true,
-        description = {"The shortest chain of strong references from a GC root to an object (weak, soft and "
-                + "phantom referents are not followed), each step with its retained size."})
+        description = {"The chain of strong references from a GC root to an object (weak, soft and phantom "
+                + "referents are not followed), each step with its retained size: the shortest from a static "
+                + "field where there is one, else the shortest from any root."})
 final class PathCommand implements Callable<Integer> {
     @Mixin
     DumpOptions dump;

@@ -5,7 +5,7 @@ import io.mapleak.maps.MapView;
 import java.util.List;
 
 /**
- * {@code static-root}: a significant map whose shortest strong path starts at a static field. Context for a
+ * {@code static-root}: a significant map whose strong path starts at a static field. Context for a
  * suspect (it lives as long as its class loader), never a suspect on its own.
  */
 final class StaticRootDetector implements Detector {

@@ -1,14 +1,27 @@
 package io.mapleak.graph;
 
+import io.mapleak.heap.HeapIndex;
 import io.mapleak.heap.columns.ColumnStore;
 import io.mapleak.heap.columns.IntColumn;
 
 /**
- * Shortest strong paths from the GC roots: one breadth-first search from the virtual root that never follows a
- * {@code java.lang.ref.Reference}'s referent, so a path shows the chain of strong references that really keeps
- * an object alive. Roots are tried in the order of {@link HeapGraph#rootChildren()} (class statics first), so
- * among equally short paths the most recognisable wins. 4 bytes per object, plus 4 transient, in columns of the
- * index's {@link io.mapleak.heap.columns.ColumnStore}.
+ * Strong paths from the GC roots, shortest from the class statics where there are such: breadth-first searches
+ * from the virtual root that never follow a {@code java.lang.ref.Reference}'s referent, so a path shows the chain
+ * of strong references that really keeps an object alive. A map that a static field holds (a web application's
+ * session manager, say) is often also reachable for a moment, and by a shorter path, from a thread's stack frame
+ * (the container's background thread expiring sessions); the path people need is the lasting one. So the search
+ * runs in three rounds:
+ * <ol>
+ * <li>from the rooted class mirrors (their statics, and the classes their loaders hold), not going into a
+ * {@code java.lang.Thread} (what a thread holds reads best as that thread's, as in round 2) nor into a
+ * {@code java.lang.Class} instance that is no mirror (a primitive type's class, whose fields lead into the
+ * JDK's module graph);</li>
+ * <li>from every GC root in the order of {@link HeapGraph#rootChildren()} (classes, threads, frames, JNI...),
+ * a thread that round 1 reached but that is rooted itself counting as reached from its root;</li>
+ * <li>onward from the objects round 1 stopped at.</li>
+ * </ol>
+ * Within a round paths are shortest, ties broken by the roots' order. 4 bytes per object, plus 4 transient, in
+ * columns of the index's {@link io.mapleak.heap.columns.ColumnStore}.
  */
 public final class StrongPaths {
     /** Parent value of the GC-rooted objects (their parent is the virtual root). */
@@ -32,8 +45,45 @@ public final class StrongPaths {
      */
     public static StrongPaths compute(HeapGraph g, int[] targets) {
         Search s = new Search(g, targets);
-        for (int c : g.rootChildren()) {
+        HeapIndex index = g.index();
+        int[] roots = g.rootChildren();
+        // Round 1: from the rooted classes, stopping at threads and at Class instances that are no mirror.
+        boolean[] stop = index.classesExtending("java.lang.Thread");
+        boolean[] classClass = index.classesExtending("java.lang.Class");
+        for (int c = 0; c < stop.length; c++) {
+            stop[c] |= classClass[c];
+        }
+        s.stop = stop;
+        for (int c : roots) {
+            if (index.isMirror(c)) {
+                s.offer(c, ROOT);
+            }
+        }
+        s.run();
+        int[] stopped = s.stopped.toArray();
+        s.stop = null;
+        // Round 2: every root. A thread reached in round 1 that is a root itself is its own holder: unreached again,
+        // so that it is offered as a root (nothing has it as parent yet: round 1 did not go into it).
+        java.util.BitSet rooted = new java.util.BitSet(g.objects());
+        for (int c : roots) {
+            rooted.set(c);
+        }
+        for (int o : stopped) {
+            if (rooted.get(o)) {
+                s.unreach(o);
+            }
+        }
+        s.restart();
+        for (int c : roots) {
             s.offer(c, ROOT);
+        }
+        s.run();
+        // Round 3: on from where round 1 stopped (objects that are no root; they keep round 1's parents).
+        s.restart();
+        for (int o : stopped) {
+            if (!rooted.get(o)) {
+                s.requeue(o);
+            }
         }
         s.run();
         s.queue.close();
@@ -54,6 +104,10 @@ public final class StrongPaths {
         int remaining;
         int head;
         int tail;
+        /** Per class, while not null: its instances are reached but not searched from, unless they are mirrors. */
+        boolean[] stop;
+        /** The objects {@link #stop} kept the search from going into. */
+        final com.carrotsearch.hppc.IntArrayList stopped = new com.carrotsearch.hppc.IntArrayList();
 
         Search(HeapGraph g, int[] targets) {
             this.g = g;
@@ -73,6 +127,25 @@ public final class StrongPaths {
             parent = store.ints("path-parents", n);
             parent.fill(0, n, NONE);
             queue = store.ints("path-queue", n);
+        }
+
+        /** {@code o}, reached but not searched from, counts as not reached (a wanted one is wanted again). */
+        void unreach(int o) {
+            parent.set(o, NONE);
+            if (wanted != null && wanted.get(o)) {
+                remaining++;
+            }
+        }
+
+        /** An empty queue for the next round (the last one's is used up, or the targets are all found). */
+        void restart() {
+            head = 0;
+            tail = 0;
+        }
+
+        /** {@code o}, reached already, is searched from in this round. */
+        void requeue(int o) {
+            queue.set(tail++, o);
         }
 
         boolean searching() {
@@ -114,6 +187,12 @@ public final class StrongPaths {
                     int v = vs[i];
                     int cls = g.classOf(v);
                     begins[i] = g.refBegin(v);
+                    if (stop != null && stop[cls] && !g.index().isMirror(v)) {
+                        stopped.add(v);
+                        ends[i] = begins[i]; // reached, not searched from in this round
+                        mirrors[i] = -1;
+                        continue;
+                    }
                     // A java.lang.ref.Reference's referent is its last stored reference: a strong path skips it.
                     ends[i] = g.refBegin(v + 1) - (g.lastIsReferent(v, cls) ? 1 : 0);
                     mirrors[i] = g.mirrorOfClass(cls);
@@ -159,7 +238,7 @@ public final class StrongPaths {
     @SuppressWarnings("unused")
     private static volatile int sink;
 
-    /** The object before {@code object} on its shortest strong path, {@link #ROOT}, or {@link #NONE}. */
+    /** The object before {@code object} on its strong path, {@link #ROOT}, or {@link #NONE}. */
     public int parent(int object) {
         return parent.get(object);
     }

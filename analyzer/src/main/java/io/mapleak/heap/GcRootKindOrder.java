@@ -75,15 +75,7 @@ public final class GcRootKindOrder {
                 }
             }
         }
-        boolean[] thread = new boolean[index.classes().size()];
-        for (ClassInfo c : index.classes()) {
-            for (ClassInfo x = c; x != null; x = x.superIndex() >= 0 ? index.classInfo(x.superIndex()) : null) {
-                if (x.name().equals("java.lang.Thread")) {
-                    thread[c.index()] = true;
-                    break;
-                }
-            }
-        }
+        boolean[] thread = index.classesExtending("java.lang.Thread");
         int[] out = Arrays.copyOf(roots, roots.length + 1024);
         int k = roots.length;
         for (int o = 0; o < n; o++) {

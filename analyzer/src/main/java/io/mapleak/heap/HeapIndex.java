@@ -163,6 +163,20 @@ public final class HeapIndex implements Closeable {
         return classes.get(classIndex);
     }
 
+    /** Per class index: whether the class is the one named {@code name} or extends it. */
+    public boolean[] classesExtending(String name) {
+        boolean[] out = new boolean[classes.size()];
+        for (ClassInfo c : classes) {
+            for (ClassInfo x = c; x != null; x = x.superIndex() >= 0 ? classes.get(x.superIndex()) : null) {
+                if (x.name().equals(name)) {
+                    out[c.index()] = true;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** The object of this class's {@code java.lang.Class} mirror (-1 for stand-in classes that have none). */
     public int classObject(int classIndex) {
         return classes.get(classIndex).objectIndex;

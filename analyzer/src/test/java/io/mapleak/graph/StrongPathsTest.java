@@ -14,9 +14,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The batched breadth-first search gives every object of a real dump the parent that a plain search, one vertex at
- * a time, gives it: the same shortest paths, ties broken the same way. The dumps hold hash tables of more than
- * 4,096 slots (searched on their own, outside a batch), Reference objects (whose referent a strong path skips), and
- * enough objects for batches that end at the buffer's limit rather than at the queue's end.
+ * a time, gives it: the same paths (shortest within each of its rounds), ties broken the same way. The dumps hold
+ * hash tables of more than 4,096 slots (searched on their own, outside a batch), Reference objects (whose referent
+ * a strong path skips), and enough objects for batches that end at the buffer's limit rather than at the queue's
+ * end.
  */
 class StrongPathsTest {
 
@@ -51,22 +52,63 @@ class StrongPathsTest {
         }
     }
 
-    /** The search as it reads in a textbook: one vertex at a time, its references in order, then its class. */
+    /**
+     * The search as it reads in a textbook, one vertex at a time, its references in order, then its class, in the
+     * three rounds of {@link StrongPaths}: from the rooted mirrors, not going into threads and Class instances that
+     * are no mirror; from every root (a rooted thread of those counting as unreached); on from the rest of those.
+     */
     private static int[] plainSearch(HeapGraph g) {
         HeapIndex index = g.index();
         int n = g.objects();
+        boolean[] thread = index.classesExtending("java.lang.Thread");
+        boolean[] classClass = index.classesExtending("java.lang.Class");
         int[] parent = new int[n];
         Arrays.fill(parent, StrongPaths.NONE);
-        int[] queue = new int[n];
-        int tail = 0;
+        java.util.Set<Integer> rooted = new java.util.HashSet<>();
+        java.util.List<Integer> queue = new java.util.ArrayList<>();
+        for (int c : g.rootChildren()) {
+            rooted.add(c);
+            if (index.isMirror(c) && parent[c] == StrongPaths.NONE) {
+                parent[c] = StrongPaths.ROOT;
+                queue.add(c);
+            }
+        }
+        java.util.List<Integer> stopped = new java.util.ArrayList<>();
+        search(g, parent, queue, o -> {
+            int c = index.classIndexOf(o);
+            return (thread[c] || classClass[c]) && !index.isMirror(o);
+        }, stopped);
+        queue.clear();
+        for (int o : stopped) {
+            if (rooted.contains(o)) {
+                parent[o] = StrongPaths.NONE;
+            }
+        }
         for (int c : g.rootChildren()) {
             if (parent[c] == StrongPaths.NONE) {
                 parent[c] = StrongPaths.ROOT;
-                queue[tail++] = c;
+                queue.add(c);
             }
         }
-        for (int head = 0; head < tail; head++) {
-            int v = queue[head];
+        search(g, parent, queue, o -> false, stopped);
+        queue.clear();
+        for (int o : stopped) {
+            if (!rooted.contains(o)) {
+                queue.add(o);
+            }
+        }
+        search(g, parent, queue, o -> false, new java.util.ArrayList<>());
+        return parent;
+    }
+
+    private static void search(HeapGraph g, int[] parent, java.util.List<Integer> queue,
+            java.util.function.IntPredicate stop, java.util.List<Integer> stopped) {
+        for (int head = 0; head < queue.size(); head++) {
+            int v = queue.get(head);
+            if (stop.test(v)) {
+                stopped.add(v);
+                continue;
+            }
             int degree = g.degree(v);
             for (int k = 0; k < degree; k++) {
                 if (g.isReferentEdge(v, k)) {
@@ -75,11 +117,10 @@ class StrongPathsTest {
                 int w = g.successor(v, k);
                 if (w >= 0 && parent[w] == StrongPaths.NONE) {
                     parent[w] = v;
-                    queue[tail++] = w;
+                    queue.add(w);
                 }
             }
         }
-        return parent;
     }
 
     private static int largestDegree(HeapIndex index) {
