@@ -16,14 +16,13 @@ import java.util.BitSet;
  * and forward edges) can only offer its source as the target's semidominator, so it lowers a running minimum and
  * is never stored; only the other edges (back and cross edges, about a third here, the class edges among them)
  * are kept, as a reverse CSR, for the evaluation step. Edges into objects the virtual root reaches directly are
- * left out, since those objects' semidominator is the root whatever else points at them. The DFS stack is the
- * chain of DFS parents and path compression walks by pointer reversal, so deep graphs (long linked lists) need
- * neither recursion nor a stack. Retained sizes accumulate in reverse preorder, through each object's immediate
- * dominator.
+ * left out, since those objects' semidominator is the root whatever else points at them. The DFS keeps its stack
+ * in a column (no recursion) and path compression walks by pointer reversal, so deep graphs (long linked lists)
+ * overflow nothing. Retained sizes accumulate in reverse preorder, through each object's immediate dominator.
  *
  * <p>All references count here, weak ones included (as in Eclipse MAT). Unreachable objects have no dominator
- * and retain nothing. Memory during the computation: about 24 bytes per object plus 12 per back edge (16 for a
- * moment while the predecessor lists are built), 12 to 16 bytes per object in the last step; kept after: 4
+ * and retain nothing. Memory during the computation: about 20 bytes per object plus 12 per back edge (16 for a
+ * moment while the predecessor lists are built) and 24 per level of the DFS's deepest path, 12 to 16 bytes per object in the last step; kept after: 4
  * (dominator) + 4 (retained size in size units; 8, in bytes, for heaps of 2^32 units or more) per object. All of it
  * in columns of the index's {@link ColumnStore}, so a graph larger than the memory budget is computed in temp files.
  */
@@ -105,11 +104,11 @@ public final class DominatorTree {
         IntColumn vertex = store.ints("dom-vertex", size);
         IntColumn parent = store.ints("dom-parent", size);
         IntColumn semi = store.ints("dom-semi", size);
-        IntColumn scan = store.ints("dom-scan", size);
+        LongColumn stack = store.longs("dom-stack", 0);
         LongColumn backEdges = store.longs("dom-back-edges", 0);
-        final int reached = depthFirst(g, pre, vertex, parent, semi, scan, backEdges, progress);
+        final int reached = depthFirst(g, pre, vertex, parent, semi, stack, backEdges, progress);
         pre.close(); // the rest is in preorder numbers: these two columns' space goes to the next steps' columns
-        scan.close();
+        stack.close();
         vertex.releasePages(); // next read in step 5: its pages need not stay resident through steps 2 to 4
 
         // 2. The back edges as predecessor lists (reverse CSR by target), in preorder numbers.
@@ -185,6 +184,9 @@ public final class DominatorTree {
         return new DominatorTree(idom, units, retained, unit, live, reached - 1);
     }
 
+    /** Longs a level of the depth-first search's stack takes: vertex and number, next position, end. */
+    private static final int LEVEL = 3;
+
     /**
      * Step 1: depth-first preorder from the virtual root (number 0), returning how many vertices it reached.
      * Fills {@code pre} (object to number), {@code vertex} and {@code parent} (by number), and classifies every edge
@@ -192,11 +194,14 @@ public final class DominatorTree {
      * and forward edges) only lowers the target's initial semidominator candidate in {@code semi}, so it is never
      * stored; an edge from a vertex numbered after its target (back and cross edges, the only ones that need
      * {@code eval} in step 3) is appended to {@code backEdges} as (target number &lt;&lt; 32 | source number), except
-     * into GC-rooted objects, whose semidominator is the root whatever points at them. {@code scan} holds each
-     * vertex's scan position; the stack is the chain of DFS parents, so no stack is stored.
+     * into GC-rooted objects, whose semidominator is the root whatever points at them. The vertex being scanned
+     * lives in locals (its object, number, next reference position and end); {@code stack} holds the same for each
+     * vertex on the path down to it, so going back up reads one line of the stack instead of looking the vertex's
+     * references up again at random. It is as long as the deepest path (three longs a level), usually short;
+     * a long linked list makes it long, in a column like the others.
      */
     private static int depthFirst(HeapGraph g, IntColumn pre, IntColumn vertex, IntColumn parent, IntColumn semi,
-            IntColumn scan, LongColumn backEdges, java.util.function.LongConsumer progress) {
+            LongColumn stack, LongColumn backEdges, java.util.function.LongConsumer progress) {
         final int root = g.root();
         int[] rootChildren = g.rootChildren();
         BitSet rooted = new BitSet(g.objects());
@@ -207,17 +212,18 @@ public final class DominatorTree {
         vertex.set(0, root);
         parent.set(0, 0);
         semi.set(0, 0);
-        scan.set(0, 0);
         int count = 1;
         long backs = 0;
+        long depth = 0; // levels on the stack: the vertices above the one being scanned
         int p = 0; // the vertex being scanned, by number
         int v = root;
+        long at = 0; // its next successor: a reference position, then (at end) its class mirror; for the root, a child
+        long end = rootChildren.length;
         while (true) {
-            int k = scan.get(p);
             int w = -1;
             if (v == root) {
-                while (k < rootChildren.length) {
-                    int c = rootChildren[k++];
+                while (at < end) {
+                    int c = rootChildren[(int) at++];
                     int q = pre.get(c);
                     if (q < 0) {
                         w = c;
@@ -226,13 +232,10 @@ public final class DominatorTree {
                     semi.set(q, 0); // reached first from another object: the root still points at it
                 }
             } else {
-                // Scan v's successors (stored references, then its class mirror) from the k-th to the first one
-                // not yet visited: one look-up of v's references per visit and return, not one per edge.
-                long begin = g.refBegin(v);
-                int stored = (int) (g.refBegin(v + 1) - begin);
-                while (k <= stored) {
-                    int c = k < stored ? g.target(begin + k) : g.classObjectOf(v);
-                    k++;
+                // Scan v's successors (stored references, then its class mirror) up to the first one not yet visited.
+                while (at <= end) {
+                    int c = at < end ? g.target(at) : g.classObjectOf(v);
+                    at++;
                     if (c < 0) {
                         continue;
                     }
@@ -252,23 +255,32 @@ public final class DominatorTree {
                 }
             }
             if (w >= 0) {
-                scan.set(p, k);
+                long level = depth++ * LEVEL;
+                stack.ensureLength(level + LEVEL);
+                stack.set(level, (long) v << 32 | (p & 0xFFFF_FFFFL));
+                stack.set(level + 1, at);
+                stack.set(level + 2, end);
                 int q = count++;
                 pre.set(w, q);
                 vertex.set(q, w);
                 parent.set(q, p);
                 semi.set(q, p);
-                scan.set(q, 0);
                 p = q;
                 v = w;
+                at = g.refBegin(w);
+                end = g.refBegin(w + 1);
                 if (progress != null && (count & 0xFFFFF) == 0) {
                     progress.accept(count);
                 }
-            } else if (p == 0) {
+            } else if (depth == 0) {
                 return count;
             } else {
-                p = parent.get(p);
-                v = vertex.get(p);
+                long level = --depth * LEVEL;
+                long vp = stack.get(level);
+                v = (int) (vp >>> 32);
+                p = (int) vp;
+                at = stack.get(level + 1);
+                end = stack.get(level + 2);
             }
         }
     }
