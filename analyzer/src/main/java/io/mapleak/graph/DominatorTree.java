@@ -22,8 +22,9 @@ import java.util.BitSet;
  *
  * <p>All references count here, weak ones included (as in Eclipse MAT). Unreachable objects have no dominator
  * and retain nothing. Memory during the computation: about 20 bytes per object plus 12 per back edge (16 for a
- * moment while the predecessor lists are built) and 24 per level of the DFS's deepest path, 12 to 16 bytes per object in the last step; kept after: 4
- * (dominator) + 4 (retained size in size units; 8, in bytes, for heaps of 2^32 units or more) per object. All of it
+ * moment while the predecessor lists are built) and 24 per level of the DFS's deepest path, 12 to 16 bytes per
+ * object in the last step; kept after: 4 (dominator) + 4 (retained size in size units; 8, in bytes, for heaps of
+ * 2^32 units or more) per object. All of it
  * in columns of the index's {@link ColumnStore}, so a graph larger than the memory budget is computed in temp files.
  */
 public final class DominatorTree {
