@@ -193,12 +193,20 @@ public final class DetectContext {
      */
     public synchronized Map<String, List<MapView>> mapsByOwner() {
         if (mapsByOwner == null) {
-            Map<String, List<MapView>> groups = new ConcurrentHashMap<>();
-            views.parallelStream().forEach(m -> groups.computeIfAbsent(uncachedOwnerLabel(m.object()),
-                    k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>())).add(m));
+            // Labels on every core, each into its own slot; grouped on one thread after, with no lock taken per map
+            // (most maps share a few labels, and adding to those few shared lists was where the threads waited).
+            String[] labels = new String[views.size()];
+            java.util.stream.IntStream.range(0, labels.length).parallel()
+                    .forEach(i -> labels[i] = uncachedOwnerLabel(views.get(i).object()));
+            Map<String, List<MapView>> groups = new java.util.HashMap<>();
+            for (int i = 0; i < labels.length; i++) {
+                groups.computeIfAbsent(labels[i], k -> new java.util.ArrayList<>()).add(views.get(i));
+            }
             Map<String, List<MapView>> sorted = new java.util.HashMap<>();
-            groups.forEach((label, members) -> sorted.put(label, members.stream()
-                    .sorted(java.util.Comparator.comparingInt(MapView::object)).toList()));
+            groups.forEach((label, members) -> {
+                members.sort(java.util.Comparator.comparingInt(MapView::object));
+                sorted.put(label, java.util.Collections.unmodifiableList(members));
+            });
             mapsByOwner = java.util.Collections.unmodifiableMap(sorted);
         }
         return mapsByOwner;

@@ -107,7 +107,10 @@ final class ValueRetentionDetector implements Detector {
      */
     private static List<ValueRetentionEvidence.ClassRetained> bytesByClass(DetectContext ctx, List<Integer> owned,
             int slot) {
-        Map<Integer, long[]> byClass = new HashMap<>();
+        // Per class index, not a map keyed by boxed ints: up to MAX_BELOW objects a map, each counted here.
+        int classes = ctx.index.classes().size();
+        long[] counts = new long[classes];
+        long[] bytes = new long[classes];
         IntArrayDeque queue = new IntArrayDeque();
         int visited = 0;
         for (int i = slot; i < owned.size() && visited < MAX_BELOW; i += 2) {
@@ -119,9 +122,9 @@ final class ValueRetentionDetector implements Detector {
             while (!queue.isEmpty() && visited < MAX_BELOW) {
                 int v = queue.removeFirst();
                 visited++;
-                long[] c = byClass.computeIfAbsent(ctx.index.classIndexOf(v), k -> new long[2]);
-                c[0]++;
-                c[1] += ctx.index.shallowSize(v);
+                int c = ctx.index.classIndexOf(v);
+                counts[c]++;
+                bytes[c] += ctx.index.shallowSize(v);
                 int deg = ctx.graph.degree(v);
                 for (int k = 0; k < deg; k++) {
                     int w = ctx.graph.successor(v, k);
@@ -133,9 +136,10 @@ final class ValueRetentionDetector implements Detector {
             queue.clear();
         }
         List<ValueRetentionEvidence.ClassRetained> out = new ArrayList<>();
-        byClass.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(5)
-                .forEach(en -> out.add(new ValueRetentionEvidence.ClassRetained(
-                        ctx.index.classInfo(en.getKey()).name(), en.getValue()[0], en.getValue()[1])));
+        java.util.stream.IntStream.range(0, classes).filter(c -> counts[c] > 0).boxed()
+                .sorted((a, b) -> Long.compare(bytes[b], bytes[a])).limit(5)
+                .forEach(c -> out.add(new ValueRetentionEvidence.ClassRetained(ctx.index.classInfo(c).name(),
+                        counts[c], bytes[c])));
         return out;
     }
 

@@ -265,16 +265,25 @@ public final class ObjectReader {
      */
     public Link findLink(int holder, int target, int maxElements) {
         try {
-            return link(holder, target, maxElements);
+            return link(holder, target, maxElements, true);
         } catch (DamagedDumpException e) {
             return null;
         }
     }
 
-    private Link link(int holder, int target, int maxElements) {
-        long targetId = index.id(target);
+    /** {@link #findLink} always reading the holder's record, never answering from its reference slots (tests). */
+    Link findLinkByReading(int holder, int target, int maxElements) {
+        try {
+            return link(holder, target, maxElements, false);
+        } catch (DamagedDumpException e) {
+            return null;
+        }
+    }
+
+    private Link link(int holder, int target, int maxElements, boolean fromSlots) {
         ClassInfo mirrored = index.mirroredClass(holder);
         if (mirrored != null) {
+            long targetId = index.id(target);
             for (int i = 0; i < mirrored.staticCount(); i++) {
                 if (mirrored.staticType(i) == BasicType.OBJECT && mirrored.staticValue(i) == targetId) {
                     return new Link(Link.Kind.STATIC, mirrored.name(), mirrored.staticName(i), -1);
@@ -290,6 +299,7 @@ public final class ObjectReader {
         }
         ClassInfo c = index.classOf(holder);
         if (c.arrayElementType() == BasicType.OBJECT) {
+            long targetId = index.id(target);
             int length = arrayLength(holder);
             int chunk = 1 << 16;
             for (int from = 0; from < Math.min(length, maxElements); from += chunk) {
@@ -308,10 +318,55 @@ public final class ObjectReader {
         if (index.classObject(c.index()) == target) {
             return new Link(Link.Kind.CLASS_INTERNAL, c.name(), "<class>", -1);
         }
+        Link known = fromSlots ? fieldFromSlots(holder, c, target) : null;
+        if (known != null) {
+            return known;
+        }
+        long targetId = index.id(target);
         Instance inst = instance(holder);
         FieldTable t = table(c.index());
         for (int i = 0; i < t.names.length; i++) {
             if (t.types[i] == BasicType.OBJECT && inst.refAt(t.offsets[i]) == targetId) {
+                return new Link(Link.Kind.FIELD, t.declaringClasses[i], t.names[i], -1);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The instance field of {@code holder} that refers to {@code target}, from the index's reference slots alone, or
+     * null when they cannot tell (the caller then reads the record). The slots hold an instance's non-null references
+     * in the order of its class's reference fields (the order of {@link FieldTable}'s object fields), so when every
+     * reference field is set (as many slots as fields, none left empty by a reference to a missing object) slot k is
+     * field k. A referent field is stored last, out of order: such classes are read. Grouping hundreds of thousands
+     * of maps by owner asks this once a map; reading each holder's record was most of that.
+     */
+    private Link fieldFromSlots(int holder, ClassInfo c, int target) {
+        int[] fields = c.referenceOffsets;
+        if (fields == null || index.holdsReferent(c.index())) {
+            return null;
+        }
+        int n = index.outboundCount(holder);
+        if (n != fields.length) {
+            return null;
+        }
+        long start = index.refStart(holder);
+        int slot = -1;
+        for (int k = 0; k < n; k++) {
+            int w = index.reference(start + k);
+            if (w < 0) {
+                return null;
+            }
+            if (w == target && slot < 0) {
+                slot = k;
+            }
+        }
+        if (slot < 0) {
+            return null;
+        }
+        FieldTable t = table(c.index());
+        for (int i = 0, k = 0; i < t.names.length; i++) {
+            if (t.types[i] == BasicType.OBJECT && k++ == slot) {
                 return new Link(Link.Kind.FIELD, t.declaringClasses[i], t.names[i], -1);
             }
         }

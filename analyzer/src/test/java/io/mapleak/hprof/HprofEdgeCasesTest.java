@@ -129,24 +129,60 @@ class HprofEdgeCasesTest {
         // instance's field length becomes 0xE0000001 (pass 1 skips such a record; this one it had accepted).
         HprofWriter writer = new HprofWriter(V102, 8);
         HprofWriter.Heap heap = writer.heap().withJdkBasics();
-        long node = heap.newClass("com.acme.Node").field("next", OBJECT).field("value", INT).define();
+        // "prev" stays null, so the index's reference slots cannot name the field and the record is read again.
+        // A node whose every reference field is set is named from the slots, without reading its record.
+        long node = heap.newClass("com.acme.Node").field("next", OBJECT).field("prev", OBJECT).field("value", INT)
+                .define();
         long tail = heap.instance(node, Map.of("value", Value.ofInt(2)));
         long head = heap.instance(node, Map.of("next", Value.ofObject(tail), "value", Value.ofInt(1)));
         long other = heap.instance(node, Map.of("next", Value.ofObject(tail), "value", Value.ofInt(3)));
+        long full = heap.instance(node, Map.of("next", Value.ofObject(head), "prev", Value.ofObject(tail),
+                "value", Value.ofInt(4)));
         Path file = save(heap.write());
         try (HeapIndex index = index(file)) {
             int headAt = index.indexOf(head);
             int tailAt = index.indexOf(tail);
             int otherAt = index.indexOf(other);
+            int fullAt = index.indexOf(full);
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
                     java.nio.file.StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xE0, 0, 0, 1}), index.offset(headAt) + 21);
+                for (int damaged : new int[] {headAt, fullAt}) {
+                    ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xE0, 0, 0, 1}), index.offset(damaged) + 21);
+                }
             }
             assertThatThrownBy(() -> index.reader().instance(headAt))
                     .isInstanceOf(io.mapleak.heap.DamagedDumpException.class)
                     .hasMessageContaining("claims -536870911 bytes, past the end of the dump");
             assertThat(index.reader().findLink(headAt, tailAt, 16)).as("no field name, and no failure").isNull();
             assertThat(index.reader().findLink(otherAt, tailAt, 16).field()).isEqualTo("next");
+            assertThat(index.reader().findLink(fullAt, tailAt, 16).field()).as("from the slots").isEqualTo("prev");
+            assertThat(index.reader().findLink(fullAt, headAt, 16).field()).as("from the slots").isEqualTo("next");
+        }
+    }
+
+    @Test
+    void aReferenceWhoseFieldsAreAllSetIsNamedByFieldNotBySlot() throws IOException {
+        // The referent's slot is stored last, out of field order: naming fields from the slots would call the
+        // queue the referent. Every reference field is set, so only that rule keeps the names right.
+        HprofWriter writer = new HprofWriter(V102, 8);
+        HprofWriter.Heap heap = writer.heap().withJdkBasics();
+        long reference = heap.newClass("java.lang.ref.Reference").field("referent", OBJECT).field("queue", OBJECT)
+                .define();
+        long weak = heap.newClass("com.acme.Ref").superclass(reference).field("payload", OBJECT).define();
+        long item = heap.newClass("com.acme.Item").field("id", INT).define();
+        long payload = heap.instance(item, Map.of("id", Value.ofInt(1)));
+        long referent = heap.instance(item, Map.of("id", Value.ofInt(2)));
+        long queue = heap.instance(item, Map.of("id", Value.ofInt(3)));
+        long ref = heap.instance(weak, Map.of("payload", Value.ofObject(payload), "referent",
+                Value.ofObject(referent), "queue", Value.ofObject(queue)));
+        heap.add(w -> w.rootJniGlobal(ref, 0x99));
+        Path file = save(heap.write());
+        try (HeapIndex index = index(file)) {
+            int at = index.indexOf(ref);
+            assertThat(index.lastReferenceIsReferent(at)).isTrue();
+            assertThat(index.reader().findLink(at, index.indexOf(payload), 16).field()).isEqualTo("payload");
+            assertThat(index.reader().findLink(at, index.indexOf(referent), 16).field()).isEqualTo("referent");
+            assertThat(index.reader().findLink(at, index.indexOf(queue), 16).field()).isEqualTo("queue");
         }
     }
 
