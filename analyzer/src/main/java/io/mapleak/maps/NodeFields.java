@@ -33,8 +33,16 @@ final class NodeFields {
     /** Positions the sort keys can hold: dumps up to 8 TB. */
     private static final long MAX_POSITION = 1L << (63 - SLOT_BITS);
     private static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
-    /** The longest run of the file read at once: nodes this close to the first of a run are read with it. */
+    /** The longest run of the file read at once. */
     private static final int RUN = 1 << 18;
+    /**
+     * The most bytes between two objects that one run reads through rather than ending there: a positional read
+     * costs about as much as copying 8 KB here (a system call under this VM's paravirtualisation, about 2 µs),
+     * so a wider gap is cheaper as two reads. Runs that read through every gap up to {@link #RUN} copied 2.8 GB of
+     * the 1 GB benchmark dump per decoding (a large map's nodes lie spread among its keys and values, and each
+     * window and chain level went over them again); with this, 1.3 GB.
+     */
+    static final int GAP = 8 << 10;
     /** Bytes past a node's fields' start that a run reads for it: a walk's four fields lie within, also those of a
      *  {@code TreeNode}, whose own fields come first (77 bytes with 8-byte ids); a node whose do not is read alone. */
     private static final int NODE_BYTES = 128;
@@ -171,23 +179,20 @@ final class NodeFields {
     }
 
     /**
-     * Visits objects 0 to {@code n - 1}, whose fields start at {@code position(i)}, given in rising file order: the
-     * objects within {@link #RUN} bytes of the first one not visited yet are read with it in one positional read,
-     * straight into a buffer of the thread's (a run of objects that lie close together costs one read, not one a
-     * 16 KB page); an object with no neighbour that close is visited without a run (read through the page cache).
-     * Positions out of order only make shorter runs.
+     * Visits objects 0 to {@code n - 1}, whose fields start at {@code position(i)}, given in rising file order, in
+     * runs read with one positional read each, straight into a buffer of the thread's: a run goes on while the next
+     * object lies within {@link #GAP} bytes of the last and within {@link #RUN} bytes of the first; an object with no
+     * neighbour that close is a run of its own ({@link #NODE_BYTES} read). Positions out of order end a run.
      */
     static void inRuns(ObjectReader reader, int n, java.util.function.IntToLongFunction position, Visit visit) {
         for (int i = 0; i < n; ) {
             long first = position.applyAsLong(i);
             int j = i + 1;
-            for (long p; j < n && (p = position.applyAsLong(j)) >= first && p + NODE_BYTES <= first + RUN; ) {
+            long last = first;
+            for (long p; j < n && (p = position.applyAsLong(j)) >= last && p + NODE_BYTES <= first + RUN
+                    && p - last <= GAP; ) {
+                last = p;
                 j++;
-            }
-            if (j - i < 2) {
-                visit.fields(i, first, null, 0);
-                i = j;
-                continue;
             }
             java.nio.ByteBuffer run = RUNS.get();
             run.clear().limit((int) (position.applyAsLong(j - 1) + NODE_BYTES - first));
