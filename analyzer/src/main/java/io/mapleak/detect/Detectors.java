@@ -95,7 +95,13 @@ public final class Detectors {
             threadNanos.add(a);
             return a;
         });
-        ctx.views.parallelStream().forEach(m -> {
+        // Largest maps first, claimed one at a time by every thread: a few maps of hundreds of thousands of entries
+        // take most of the time, and a parallel stream's fixed split left one thread with them while the other
+        // had finished.
+        MapView[] bySize = ctx.views.toArray(new MapView[0]);
+        java.util.Arrays.sort(bySize, java.util.Comparator.comparingLong(MapView::size).reversed());
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Consumer<MapView> examine = m -> {
             List<Finding> local = new ArrayList<>();
             long[] spent = mine.get();
             long t0 = System.nanoTime();
@@ -115,6 +121,11 @@ public final class Detectors {
             }
             if (!local.isEmpty()) {
                 findings.addAll(local);
+            }
+        };
+        java.util.stream.IntStream.range(0, Runtime.getRuntime().availableProcessors()).parallel().forEach(t -> {
+            for (int k; (k = next.getAndIncrement()) < bySize.length; ) {
+                examine.accept(bySize[k]);
             }
         });
         synchronized (threadNanos) {
