@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,12 +188,70 @@ class NewUserTest {
         assertThat(launch(root, "triage", dump, "--out", "out")).startsWith(c1 + " -XX:+UseSerialGC -jar");
     }
 
+    /**
+     * The launcher keeps one class-data-sharing archive per jar and JVM: the first analyze (or demo) without one has
+     * the JVM write it at exit, under a name of its own renamed when complete; every command after uses it, with the
+     * JVM's warnings about an archive it cannot use turned off (they go to standard output); a newer jar is trained
+     * again; other commands never write one; MAPLEAK_CDS=0 leaves it out.
+     */
+    @Test
+    void theLauncherTrainsAClassArchiveOnceAndUsesItAfter() throws Exception {
+        Path root = dir.resolve("repo");
+        Files.createDirectories(root.resolve("bin"));
+        Path target = Files.createDirectories(root.resolve("analyzer").resolve("target"));
+        Files.copy(Path.of("..", "bin", "mapleak"), root.resolve("bin").resolve("mapleak"));
+        Path jar = target.resolve("mapleak.jar");
+        Files.writeString(jar, "");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Path jdk = Files.createDirectories(dir.resolve("jdk").resolve("bin"));
+        // Echoes its options, and writes the archive it is asked for, as a JVM does when it exits.
+        Files.writeString(jdk.resolve("java"), "#!/bin/sh\necho \"$@\"\nfor a in \"$@\"; do case \"$a\" in "
+                + "-XX:ArchiveClassesAtExit=*) echo archived > \"${a#*=}\" ;; esac; done\n");
+        Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        String dump = smoke();
+        String quiet = "-Xlog:cds=off -Xlog:cds+dynamic=off";
+
+        assertThat(launch(root, Map.of(), "info", dump)).doesNotContain("Archive").doesNotContain("-Xlog:cds");
+        assertThat(archives(target)).isEmpty();
+        String first = launch(root, Map.of(), "analyze", dump);
+        assertThat(first).contains("-XX:ArchiveClassesAtExit=" + target.toAbsolutePath().normalize())
+                .contains(quiet).doesNotContain("SharedArchiveFile");
+        assertThat(archives(target)).hasSize(1).allMatch(p -> p.getFileName().toString().matches("mapleak-\\d+\\.jsa"));
+        Path archive = archives(target).get(0);
+        String use = "-XX:SharedArchiveFile=" + archive.toAbsolutePath().normalize() + " " + quiet;
+        assertThat(launch(root, Map.of(), "analyze", dump)).contains(use).doesNotContain("ArchiveClassesAtExit");
+        assertThat(launch(root, Map.of(), "report", dump)).contains(use);
+        assertThat(launch(root, Map.of("MAPLEAK_CDS", "0"), "analyze", dump)).doesNotContain("Archive")
+                .doesNotContain("-Xlog:cds");
+
+        // A jar built after the archive: made again by the next run that trains.
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 10_000));
+        Files.setLastModifiedTime(archive,
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 20_000));
+        assertThat(launch(root, Map.of(), "info", dump)).doesNotContain("Archive");
+        assertThat(launch(root, Map.of(), "demo")).contains("-XX:ArchiveClassesAtExit=");
+        assertThat(archives(target)).containsExactly(archive);
+        assertThat(launch(root, Map.of(), "analyze", dump)).contains(use);
+    }
+
+    private static List<Path> archives(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().contains(".jsa")).sorted().toList();
+        }
+    }
+
     private String launch(Path root, String... args) throws Exception {
+        return launch(root, Map.of("MAPLEAK_CDS", "0"), args);
+    }
+
+    private String launch(Path root, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin").resolve("mapleak").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
         pb.environment().remove("MAPLEAK_JAVA_OPTS");
+        pb.environment().remove("MAPLEAK_CDS");
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
