@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,7 +203,7 @@ class NewUserTest {
         Files.copy(Path.of("..", "bin", "mapleak"), root.resolve("bin").resolve("mapleak"));
         Path jar = target.resolve("mapleak.jar");
         Files.writeString(jar, "");
-        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Path jdk = Files.createDirectories(dir.resolve("jdk").resolve("bin"));
         // Echoes its options, and writes the archive it is asked for, as a JVM does when it exits.
         Files.writeString(jdk.resolve("java"), "#!/bin/sh\necho \"$@\"\nfor a in \"$@\"; do case \"$a\" in "
@@ -225,9 +226,9 @@ class NewUserTest {
                 .doesNotContain("-Xlog:cds");
 
         // A jar built after the archive: made again by the next run that trains.
-        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 10_000));
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 10_000));
         Files.setLastModifiedTime(archive,
-                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 20_000));
+                FileTime.fromMillis(System.currentTimeMillis() - 20_000));
         assertThat(launch(root, Map.of(), "info", dump)).doesNotContain("Archive");
         assertThat(launch(root, Map.of(), "demo")).contains("-XX:ArchiveClassesAtExit=");
         assertThat(archives(target)).containsExactly(archive);
