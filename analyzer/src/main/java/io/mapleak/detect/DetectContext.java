@@ -33,6 +33,8 @@ public final class DetectContext {
     private final ConcurrentHashMap<Integer, String> ownerLabels = new ConcurrentHashMap<>();
     private Map<String, List<MapView>> mapsByOwner;
     private final List<SharedGroup> sharedGroups;
+    private final com.carrotsearch.hppc.IntObjectHashMap<SharedGroup> groupByMap =
+            new com.carrotsearch.hppc.IntObjectHashMap<>();
 
     /**
      * {@code views} are the maps to examine: callers pass the reachable ones, since nothing is reported about
@@ -53,6 +55,11 @@ public final class DetectContext {
         this.text = new ValueText(index, 80);
         this.liveBytes = Math.max(1, tree.reachableBytes());
         this.sharedGroups = SharedGroups.find(this, views);
+        for (SharedGroup g : sharedGroups) {
+            for (int m : g.maps()) {
+                groupByMap.putIfAbsent(m, g); // the first group holding it, as a search in order finds
+            }
+        }
     }
 
     /** Groups of large maps that index the same entries, with what each group retains together. */
@@ -60,14 +67,9 @@ public final class DetectContext {
         return sharedGroups;
     }
 
-    /** The group {@code map} belongs to, or null. */
+    /** The group {@code map} belongs to, or null: asked for every map, so looked up rather than searched. */
     SharedGroup groupOf(int map) {
-        for (SharedGroup g : sharedGroups) {
-            if (g.contains(map)) {
-                return g;
-            }
-        }
-        return null;
+        return groupByMap.get(map);
     }
 
     /**

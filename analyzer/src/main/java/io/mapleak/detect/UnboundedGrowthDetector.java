@@ -20,6 +20,9 @@ final class UnboundedGrowthDetector implements Detector {
 
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
+        if (m.size() < ctx.thresholds.get("growth.minEntries") && m.size() < ctx.thresholds.get("growth.entries")) {
+            return; // too few entries to be big, whatever it holds: no need to weigh its table
+        }
         long retained = ctx.held(m.object());
         SharedGroup group = ctx.groupOf(m.object());
         // Empty slots are not growth: a table that grew and was emptied is a hollow table, not a map that only grows.
