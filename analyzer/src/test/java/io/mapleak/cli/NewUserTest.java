@@ -197,7 +197,7 @@ class NewUserTest {
      */
     @Test
     void theLauncherTrainsAClassArchiveOnceAndUsesItAfter() throws Exception {
-        Path root = dir.resolve("repo");
+        Path root = dir.resolve("a repo"); // the archive's path passes as one word
         Files.createDirectories(root.resolve("bin"));
         Path target = Files.createDirectories(root.resolve("analyzer").resolve("target"));
         Files.copy(Path.of("..", "bin", "mapleak"), root.resolve("bin").resolve("mapleak"));
@@ -205,9 +205,11 @@ class NewUserTest {
         Files.writeString(jar, "");
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Path jdk = Files.createDirectories(dir.resolve("jdk").resolve("bin"));
-        // Echoes its options, and writes the archive it is asked for, as a JVM does when it exits.
+        // Echoes its options, and writes the archive it is asked for, as a JVM does when it exits; says so when the
+        // archive it is to map is not there.
         Files.writeString(jdk.resolve("java"), "#!/bin/sh\necho \"$@\"\nfor a in \"$@\"; do case \"$a\" in "
-                + "-XX:ArchiveClassesAtExit=*) echo archived > \"${a#*=}\" ;; esac; done\n");
+                + "-XX:ArchiveClassesAtExit=*) echo archived > \"${a#*=}\" ;; "
+                + "-XX:SharedArchiveFile=*) [ -f \"${a#*=}\" ] || echo NO-SUCH-ARCHIVE ;; esac; done\n");
         Files.setPosixFilePermissions(jdk.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
         String dump = smoke();
         String quiet = "-Xlog:cds=off -Xlog:cds+dynamic=off";
@@ -220,7 +222,8 @@ class NewUserTest {
         assertThat(archives(target)).hasSize(1).allMatch(p -> p.getFileName().toString().matches("mapleak-\\d+\\.jsa"));
         Path archive = archives(target).get(0);
         String use = "-XX:SharedArchiveFile=" + archive.toAbsolutePath().normalize() + " " + quiet;
-        assertThat(launch(root, Map.of(), "analyze", dump)).contains(use).doesNotContain("ArchiveClassesAtExit");
+        assertThat(launch(root, Map.of(), "analyze", dump)).contains(use).doesNotContain("ArchiveClassesAtExit")
+                .doesNotContain("NO-SUCH-ARCHIVE");
         assertThat(launch(root, Map.of(), "report", dump)).contains(use);
         assertThat(launch(root, Map.of("MAPLEAK_CDS", "0"), "analyze", dump)).doesNotContain("Archive")
                 .doesNotContain("-Xlog:cds");
