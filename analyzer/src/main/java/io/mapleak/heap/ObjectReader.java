@@ -260,8 +260,9 @@ public final class ObjectReader {
      * How {@code holder} refers to {@code target}: a static field (holder is a class mirror), an instance field
      * (with the class that declares it), or an array slot; null if no stored reference is found (the implicit
      * reference to the class, or one the holder no longer shows, or a holder whose record the dump contradicts:
-     * a path through a damaged object is still shown, without that step's field name). Reads the holder's record;
-     * for arrays, at most the first {@code maxElements} elements.
+     * a path through a damaged object is still shown, without that step's field name). Reads the holder's record
+     * (for arrays, at most the first {@code maxElements} elements), unless the index's reference slots already name
+     * the field (see {@link #fieldFromSlots}).
      */
     public Link findLink(int holder, int target, int maxElements) {
         try {
