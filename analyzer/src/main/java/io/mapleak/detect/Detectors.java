@@ -86,55 +86,42 @@ public final class Detectors {
         AtomicLongArray nanos = new AtomicLongArray(ALL.size());
         AtomicInteger failures = new AtomicInteger();
         List<String> examples = Collections.synchronizedList(new ArrayList<>());
-        // Each thread sums its detectors' times in its own array, added up at the end: one shared counter per
-        // detector, updated for each of hundreds of thousands of maps from every thread, was contended memory. One
-        // clock reading ends one detector's time and starts the next's.
-        List<long[]> threadNanos = Collections.synchronizedList(new ArrayList<>());
-        ThreadLocal<long[]> mine = ThreadLocal.withInitial(() -> {
-            long[] a = new long[ALL.size()];
-            threadNanos.add(a);
-            return a;
-        });
         // Largest maps first, claimed one at a time by every thread: a few maps of hundreds of thousands of entries
         // take most of the time, and a parallel stream's fixed split left one thread with them while the other
-        // had finished.
+        // had finished. Each thread sums its detectors' times in its own array, added up at the end (one shared
+        // counter a detector, updated for every map from every thread, was contended memory); one clock reading
+        // ends one detector's time and starts the next's.
         MapView[] bySize = ctx.views.toArray(new MapView[0]);
         java.util.Arrays.sort(bySize, java.util.Comparator.comparingLong(MapView::size).reversed());
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.function.Consumer<MapView> examine = m -> {
-            List<Finding> local = new ArrayList<>();
-            long[] spent = mine.get();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < ALL.size(); i++) {
-                try {
-                    ALL.get(i).examine(ctx, m, local);
-                } catch (RuntimeException e) {
-                    // A map whose internals defeat one detector must not hide the others' findings; it is counted.
-                    if (failures.incrementAndGet() <= FAILURES_KEPT) {
-                        examples.add(ALL.get(i).id() + " on " + m.implementation() + " "
-                                + io.mapleak.heap.Hex.id(ctx.index.id(m.object())) + ": " + e);
-                    }
-                }
-                long t1 = System.nanoTime();
-                spent[i] += t1 - t0;
-                t0 = t1;
-            }
-            if (!local.isEmpty()) {
-                findings.addAll(local);
-            }
-        };
+        AtomicInteger next = new AtomicInteger();
         java.util.stream.IntStream.range(0, Runtime.getRuntime().availableProcessors()).parallel().forEach(t -> {
+            long[] spent = new long[ALL.size()];
             for (int k; (k = next.getAndIncrement()) < bySize.length; ) {
-                examine.accept(bySize[k]);
+                MapView m = bySize[k];
+                List<Finding> local = new ArrayList<>();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < ALL.size(); i++) {
+                    try {
+                        ALL.get(i).examine(ctx, m, local);
+                    } catch (RuntimeException e) {
+                        // A map whose internals defeat one detector must not hide the others' findings; counted.
+                        if (failures.incrementAndGet() <= FAILURES_KEPT) {
+                            examples.add(ALL.get(i).id() + " on " + m.implementation() + " "
+                                    + io.mapleak.heap.Hex.id(ctx.index.id(m.object())) + ": " + e);
+                        }
+                    }
+                    long t1 = System.nanoTime();
+                    spent[i] += t1 - t0;
+                    t0 = t1;
+                }
+                if (!local.isEmpty()) {
+                    findings.addAll(local);
+                }
+            }
+            for (int i = 0; i < spent.length; i++) {
+                nanos.addAndGet(i, spent[i]);
             }
         });
-        synchronized (threadNanos) {
-            for (long[] a : threadNanos) {
-                for (int i = 0; i < a.length; i++) {
-                    nanos.addAndGet(i, a[i]);
-                }
-            }
-        }
         List<Finding> all = new ArrayList<>(findings);
         for (int i = 0; i < ALL.size(); i++) {
             long t0 = System.nanoTime();

@@ -171,8 +171,8 @@ final class NodeFields {
                         fields));
     }
 
-    /** What {@link #inRuns} calls for each object: its fields start at {@code fields}; {@code run} (null for an
-     *  object read alone) holds the file from {@code runAt} up to its position. */
+    /** What {@link #inRuns} calls for each object: its fields start at {@code fields}; {@code run} holds the file
+     *  from {@code runAt} up to its position (short of the object's end only where the dump ends). */
     @FunctionalInterface
     interface Visit {
         void fields(int i, long fields, java.nio.ByteBuffer run, long runAt);
@@ -212,7 +212,7 @@ final class NodeFields {
             return 0;
         }
         long at = fields - runAt + offset;
-        if (run != null && at >= 0 && at + idSize <= run.position()) {
+        if (at >= 0 && at + idSize <= run.position()) {
             return id(run, (int) at, idSize);
         }
         return reader.idAtFields(fields, offset);
@@ -231,7 +231,7 @@ final class NodeFields {
             nodes[k] = -1; // the walk finds out for itself, and says so
             return;
         }
-        int at = run == null ? -1 : (int) (fields - runAt);
+        int at = (int) (fields - runAt);
         if (at >= 0 && at + layout[6] <= run.position()) {
             hashes[k] = layout[0] >= 0 ? run.getInt(at + layout[0]) : 0;
             keys[k] = layout[1] >= 0 ? id(run, at + layout[1], idSize) : 0;
