@@ -31,9 +31,9 @@ public final class ClassRetention {
         // fit beside everything else in -Xmx2g at all). docs/PERFORMANCE.md, "Every column in temp files".
         boolean onHeap = index.columns().budget() > 0 && 8L * n <= Runtime.getRuntime().maxMemory() / 4;
         ColumnStore store = onHeap ? ColumnStore.onHeap() : index.columns();
-        try (IntColumn firstChild = store.ints("class-retention-first-child", n);
-                IntColumn nextSibling = store.ints("class-retention-next-sibling", n)) {
-            firstChild.fill(0, n, -1);
+        // nextSibling is read only for reachable objects, each of which the walk below sets first.
+        try (IntColumn firstChild = store.ints("class-retention-first-child", n, -1);
+                IntColumn nextSibling = store.scratchInts("class-retention-next-sibling", n)) {
             return walk(index, tree, firstChild, nextSibling);
         } finally {
             if (onHeap) {

@@ -100,13 +100,13 @@ public final class DominatorTree {
         final int n = g.objects();
         final int size = n + 1;
 
-        IntColumn pre = store.ints("dom-preorder", size);
-        pre.fill(0, size, -1);
-        IntColumn vertex = store.ints("dom-vertex", size);
-        IntColumn parent = store.ints("dom-parent", size);
-        IntColumn semi = store.ints("dom-semi", size);
-        LongColumn stack = store.longs("dom-stack", 0);
-        LongColumn backEdges = store.longs("dom-back-edges", 0);
+        // Every column but the preorder numbers is written before it is read: scratch columns, not zeroed first.
+        IntColumn pre = store.ints("dom-preorder", size, -1);
+        IntColumn vertex = store.scratchInts("dom-vertex", size);
+        IntColumn parent = store.scratchInts("dom-parent", size);
+        IntColumn semi = store.scratchInts("dom-semi", size);
+        LongColumn stack = store.scratchLongs("dom-stack", 0);
+        LongColumn backEdges = store.scratchLongs("dom-back-edges", 0);
         final int reached = depthFirst(g, pre, vertex, parent, semi, stack, backEdges, progress);
         pre.close(); // the rest is in preorder numbers: these two columns' space goes to the next steps' columns
         stack.close();
@@ -120,7 +120,7 @@ public final class DominatorTree {
         }
 
         // 3. Semidominators in reverse preorder.
-        try (LongColumn forest = store.longs("dom-forest", reached)) {
+        try (LongColumn forest = store.longs("dom-forest", reached, FOREST_ROOT)) {
             semidominators(reached, parent, semi, forest, revStart, revSrc, progress);
         }
         revSrc.close();
@@ -144,8 +144,7 @@ public final class DominatorTree {
         // straight into object numbers, through each object's immediate dominator. Accumulating in preorder numbers
         // first and copying back would hold a second 8 bytes an object at the step's peak (the memory's high point
         // of a run with a small heap, where these columns are mapped), for about the same random accesses.
-        IntColumn idom = store.ints("dominators", n);
-        idom.fill(0, n, UNREACHABLE);
+        IntColumn idom = store.ints("dominators", n, UNREACHABLE);
         for (int p = 1; p < reached; p++) {
             int d = dom.get(p);
             idom.set(vertex.get(p), d == 0 ? ROOT : vertex.get(d));
@@ -155,18 +154,19 @@ public final class DominatorTree {
         // at 8 bytes) every retained size fits 4 bytes unsigned: half the column, on the largest dumps 0.5 GB.
         long unit = index.sizeUnit();
         boolean narrow = index.heapBytes() / unit < narrowUnits;
-        IntColumn units = narrow ? store.ints("retained-sizes", n) : null;
-        LongColumn retained = narrow ? null : store.longs("retained-sizes", n);
+        IntColumn units = narrow ? store.scratchInts("retained-sizes", n) : null;
+        LongColumn retained = narrow ? null : store.scratchLongs("retained-sizes", n);
         long live = 0;
         for (int o = 0; o < n; o++) {
+            long s = 0;
             if (idom.get(o) != UNREACHABLE) {
-                long s = index.shallowSize(o);
+                s = index.shallowSize(o);
                 live += s;
-                if (narrow) {
-                    units.set(o, (int) (s / unit));
-                } else {
-                    retained.set(o, s);
-                }
+            }
+            if (narrow) {
+                units.set(o, (int) (s / unit));
+            } else {
+                retained.set(o, s);
             }
         }
         for (int p = reached - 1; p >= 1; p--) {
@@ -307,14 +307,14 @@ public final class DominatorTree {
         for (int b = 0; b < buckets; b++) {
             bucketStart[b + 1] += bucketStart[b];
         }
-        LongColumn spread = store.longs("dom-back-edges-by-bucket", backs);
+        LongColumn spread = store.scratchLongs("dom-back-edges-by-bucket", backs);
         long[] cursor = java.util.Arrays.copyOf(bucketStart, buckets);
         for (long e = 0; e < backs; e++) {
             long edge = backEdges.get(e);
             spread.set(cursor[(int) (edge >>> (32 + BUCKET_SHIFT))]++, edge);
         }
         backEdges.close();
-        IntColumn revSrc = store.ints("dom-predecessors", backs);
+        IntColumn revSrc = store.scratchInts("dom-predecessors", backs);
         int[] counts = new int[1 << BUCKET_SHIFT];
         long at = 0;
         for (int b = 0; b < buckets; b++) {
@@ -359,7 +359,6 @@ public final class DominatorTree {
      */
     private static void semidominators(int reached, IntColumn parent, IntColumn semi, LongColumn forest,
             PackedLongs revStart, IntColumn revSrc, java.util.function.LongConsumer progress) {
-        forest.fill(0, reached, FOREST_ROOT);
         long begin = revStart.get(reached);
         for (int w = reached - 1; w >= 1; w--) {
             long end = begin;

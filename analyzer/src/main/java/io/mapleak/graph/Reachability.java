@@ -14,7 +14,7 @@ public final class Reachability {
     public static BitSet compute(HeapGraph g) {
         int n = g.objects();
         BitSet seen = new BitSet(n);
-        IntColumn queue = g.index().columns().ints("reachability-queue", n);
+        IntColumn queue = g.index().columns().scratchInts("reachability-queue", n);
         int head = 0;
         int tail = 0;
         for (int c : g.rootChildren()) {

@@ -124,9 +124,8 @@ public final class StrongPaths {
                 wanted = null;
             }
             ColumnStore store = g.index().columns();
-            parent = store.ints("path-parents", n);
-            parent.fill(0, n, NONE);
-            queue = store.ints("path-queue", n);
+            parent = store.ints("path-parents", n, NONE);
+            queue = store.scratchInts("path-queue", n);
         }
 
         /** {@code o}, reached but not searched from, counts as not reached (a wanted one is wanted again). */

@@ -177,8 +177,9 @@ final class HeapIndexBuilder {
         PackedLongs ids;
         PackedLongs offsets;
         IdLookup lookup = null;
-        IntColumn classOf = store.ints("classes", n);
-        IntColumn lengths = store.ints("sizes", n);
+        // Both orders of arriving objects write every element of these, references' slots included (pass 2).
+        IntColumn classOf = store.scratchInts("classes", n);
+        IntColumn lengths = store.scratchInts("sizes", n);
         Slots slots = new Slots(cat, store);
         int duplicates;
         if (p1.sortedInFile()) {
@@ -205,7 +206,7 @@ final class HeapIndexBuilder {
             duplicates = repeated[0];
             lookup = built[0];
         } else {
-            IntColumn refCounts = store.ints("refcounts", n);
+            IntColumn refCounts = store.scratchInts("refcounts", n);
             List<ObjectRun> runs = p1.runs;
             long[] starts = new long[runs.size() + 1];
             int f = 0;
@@ -298,7 +299,7 @@ final class HeapIndexBuilder {
         r.classOf = classOf;
         r.sizeUnits = lengths; // holds lengths until sizes replace them in layoutAndSizes
         r.refStart = refStart;
-        r.refs = store.ints("references", total); // pass 2 writes every slot, -1 where no reference goes
+        r.refs = store.scratchInts("references", total); // pass 2 writes every slot, -1 where no reference goes
         r.packedIds = ids;
         r.packedOffsets = offsets;
         r.lookup = lookup != null ? lookup : new IdLookup(ids, store);

@@ -28,9 +28,9 @@ final class ObjectRun implements AutoCloseable {
     ObjectRun(ColumnStore store, String suffix) {
         ids = new PackedLongs(store, "file-ids" + suffix);
         offsets = new PackedLongs(store, "file-offsets" + suffix);
-        classes = store.ints("file-classes" + suffix, 0);
-        lengths = store.ints("file-lengths" + suffix, 0);
-        refCounts = store.ints("file-refcounts" + suffix, 0);
+        classes = store.scratchInts("file-classes" + suffix, 0); // appended to: written before read
+        lengths = store.scratchInts("file-lengths" + suffix, 0);
+        refCounts = store.scratchInts("file-refcounts" + suffix, 0);
     }
 
     /** Non-null references among an instance's fields, or -1 if its class's reference fields are not known yet. */

@@ -18,7 +18,7 @@ final class Permutation {
     /** The permutation p such that keys[p[0]] <= keys[p[1]] <= ... */
     static IntColumn sortedOrder(PackedLongs keys, ColumnStore store) {
         int n = (int) keys.length();
-        IntColumn a = store.ints("order", n);
+        IntColumn a = store.scratchInts("order", n);
         for (int i = 0; i < n; i++) {
             a.set(i, i);
         }
@@ -44,7 +44,7 @@ final class Permutation {
             runs = java.util.Arrays.copyOf(runs, count + 1);
         }
         runs[count] = n;
-        IntColumn b = store.ints("order-merge", n);
+        IntColumn b = store.scratchInts("order-merge", n);
         while (count > 1) {
             int out = 0;
             int k = 0;
@@ -100,7 +100,7 @@ final class Permutation {
 
     /** {@code values} in {@code order}, as a new column; {@code values} is closed. */
     static IntColumn apply(IntColumn values, IntColumn order, ColumnStore store, String name) {
-        IntColumn out = store.ints(name, values.length());
+        IntColumn out = store.scratchInts(name, values.length());
         for (long i = 0; i < order.length(); i++) {
             out.set(i, values.get(order.get(i)));
         }

@@ -28,12 +28,16 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     MappedByteBuffer[] buffers = new MappedByteBuffer[4];
     /** Where each mapped chunk is in the store's chunk file. */
     private long[] positions = new long[4];
+    /** Bytes at the start of each mapped chunk that its slot's last column wrote and this one did not zero. */
+    private long[] inherited = new long[4];
     int chunks;
     /** The most elements the column was ever long: beyond it, its chunks were never written. */
     private long highWater;
     private long heapBytes;
     private long mappedBytes;
     private boolean closed;
+    /** Whether new elements may hold anything until written (see {@link ColumnStore#scratchInts}). */
+    boolean scratch;
 
     ChunkedColumn(ColumnStore store, String name, int shift, int width) {
         this.store = store;
@@ -71,7 +75,10 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
     /** Growth by at most this many elements at a time counts as appending (see {@link #ensureLength}). */
     private static final int APPEND = 1024;
 
-    /** Makes the column at least {@code n} elements long; new elements are zero. Not thread-safe. */
+    /**
+     * Makes the column at least {@code n} elements long; new elements are zero (unspecified in a scratch column).
+     * Not thread-safe.
+     */
     public final void ensureLength(long n) {
         if (n <= length) {
             return;
@@ -92,6 +99,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             capacity = Arrays.copyOf(capacity, size);
             buffers = Arrays.copyOf(buffers, size);
             positions = Arrays.copyOf(positions, size);
+            inherited = Arrays.copyOf(inherited, size);
             growSlots(size);
         }
         // The last existing heap chunk grows first (doubling), up to a full chunk.
@@ -153,9 +161,10 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             ColumnStore.Slot slot = store.takeSlot(bytes);
             MappedByteBuffer b = slot.file().map(FileChannel.MapMode.READ_WRITE, slot.position(), bytes);
             b.order(ByteOrder.nativeOrder());
-            if (slot.dirty() > 0) {
+            if (slot.dirty() > 0 && !scratch) {
                 zero(b, slot.dirty()); // the slot's last column wrote there; new elements must read as zero
             }
+            inherited[c] = scratch ? slot.dirty() : 0; // what the next column of the slot must zero, beyond ours
             positions[c] = slot.position();
             buffers[c] = b;
             capacity[c] = 1 << shift;
@@ -237,7 +246,7 @@ abstract sealed class ChunkedColumn implements Column permits IntColumn, LongCol
             if (buffers[c] != null) {
                 Unmapper.unmap(buffers[c]);
                 buffers[c] = null;
-                store.freeSlot(positions[c], written(c));
+                store.freeSlot(positions[c], Math.max(written(c), inherited[c]));
             }
             clearHeapChunk(c);
         }

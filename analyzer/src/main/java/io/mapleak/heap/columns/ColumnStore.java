@@ -94,6 +94,40 @@ public final class ColumnStore implements AutoCloseable {
         return register(new LongColumn(this, name, chunkShift - 1), length);
     }
 
+    /**
+     * A new column of {@code length} ints whose elements are unspecified until written: for a column every element
+     * of which is written before it is read (an order, a queue, a stack, values set object by object). A mapped
+     * chunk in a slot that a closed column had written is not zeroed first; zeroing those slots took a tenth of the
+     * dominator tree's time on the 1 GB benchmark dump. Heap chunks are zero as ever. Elements added by growing
+     * the column later are unspecified too.
+     */
+    public IntColumn scratchInts(String name, long length) {
+        IntColumn c = new IntColumn(this, name, chunkShift);
+        c.scratch = true;
+        return register(c, length);
+    }
+
+    /** Like {@link #scratchInts}, for longs. */
+    public LongColumn scratchLongs(String name, long length) {
+        LongColumn c = new LongColumn(this, name, chunkShift - 1);
+        c.scratch = true;
+        return register(c, length);
+    }
+
+    /** A new column of {@code length} ints, all {@code value}: written once, not zeroed and then filled. */
+    public IntColumn ints(String name, long length, int value) {
+        IntColumn c = scratchInts(name, length);
+        c.fill(0, length, value);
+        return c;
+    }
+
+    /** A new column of {@code length} longs, all {@code value}: written once, not zeroed and then filled. */
+    public LongColumn longs(String name, long length, long value) {
+        LongColumn c = scratchLongs(name, length);
+        c.fill(0, length, value);
+        return c;
+    }
+
     private <C extends ChunkedColumn> C register(C column, long length) {
         synchronized (this) {
             if (closed) {

@@ -67,6 +67,8 @@ public final class IntColumn extends ChunkedColumn {
             int[] h = heap[c];
             if (h != null) {
                 Arrays.fill(h, start, end, v);
+            } else if (address[c] != 0 && (v == 0 || v == -1)) {
+                RawMemory.U.setMemory(address[c] + ((long) start << 2), (long) (end - start) << 2, (byte) v);
             } else {
                 IntBuffer b = mapped[c];
                 for (int j = start; j < end; j++) {

@@ -67,6 +67,8 @@ public final class LongColumn extends ChunkedColumn {
             long[] h = heap[c];
             if (h != null) {
                 Arrays.fill(h, start, end, v);
+            } else if (address[c] != 0 && (v == 0 || v == -1)) {
+                RawMemory.U.setMemory(address[c] + ((long) start << 3), (long) (end - start) << 3, (byte) v);
             } else {
                 LongBuffer b = mapped[c];
                 for (int j = start; j < end; j++) {

@@ -19,7 +19,7 @@ public final class PackedLongs implements AutoCloseable {
     public PackedLongs(ColumnStore store, String name) {
         this.store = store;
         this.name = name;
-        this.deltas = store.ints(name, 0);
+        this.deltas = store.scratchInts(name, 0); // appended to, or written whole (of): written before read
     }
 
     /** Appends {@code v} as element {@link #length()}. */
@@ -69,7 +69,7 @@ public final class PackedLongs implements AutoCloseable {
                 p.deltas.close();
                 p.deltas = null;
                 p.bases = null;
-                p.plain = store.longs(name + "-plain", n);
+                p.plain = store.scratchLongs(name + "-plain", n);
                 for (long i = 0; i < n; i++) {
                     p.plain.set(i, value.applyAsLong(i));
                 }
@@ -87,7 +87,7 @@ public final class PackedLongs implements AutoCloseable {
     }
 
     private void unpack(long written) {
-        LongColumn p = store.longs(name + "-plain", length);
+        LongColumn p = store.scratchLongs(name + "-plain", length);
         for (long k = 0; k < written; k++) {
             p.set(k, bases[(int) (k >>> SHIFT)] + (deltas.get(k) & 0xFFFF_FFFFL));
         }

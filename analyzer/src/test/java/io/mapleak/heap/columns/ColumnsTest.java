@@ -168,6 +168,58 @@ class ColumnsTest {
     }
 
     @Test
+    void filledColumnsHoldTheirValueEverywhereAndScratchColumnsLeaveTheirSlotsToBeZeroedForTheNext() {
+        for (ColumnStore store : new ColumnStore[] {heap(), mapped(), new ColumnStore(0, temp, 10)}) {
+            try (store) {
+                // Slots a closed column wrote all over, so that a filled column on them must overwrite every byte.
+                IntColumn dirty = store.ints("dirty", 3000);
+                LongColumn dirtyLongs = store.longs("dirty-longs", 1500);
+                for (int i = 0; i < 3000; i++) {
+                    dirty.set(i, 0x5A5A5A5A + i);
+                }
+                for (int i = 0; i < 1500; i++) {
+                    dirtyLongs.set(i, 0x5A5A5A5A5A5AL * (i + 1));
+                }
+                dirty.close();
+                dirtyLongs.close();
+                for (int value : new int[] {-1, 0, 7}) {
+                    try (IntColumn c = store.ints("filled", 3000, value)) {
+                        for (int i = 0; i < 3000; i++) {
+                            assertThat(c.get(i)).as("%s: element %d of a column filled with %d", store, i, value)
+                                    .isEqualTo(value);
+                        }
+                    }
+                }
+                for (long value : new long[] {-1L, 0L, -1L << 32}) {
+                    try (LongColumn c = store.longs("filled-longs", 1500, value)) {
+                        for (int i = 0; i < 1500; i++) {
+                            assertThat(c.get(i)).as("element %d of a column filled with %d", i, value)
+                                    .isEqualTo(value);
+                        }
+                    }
+                }
+                // A scratch column, grown as it is appended to, keeps what it is given; the slots it wrote (all of
+                // them, though it is truncated) read as zero in the plain column that takes them next.
+                IntColumn scratch = store.scratchInts("scratch", 0);
+                for (int i = 0; i < 3000; i++) {
+                    scratch.ensureLength(i + 1);
+                    scratch.set(i, -3 - i);
+                }
+                for (int i = 0; i < 3000; i++) {
+                    assertThat(scratch.get(i)).isEqualTo(-3 - i);
+                }
+                scratch.truncate(5);
+                scratch.close();
+                try (IntColumn next = store.ints("next", 3000)) {
+                    for (int i = 0; i < 3000; i++) {
+                        assertThat(next.get(i)).as("element %d after a scratch column", i).isZero();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void tempFilesAreUnnamedWhileInUseAndGoneAfter() throws IOException {
         try (ColumnStore store = mapped()) {
             IntColumn c = store.ints("named", 1000);
