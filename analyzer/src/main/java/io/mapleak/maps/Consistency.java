@@ -16,8 +16,14 @@ public record Consistency(long binsUsed, long longestBin, long treeBins, long lo
     /** Bins and chain length up to which a clean result is shared (at most 256 × 8 shared values). */
     private static final int SHARED_BINS = 256;
     private static final int SHARED_CHAIN = 8;
-    private static final java.util.concurrent.ConcurrentHashMap<Consistency, Consistency> SHARED =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The shared clean results, by bins used and longest chain (the only fields a shared result varies in): a table
+     * rather than a hash map, since a record's own hashCode and equals go through method handles the JDK spins
+     * classes for at first use (and the optimising compiler then compiles its class writer, a fifth of a second
+     * on the benchmark machine). Two threads sharing one slot at once may each keep an instance: equal ones.
+     */
+    private static final java.util.concurrent.atomic.AtomicReferenceArray<Consistency> SHARED =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>((SHARED_BINS + 1) * (SHARED_CHAIN + 1));
 
     /**
      * {@code c}, or an equal instance handed out before: for the results of small maps walked without a finding,
@@ -26,13 +32,18 @@ public record Consistency(long binsUsed, long longestBin, long treeBins, long lo
      * about 350 MB of identical records off the heap.
      */
     static Consistency shared(Consistency c) {
-        if (c.binsUsed > SHARED_BINS || c.longestBin > SHARED_CHAIN || c.treeBins != 0 || c.loops != 0
+        if (c.binsUsed < 0 || c.binsUsed > SHARED_BINS || c.longestBin < 0 || c.longestBin > SHARED_CHAIN
+                || c.treeBins != 0 || c.loops != 0
                 || c.misplacedEntries != 0 || c.linkedOrderMismatch || c.staleEntries != 0 || c.forwardedBins != 0
                 || c.sizeMismatch != 0 || !c.problems.isEmpty()) {
             return c;
         }
-        Consistency before = SHARED.putIfAbsent(c, c);
-        return before != null ? before : c;
+        int slot = (int) c.binsUsed * (SHARED_CHAIN + 1) + (int) c.longestBin;
+        Consistency before = SHARED.get(slot);
+        if (before != null) {
+            return before;
+        }
+        return SHARED.compareAndSet(slot, null, c) ? c : SHARED.get(slot);
     }
 
     /**

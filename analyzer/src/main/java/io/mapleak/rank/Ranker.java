@@ -113,7 +113,8 @@ public final class Ranker {
         top.sort(Comparator.comparingDouble(Suspect::score).reversed()
                 .thenComparing(Comparator.comparingLong(Suspect::retainedBytes).reversed()));
         Map<Draft, Integer> ranks = new HashMap<>();
-        Map<Suspect, Draft> draftOf = new HashMap<>();
+        // By identity: each draft built its own suspect (and hashing records goes through spun method handles).
+        Map<Suspect, Draft> draftOf = new java.util.IdentityHashMap<>();
         byDraft.forEach((d, s) -> draftOf.put(s, d));
         for (int i = 0; i < top.size(); i++) {
             ranks.put(draftOf.get(top.get(i)), i + 1);

@@ -29,6 +29,13 @@ class SharedResultsTest {
         assertThat(Consistency.shared(clean(3, 2))).isSameAs(a);
         assertThat(Consistency.shared(clean(3, 1))).isNotSameAs(a).isEqualTo(clean(3, 1));
 
+        // The corners of the shared table: each its own slot.
+        Consistency corner = Consistency.shared(clean(256, 8));
+        assertThat(Consistency.shared(clean(256, 8))).isSameAs(corner);
+        assertThat(Consistency.shared(clean(0, 0))).isSameAs(Consistency.shared(clean(0, 0)))
+                .isNotSameAs(corner).isEqualTo(clean(0, 0));
+        assertThat(Consistency.shared(clean(257, 1))).isNotSameAs(Consistency.shared(clean(257, 1)));
+        assertThat(Consistency.shared(clean(1, 9))).isNotSameAs(Consistency.shared(clean(1, 9)));
         Consistency large = clean(5_000, 2);
         assertThat(Consistency.shared(large)).isSameAs(large);
         assertThat(Consistency.shared(clean(5_000, 2))).isNotSameAs(large);
