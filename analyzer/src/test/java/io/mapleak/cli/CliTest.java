@@ -133,6 +133,43 @@ class CliTest {
 
     // ---------------------------------------------------------------- usage errors: exit 2
 
+    // ---------------------------------------------------------------- subcommands: only the one named is built
+
+    @Test
+    void theSubcommandNamesAreTheAnnotationsAndEachIsBuiltAloneWhenNamed() {
+        assertThat(Main.NAMES).hasSameSizeAs(Main.SUBCOMMANDS);
+        for (int i = 0; i < Main.NAMES.length; i++) {
+            picocli.CommandLine.Command c = Main.SUBCOMMANDS[i].getAnnotation(picocli.CommandLine.Command.class);
+            assertThat(c.name()).isEqualTo(Main.NAMES[i]);
+            assertThat(c.aliases()).as("an alias would need a name here too").isEmpty();
+            assertThat(Main.commandLine(new String[] {Main.NAMES[i], "x"}).getSubcommands())
+                    .containsOnlyKeys(Main.NAMES[i]);
+        }
+        List<String> all = new ArrayList<>(Arrays.asList(Main.NAMES));
+        all.add("help");
+        for (String[] args : new String[][] {{}, {"help", "analyze"}, {"--help"}, {"analyse"}}) {
+            assertThat(Main.commandLine(args).getSubcommands().keySet()).as(Arrays.toString(args))
+                    .containsExactlyElementsOf(all);
+        }
+    }
+
+    @Test
+    void helpListsEveryCommandAndAMisspeltOneIsAUsageErrorThatSuggestsTheRightOne() {
+        Run help = mapleak("help");
+        assertThat(help.code).isZero();
+        for (String name : Main.NAMES) {
+            assertThat(help.out).contains("  " + name + " ");
+        }
+        Run analyzeHelp = mapleak("help", "analyze");
+        assertThat(analyzeHelp.code).isZero();
+        assertThat(analyzeHelp.out).contains("Usage: mapleak analyze");
+        assertThat(mapleak("analyze", "--help").out).isEqualTo(analyzeHelp.out);
+
+        Run misspelt = mapleak("analyse", "x.hprof");
+        assertThat(misspelt.code).isEqualTo(2);
+        assertThat(misspelt.err).contains("analyse").contains("analyze").doesNotContain("\tat ");
+    }
+
     @Test
     void unknownOptionIsAUsageError() throws IOException {
         Path file = smallDump();
