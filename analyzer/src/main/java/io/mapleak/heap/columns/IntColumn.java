@@ -12,42 +12,60 @@ public final class IntColumn extends ChunkedColumn {
     private IntBuffer[] mapped = new IntBuffer[4];
     /** Each mapped chunk's address when {@link RawMemory#ENABLED}, else 0: read and written through {@link #mapped}. */
     private long[] address = new long[4];
+    /**
+     * The first chunk's address when it is mapped and {@link RawMemory#ENABLED}, else 0: a column within one chunk (all
+     * of a 1 GB dump's per-object columns, in temp files) is read and written with no look-up in the chunk arrays.
+     */
+    private long first;
 
     IntColumn(ColumnStore store, String name, int shift) {
         super(store, name, shift, Integer.BYTES);
     }
 
     public int get(long i) {
-        int[] s = single;
-        if (s != null && i >>> shift == 0) {
-            return s[(int) i];
+        if (i >>> shift == 0) {
+            int[] s = single;
+            if (s != null) {
+                return s[(int) i];
+            }
+            long a = first;
+            if (a != 0) {
+                return RawMemory.U.getInt(a + (i << 2));
+            }
         }
         int c = (int) (i >>> shift);
-        int[] h = heap[c];
-        if (h != null) {
-            return h[(int) i & mask];
-        }
         long a = address[c];
-        return a != 0 ? RawMemory.U.getInt(a + ((long) ((int) i & mask) << 2)) : mapped[c].get((int) i & mask);
+        if (a != 0) {
+            return RawMemory.U.getInt(a + ((long) ((int) i & mask) << 2));
+        }
+        int[] h = heap[c];
+        return h != null ? h[(int) i & mask] : mapped[c].get((int) i & mask);
     }
 
     public void set(long i, int v) {
-        int[] s = single;
-        if (s != null && i >>> shift == 0) {
-            s[(int) i] = v;
-            return;
+        if (i >>> shift == 0) {
+            int[] s = single;
+            if (s != null) {
+                s[(int) i] = v;
+                return;
+            }
+            long a = first;
+            if (a != 0) {
+                RawMemory.U.putInt(a + (i << 2), v);
+                return;
+            }
         }
         int c = (int) (i >>> shift);
+        long a = address[c];
+        if (a != 0) {
+            RawMemory.U.putInt(a + ((long) ((int) i & mask) << 2), v);
+            return;
+        }
         int[] h = heap[c];
         if (h != null) {
             h[(int) i & mask] = v;
         } else {
-            long a = address[c];
-            if (a != 0) {
-                RawMemory.U.putInt(a + ((long) ((int) i & mask) << 2), v);
-            } else {
-                mapped[c].put((int) i & mask, v);
-            }
+            mapped[c].put((int) i & mask, v);
         }
     }
 
@@ -110,6 +128,9 @@ public final class IntColumn extends ChunkedColumn {
     void setMappedChunk(int c, MappedByteBuffer b) {
         mapped[c] = b.asIntBuffer();
         address[c] = RawMemory.ENABLED ? RawMemory.address(b) : 0;
+        if (c == 0) {
+            first = address[0]; // mapped anew by releasePages too
+        }
     }
 
     @Override
@@ -127,5 +148,6 @@ public final class IntColumn extends ChunkedColumn {
     @Override
     void chunksChanged() {
         single = chunks == 1 ? heap[0] : null;
+        first = address[0]; // 0 once closed (clearAll), or while the first chunk is on the heap
     }
 }
