@@ -216,6 +216,7 @@ public final class DominatorTree {
         int count = 1;
         long backs = 0;
         long depth = 0; // levels on the stack: the vertices above the one being scanned
+        int nextReport = 1 << 12;
         int p = 0; // the vertex being scanned, by number
         int v = root;
         long at = 0; // its next successor: a reference position, then (at end) its class mirror; for the root, a child
@@ -270,8 +271,13 @@ public final class DominatorTree {
                 v = w;
                 at = g.refBegin(w);
                 end = g.refBegin(w + 1);
-                if (progress != null && (count & 0xFFFFF) == 0) {
-                    progress.accept(count);
+                if (count >= nextReport) {
+                    // Every 2^20 vertices, but first after 2^12: a branch the JIT never saw taken before compiling
+                    // the loop is compiled as a trap, and taking it later threw the compiled search away.
+                    nextReport = count + (1 << 20);
+                    if (progress != null) {
+                        progress.accept(count);
+                    }
                 }
             } else if (depth == 0) {
                 return count;

@@ -186,7 +186,11 @@ final class HashMapDecoder implements MapDecoder {
         long[] afters = new long[nodes.length];
         ObjectReader reader = ctx.index.reader();
         int idSize = ctx.index.idSize();
-        NodeFields.inRuns(reader, nodes.length, i -> reader.fieldsAt(nodes[i]), (i, fields, run, runAt) ->
+        long[] positions = new long[nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            positions[i] = reader.fieldsAt(nodes[i]);
+        }
+        NodeFields.inRuns(reader, nodes.length, positions, 0, (i, fields, run, runAt) ->
                 afters[i] = NodeFields.id(reader, idSize, run, runAt, fields, ctx.afterOffset(nodes[i])));
         long limit = stats.entries + 16;
         long count = 0;

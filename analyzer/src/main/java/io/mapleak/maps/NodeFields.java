@@ -166,7 +166,7 @@ final class NodeFields {
     /** Reads the nodes of the first {@code n} sort keys, in their (file) order ({@link #inRuns}). */
     private void readSorted(MapContext ctx, ObjectReader reader, int n) {
         int idSize = index.idSize();
-        inRuns(reader, n, i -> order[i] >>> SLOT_BITS,
+        inRuns(reader, n, order, SLOT_BITS,
                 (i, fields, run, runAt) -> readNode(ctx, reader, run, runAt, idSize, (int) (order[i] & SLOT_MASK),
                         fields));
     }
@@ -179,26 +179,28 @@ final class NodeFields {
     }
 
     /**
-     * Visits objects 0 to {@code n - 1}, whose fields start at {@code position(i)}, given in rising file order, in
+     * Visits objects 0 to {@code n - 1}, whose fields start at {@code keys[i] >>> shift}, given in rising file order, in
      * runs read with one positional read each, straight into a buffer of the thread's: a run goes on while the next
      * object lies within {@link #GAP} bytes of the last and within {@link #RUN} bytes of the first; an object with no
-     * neighbour that close is a run of its own ({@link #NODE_BYTES} read). Positions out of order end a run.
+     * neighbour that close is a run of its own ({@link #NODE_BYTES} read). Positions out of order end a run. The
+     * positions come in an array, not through a function: with a function of each caller's, the compiled loops'
+     * type speculations failed by turns and C2 compiled this six times in a run.
      */
-    static void inRuns(ObjectReader reader, int n, java.util.function.IntToLongFunction position, Visit visit) {
+    static void inRuns(ObjectReader reader, int n, long[] keys, int shift, Visit visit) {
         for (int i = 0; i < n; ) {
-            long first = position.applyAsLong(i);
+            long first = keys[i] >>> shift;
             int j = i + 1;
             long last = first;
-            for (long p; j < n && (p = position.applyAsLong(j)) >= last && p + NODE_BYTES <= first + RUN
+            for (long p; j < n && (p = keys[j] >>> shift) >= last && p + NODE_BYTES <= first + RUN
                     && p - last <= GAP; ) {
                 last = p;
                 j++;
             }
             java.nio.ByteBuffer run = RUNS.get();
-            run.clear().limit((int) (position.applyAsLong(j - 1) + NODE_BYTES - first));
+            run.clear().limit((int) ((keys[j - 1] >>> shift) + NODE_BYTES - first));
             reader.readRun(first, run);
             for (; i < j; i++) {
-                visit.fields(i, position.applyAsLong(i), run, first);
+                visit.fields(i, keys[i] >>> shift, run, first);
             }
         }
     }
