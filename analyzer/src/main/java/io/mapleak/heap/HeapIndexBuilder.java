@@ -360,12 +360,18 @@ final class HeapIndexBuilder {
      */
     private static void copyInts(List<ObjectRun> runs, List<ClassInfo> mirrors, IntColumn classOf, IntColumn lengths,
             Slots slots) {
+        // Where each mirror goes, found by bisection beforehand: the copy then reads no ids (a packed read an
+        // object, on the longer of arrange's two threads).
+        long[] objectsBefore = new long[mirrors.size()];
+        for (int m = 0; m < objectsBefore.length; m++) {
+            objectsBefore[m] = objectsWithIdAtMost(runs, mirrors.get(m).id);
+        }
         int k = 0;
         int i = 0;
+        long objects = 0; // objects copied so far
         for (ObjectRun run : runs) {
-            for (int f = 0; f < run.size; f++) {
-                long id = run.ids.get(f);
-                while (k < mirrors.size() && mirrors.get(k).id < id) {
+            for (int f = 0; f < run.size; f++, objects++) {
+                while (k < mirrors.size() && objectsBefore[k] <= objects) {
                     mirror(slots, mirrors.get(k++), i++, classOf, lengths);
                 }
                 classOf.set(i, slots.object(run.classes.get(f), run.refCounts.get(f)));
@@ -379,6 +385,35 @@ final class HeapIndexBuilder {
         while (k < mirrors.size()) {
             mirror(slots, mirrors.get(k++), i++, classOf, lengths);
         }
+    }
+
+    /**
+     * How many objects of {@code runs} (whose ids rise or repeat through each run and from each run to the next)
+     * have an id of at most {@code id}: a mirror of that id goes after them, as {@link #copyPacked} merges it.
+     */
+    static long objectsWithIdAtMost(List<ObjectRun> runs, long id) {
+        long before = 0;
+        for (ObjectRun run : runs) {
+            if (run.size == 0) {
+                continue;
+            }
+            if (run.ids.get(run.size - 1) <= id) {
+                before += run.size;
+                continue;
+            }
+            int lo = 0;
+            int hi = run.size - 1; // ids[hi] > id
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (run.ids.get(mid) <= id) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return before + lo;
+        }
+        return before;
     }
 
     /** Writes class mirror {@code c}'s class and length (a mark naming its class) at {@code i}, and its slots. */
