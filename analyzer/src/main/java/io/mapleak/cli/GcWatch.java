@@ -67,24 +67,18 @@ final class GcWatch {
 
     /**
      * Starts a daemon thread that watches this JVM's collectors and runs {@code onThrashing} once if the run
-     * thrashes (see the class comment). The thread looks the collectors up itself: the management beans' classes
-     * and proxies took 40 ms of the main thread's start otherwise.
+     * thrashes (see the class comment).
      */
     static Thread start(Runnable onThrashing) {
         int seconds = Integer.getInteger("mapleak.gcWatchSeconds", DEFAULT_WINDOW_SECONDS);
         GcWatch watch = new GcWatch(seconds * 1_000_000_000L, 2 * seconds + 4);
+        GarbageCollectorMXBean[] collectors = ManagementFactory.getGarbageCollectorMXBeans()
+                .toArray(new GarbageCollectorMXBean[0]);
+        MemoryPoolMXBean[] heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
+                .toArray(MemoryPoolMXBean[]::new);
         long max = Runtime.getRuntime().maxMemory();
         Thread t = new Thread(() -> {
-            GarbageCollectorMXBean[] collectors;
-            MemoryPoolMXBean[] heapPools;
-            try {
-                collectors = ManagementFactory.getGarbageCollectorMXBeans().toArray(new GarbageCollectorMXBean[0]);
-                heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                        .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
-                        .toArray(MemoryPoolMXBean[]::new);
-            } catch (OutOfMemoryError e) {
-                return; // full already: the out-of-memory error that follows gives the advice
-            }
             while (true) {
                 try {
                     Thread.sleep(1000);

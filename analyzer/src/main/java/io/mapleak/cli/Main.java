@@ -29,8 +29,22 @@ public final class Main implements Runnable {
      * for a run that kept columns on the heap, without it for one that kept none there (the dump's size is not
      * known yet, and its columns may all be in temp files already).
      */
-    private static final String OUT_OF_MEMORY = outOfMemory(Runtime.getRuntime().maxMemory(), true);
-    private static final String OUT_OF_MEMORY_COLUMNS_OUT = outOfMemory(Runtime.getRuntime().maxMemory(), false);
+    private static final String OUT_OF_MEMORY = outOfMemory(maxHeap(), true);
+    private static final String OUT_OF_MEMORY_COLUMNS_OUT = outOfMemory(maxHeap(), false);
+
+    /**
+     * The max heap as -Xmx set it: the parallel collector that bin/mapleak gives analyze reports one survivor space
+     * less as {@link Runtime#maxMemory()} (61 MB of -Xmx64m), which the advice would then name.
+     */
+    static long maxHeap() {
+        try {
+            return Long.parseLong(java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("MaxHeapSize").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return Runtime.getRuntime().maxMemory(); // not HotSpot
+        }
+    }
 
     /** The advice that fits this run (see {@link #OUT_OF_MEMORY}); allocates nothing. */
     private static String outOfMemoryAdvice() {

@@ -178,7 +178,7 @@ class NewUserTest {
         assertThat(launch(root, "report", report.toString(), "--html", "x.html")).startsWith(c1 + " -jar");
         assertThat(launch(root, "growth", report.toString(), report.toString(), "--json", "g.json"))
                 .startsWith(c1 + " -jar");
-        String young = "-Xmn64m";
+        String young = "-Xmn64m -XX:+UseParallelGC";
         assertThat(launch(root, "report", report.toString())).doesNotContain(young);
         // Commands that read a dump: the young generation and the JIT options the triage job's children get too.
         String reading = young + " " + String.join(" ", CompilerOptions.FOR_DUMPS) + " -jar";
