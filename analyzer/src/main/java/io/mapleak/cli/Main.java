@@ -53,7 +53,43 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         watchGc();
+        adviseOnOutOfMemoryInAnyThread();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Whether this run has given the out-of-memory advice: once, whichever thread ran out first. */
+    private static final java.util.concurrent.atomic.AtomicBoolean ADVISED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Frees the reserve; true for the first caller of the run, the one to print the out-of-memory advice. */
+    private static boolean firstToAdvise() {
+        reserve = null;
+        return ADVISED.compareAndSet(false, true);
+    }
+
+    /** The out-of-memory advice on stderr unless this run gave it already, then exit code 4. Allocates nothing. */
+    private static void adviseAndExit() {
+        if (firstToAdvise()) {
+            System.err.println(outOfMemoryAdvice());
+            System.err.flush();
+        }
+        System.exit(ExitCodes.INTERNAL);
+    }
+
+    /**
+     * An out-of-memory error that ends a thread of its own (a worker of the common pool between tasks, say: the
+     * parallel collector's overhead limit throws wherever the allocation is) ends the run as one in the main thread
+     * does: the advice once and exit code 4, not the JVM's "Exception in thread" line beside the advice. Anything
+     * else goes to the JVM's default report, as before. For the command line only.
+     */
+    static void adviseOnOutOfMemoryInAnyThread() {
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (e instanceof OutOfMemoryError) {
+                adviseAndExit();
+            }
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            e.printStackTrace(System.err);
+        });
     }
 
     /**
@@ -61,12 +97,7 @@ public final class Main implements Runnable {
      * it: the advice on stderr and exit code 4. For the command line only (tests call {@link #run} in their JVM).
      */
     static void watchGc() {
-        GcWatch.start(() -> {
-            reserve = null;
-            System.err.println(outOfMemoryAdvice());
-            System.err.flush();
-            System.exit(ExitCodes.INTERNAL);
-        });
+        GcWatch.start(Main::adviseAndExit);
     }
 
     /** The subcommands, in the order the usage lists them (then {@code help}). */
@@ -103,14 +134,16 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handle);
+        ADVISED.set(false); // a new run (tests run several in one JVM)
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
             // Threads beside this one may still hold the heap: the message is made before, and the reserve freed
-            // now leaves room to print it.
-            reserve = null;
-            err.println(outOfMemoryAdvice());
-            err.flush();
+            // now leaves room to print it (unless a thread that ran out first has, and is ending the JVM).
+            if (firstToAdvise()) {
+                err.println(outOfMemoryAdvice());
+                err.flush();
+            }
             return ExitCodes.INTERNAL;
         } catch (InternalError e) {
             // A write to a memory-mapped temp file the disk had no room for arrives as a fault in the JVM.

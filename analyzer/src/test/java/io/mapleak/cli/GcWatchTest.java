@@ -75,4 +75,27 @@ class GcWatchTest {
             p.destroyForcibly();
         }
     }
+
+    /**
+     * An out-of-memory error that ends a helper thread (the parallel collector's overhead limit throws in whatever
+     * thread allocates) ends the run with the advice alone, once, and exit code 4: not the JVM's "Exception in
+     * thread" line, nor a run that waits on.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-XX:+UseG1GC", "-XX:+UseParallelGC"})
+    void anOutOfMemoryErrorInAHelperThreadEndsTheRunWithTheAdviceOnce(String collector) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Xmx64m", collector, "-cp",
+                System.getProperty("java.class.path"), OutOfMemoryInThreadMain.class.getName())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("ended by the handler").isTrue();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(p.exitValue()).as(err).isEqualTo(ExitCodes.INTERNAL);
+            assertThat(err).startsWith("mapleak: out of memory with a max heap of 64 MB").doesNotContain("\n")
+                    .doesNotContain("Exception");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }
