@@ -187,6 +187,15 @@ class NewUserTest {
         assertThat(launch(root, "report", report.toString())).doesNotContain("InlineSmallCode");
         assertThat(launch(root, "growth", "--help")).startsWith(c1);
         assertThat(launch(root, "triage", dump, "--out", "out")).startsWith(c1 + " -XX:+UseSerialGC -jar");
+        // A collector of the user's replaces the parallel one: the JVM refuses to start with two.
+        for (String collector : List.of("-XX:+UseG1GC", "-XX:+UseSerialGC")) {
+            assertThat(launch(root, Map.of("MAPLEAK_CDS", "0", "MAPLEAK_JAVA_OPTS", "-Xmx1g " + collector), "analyze",
+                    dump)).doesNotContain("UseParallelGC").startsWith("-Xmn64m -XX:InlineSmallCode").contains(collector);
+            assertThat(launch(root, Map.of("MAPLEAK_CDS", "0", "JAVA_TOOL_OPTIONS", collector), "analyze", dump))
+                    .doesNotContain("UseParallelGC");
+        }
+        assertThat(launch(root, Map.of("MAPLEAK_CDS", "0", "MAPLEAK_JAVA_OPTS", "-XX:+UseParallelGC -Xmx1g"),
+                "analyze", dump)).startsWith("-Xmn64m -XX:InlineSmallCode");
     }
 
     /**
