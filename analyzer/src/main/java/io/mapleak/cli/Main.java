@@ -80,17 +80,26 @@ public final class Main implements Runnable {
      * An out-of-memory error that ends a thread of its own (a worker of the common pool between tasks, say: the
      * parallel collector's overhead limit throws wherever the allocation is) ends the run as one in the main thread
      * does: the advice once and exit code 4, not the JVM's "Exception in thread" line beside the advice. Anything
-     * else goes to the JVM's default report, as before. For the command line only.
+     * else that ends a thread is one line (a heap nearly full makes other errors too: a class whose initialiser ran
+     * out cannot be initialised after), with the stack trace under {@code --debug}. For the command line only.
      */
     static void adviseOnOutOfMemoryInAnyThread() {
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
             if (e instanceof OutOfMemoryError) {
                 adviseAndExit();
             }
-            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
-            e.printStackTrace(System.err);
+            if (debugRequested) {
+                System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                e.printStackTrace(System.err);
+            } else {
+                System.err.println("mapleak: internal error in thread " + thread.getName() + ": " + e
+                        + " (run with --debug for the stack trace)");
+            }
         });
     }
+
+    /** Whether the command line asks for stack traces (--debug), for errors outside picocli's handler. */
+    private static volatile boolean debugRequested;
 
     /**
      * Starts the watch that ends a run thrashing on a full heap ({@link GcWatch}) as an out-of-memory error ends
@@ -135,6 +144,7 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handle);
         ADVISED.set(false); // a new run (tests run several in one JVM)
+        debugRequested = java.util.Arrays.asList(args).contains("--debug");
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,6 +97,33 @@ class GcWatchTest {
                     .doesNotContain("Exception");
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    /** Another error that ends a helper thread is one line on stderr, its stack trace only under --debug. */
+    @Test
+    void anotherErrorInAHelperThreadIsOneLineUnlessDebugging() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        for (boolean debug : new boolean[] {false, true}) {
+            List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-cp",
+                    System.getProperty("java.class.path"), ErrorInThreadMain.class.getName(), "--version"));
+            if (debug) {
+                command.add("--debug");
+            }
+            Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (debug) {
+                    assertThat(err).startsWith("Exception in thread \"helper\" java.lang.IllegalStateException")
+                            .contains("\tat ");
+                } else {
+                    assertThat(err).isEqualTo("mapleak: internal error in thread helper: java.lang."
+                            + "IllegalStateException: a helper's own failure (run with --debug for the stack trace)");
+                }
+            } finally {
+                p.destroyForcibly();
+            }
         }
     }
 }

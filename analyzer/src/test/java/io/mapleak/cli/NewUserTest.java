@@ -190,7 +190,8 @@ class NewUserTest {
         // A collector of the user's replaces the parallel one: the JVM refuses to start with two.
         for (String collector : List.of("-XX:+UseG1GC", "-XX:+UseSerialGC")) {
             assertThat(launch(root, Map.of("MAPLEAK_CDS", "0", "MAPLEAK_JAVA_OPTS", "-Xmx1g " + collector), "analyze",
-                    dump)).doesNotContain("UseParallelGC").startsWith("-Xmn64m -XX:InlineSmallCode").contains(collector);
+                    dump)).doesNotContain("UseParallelGC").startsWith("-Xmn64m -XX:InlineSmallCode")
+                    .contains(collector);
             assertThat(launch(root, Map.of("MAPLEAK_CDS", "0", "JAVA_TOOL_OPTIONS", collector), "analyze", dump))
                     .doesNotContain("UseParallelGC");
         }
