@@ -113,7 +113,7 @@ public final class Main implements Runnable {
     static final Class<?>[] SUBCOMMANDS = {AnalyzeCommand.class, ReportCommand.class, MapsCommand.class,
         TopCommand.class, PathCommand.class, HistogramCommand.class, InfoCommand.class, CaptureCommand.class,
         GrowthCommand.class, TriageCommand.class, DemoCommand.class};
-    /** Their names, as their {@code @Command} annotations give them (MainTest keeps the two equal). */
+    /** Their names, as their {@code @Command} annotations give them (CliTest keeps the two equal). */
     static final String[] NAMES = {"analyze", "report", "maps", "top", "path", "histogram", "info", "capture",
         "growth", "triage", "demo"};
 

@@ -201,12 +201,8 @@ public final class DetectContext {
             // at once on the 10 GB benchmark dump, a few hundred MB, and a 600 MB heap no longer sufficed.
             String[] labels = new String[views.size()];
             Map<String, String> canonical = new java.util.concurrent.ConcurrentHashMap<>();
-            java.util.stream.IntStream.range(0, labels.length).parallel().forEach(i -> {
-                String label = uncachedOwnerLabel(views.get(i).object());
-                String known = canonical.get(label);
-                labels[i] = known != null ? known : java.util.Objects.requireNonNullElse(
-                        canonical.putIfAbsent(label, label), label);
-            });
+            java.util.stream.IntStream.range(0, labels.length).parallel().forEach(i ->
+                    labels[i] = canonical.computeIfAbsent(uncachedOwnerLabel(views.get(i).object()), l -> l));
             Map<String, List<MapView>> groups = new java.util.HashMap<>();
             for (int i = 0; i < labels.length; i++) {
                 groups.computeIfAbsent(labels[i], k -> new java.util.ArrayList<>()).add(views.get(i));

@@ -62,19 +62,11 @@ class GcWatchTest {
     @ParameterizedTest
     @ValueSource(strings = {"-XX:+UseG1GC", "-XX:+UseParallelGC"})
     void aJvmThrashingOnAFullHeapEndsWithTheAdviceAndExitCode4(String collector) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Xmx64m", collector, "-Dmapleak.gcWatchSeconds=3",
-                "-cp", System.getProperty("java.class.path"), ThrashingMain.class.getName())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("ended by the watch").isTrue();
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertThat(p.exitValue()).as(err).isEqualTo(ExitCodes.INTERNAL);
-            assertThat(err).startsWith("mapleak: out of memory with a max heap of 64 MB").contains("-Xmx1g")
-                    .doesNotContain("\n").doesNotContain("Exception");
-        } finally {
-            p.destroyForcibly();
-        }
+        Ended run = java(120, List.of("-Xmx64m", collector, "-Dmapleak.gcWatchSeconds=3"), ThrashingMain.class);
+        assertThat(run.ended()).as("ended by the watch").isTrue();
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(run.err()).startsWith("mapleak: out of memory with a max heap of 64 MB").contains("-Xmx1g")
+                .doesNotContain("\n").doesNotContain("Exception");
     }
 
     /**
@@ -85,45 +77,44 @@ class GcWatchTest {
     @ParameterizedTest
     @ValueSource(strings = {"-XX:+UseG1GC", "-XX:+UseParallelGC"})
     void anOutOfMemoryErrorInAHelperThreadEndsTheRunWithTheAdviceOnce(String collector) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Xmx64m", collector, "-cp",
-                System.getProperty("java.class.path"), OutOfMemoryInThreadMain.class.getName())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("ended by the handler").isTrue();
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertThat(p.exitValue()).as(err).isEqualTo(ExitCodes.INTERNAL);
-            assertThat(err).startsWith("mapleak: out of memory with a max heap of 64 MB").doesNotContain("\n")
-                    .doesNotContain("Exception");
-        } finally {
-            p.destroyForcibly();
-        }
+        Ended run = java(60, List.of("-Xmx64m", collector), OutOfMemoryInThreadMain.class);
+        assertThat(run.ended()).as("ended by the handler").isTrue();
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(run.err()).startsWith("mapleak: out of memory with a max heap of 64 MB").doesNotContain("\n")
+                .doesNotContain("Exception");
     }
 
     /** Another error that ends a helper thread is one line on stderr, its stack trace only under --debug. */
     @Test
     void anotherErrorInAHelperThreadIsOneLineUnlessDebugging() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        for (boolean debug : new boolean[] {false, true}) {
-            List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-cp",
-                    System.getProperty("java.class.path"), ErrorInThreadMain.class.getName(), "--version"));
-            if (debug) {
-                command.add("--debug");
-            }
-            Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            try {
-                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                if (debug) {
-                    assertThat(err).startsWith("Exception in thread \"helper\" java.lang.IllegalStateException")
-                            .contains("\tat ");
-                } else {
-                    assertThat(err).isEqualTo("mapleak: internal error in thread helper: java.lang."
-                            + "IllegalStateException: a helper's own failure (run with --debug for the stack trace)");
-                }
-            } finally {
-                p.destroyForcibly();
-            }
+        Ended plain = java(60, List.of(), ErrorInThreadMain.class, "--version");
+        assertThat(plain.ended()).isTrue();
+        assertThat(plain.err()).isEqualTo("mapleak: internal error in thread helper: java.lang."
+                + "IllegalStateException: a helper's own failure (run with --debug for the stack trace)");
+        Ended debug = java(60, List.of(), ErrorInThreadMain.class, "--version", "--debug");
+        assertThat(debug.ended()).isTrue();
+        assertThat(debug.err()).startsWith("Exception in thread \"helper\" java.lang.IllegalStateException")
+                .contains("\tat ");
+    }
+
+    /** How a child JVM ended: within the time given or not, its exit code then (-1 if not), its stderr. */
+    private record Ended(boolean ended, int exit, String err) {
+    }
+
+    /** Runs {@code main} with this test's class path in a JVM of its own, stopped after {@code seconds} at most. */
+    private static Ended java(int seconds, List<String> options, Class<?> main, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            boolean ended = p.waitFor(seconds, TimeUnit.SECONDS);
+            String err = ended ? new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip() : "";
+            return new Ended(ended, ended ? p.exitValue() : -1, err);
+        } finally {
+            p.destroyForcibly();
         }
     }
 }
