@@ -1,6 +1,7 @@
 package io.mapleak.graph;
 
 import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.columns.Column;
 import io.mapleak.heap.columns.ColumnStore;
 import io.mapleak.heap.columns.IntColumn;
 import io.mapleak.heap.columns.LongColumn;
@@ -18,13 +19,15 @@ import java.util.BitSet;
  * are kept, as a reverse CSR, for the evaluation step. Edges into objects the virtual root reaches directly are
  * left out, since those objects' semidominator is the root whatever else points at them. The DFS keeps its stack
  * in a column (no recursion) and path compression walks by pointer reversal, so deep graphs (long linked lists)
- * overflow nothing. Retained sizes accumulate in reverse preorder, through each object's immediate dominator.
+ * overflow nothing. Leaves (objects with no reference of their own, about two in five: byte arrays, boxed
+ * numbers) are no vertex of the search: each gets its dominator from its predecessors at the end (see
+ * {@link Search}). Retained sizes accumulate in reverse preorder, through each object's immediate dominator.
  *
  * <p>All references count here, weak ones included (as in Eclipse MAT). Unreachable objects have no dominator
- * and retain nothing. Memory during the computation: about 20 bytes per object plus 12 per back edge (16 for a
- * moment while the predecessor lists are built) and 24 per level of the DFS's deepest path, 12 to 16 bytes per
- * object in the last step; kept after: 4 (dominator) + 4 (retained size in size units; 8, in bytes, for heaps of
- * 2^32 units or more) per object. All of it
+ * and retain nothing. Memory during the computation: 4 bytes per object, 20 per vertex (object but leaves), 12
+ * per back edge or extra edge into a leaf (16 for a moment while the predecessor lists are built) and 24 per
+ * level of the DFS's deepest path, 12 to 16 bytes per object in the last step; kept after: 4 (dominator) + 4
+ * (retained size in size units; 8, in bytes, for heaps of 2^32 units or more) per object. All of it
  * in columns of the index's {@link ColumnStore}, so a graph larger than the memory budget is computed in temp files.
  */
 public final class DominatorTree {
@@ -95,33 +98,55 @@ public final class DominatorTree {
     /** Like {@link #compute(HeapGraph, java.util.function.LongConsumer)}; retained sizes are kept in 4 bytes while
      *  the heap is under {@code narrowUnits} size units (tests lower it to take the 8-byte path). */
     static DominatorTree compute(HeapGraph g, java.util.function.LongConsumer progress, long narrowUnits) {
+        return compute(g, progress, narrowUnits, MAX_LEAF_EDGES);
+    }
+
+    /**
+     * Like {@link #compute(HeapGraph, java.util.function.LongConsumer, long)}; leaves are set apart while their
+     * extra edges number at most {@code maxLeafEdges} (tests lower it to take the way without leaves).
+     */
+    static DominatorTree compute(HeapGraph g, java.util.function.LongConsumer progress, long narrowUnits,
+            long maxLeafEdges) {
         HeapIndex index = g.index();
         ColumnStore store = index.columns();
         final int n = g.objects();
         final int size = n + 1;
 
         // Every column but the preorder numbers is written before it is read: scratch columns, not zeroed first.
-        IntColumn pre = store.ints("dom-preorder", size, -1);
+        IntColumn pre = store.ints("dominators", size, -1); // preorder numbers first, dominators in step 5
         IntColumn vertex = store.scratchInts("dom-vertex", size);
         IntColumn parent = store.scratchInts("dom-parent", size);
         IntColumn semi = store.scratchInts("dom-semi", size);
         LongColumn stack = store.scratchLongs("dom-stack", 0);
         LongColumn backEdges = store.scratchLongs("dom-back-edges", 0);
-        final int reached = depthFirst(g, pre, vertex, parent, semi, stack, backEdges, progress);
-        pre.close(); // the rest is in preorder numbers: these two columns' space goes to the next steps' columns
+        LongColumn leafEdges = store.scratchLongs("dom-leaf-edges", 0);
+        Search search = new Search(g, pre, vertex, parent, semi, stack, backEdges, leafEdges, maxLeafEdges, progress);
+        final int reached;
+        try {
+            reached = search.run();
+        } catch (TooManyLeafEdges e) {
+            for (Column c : new Column[] {pre, vertex, parent, semi, stack, backEdges, leafEdges}) {
+                c.close();
+            }
+            return compute(g, progress, narrowUnits, -1);
+        }
+        final long leavesReached = search.leaves;
+        final long total = reached + leavesReached;
         stack.close();
         vertex.releasePages(); // next read in step 5: its pages need not stay resident through steps 2 to 4
 
-        // 2. The back edges as predecessor lists (reverse CSR by target), in preorder numbers.
+        // 2. The back edges as predecessor lists (reverse CSR by target), in preorder numbers; with them, under the
+        // number of each leaf's first predecessor, its other ones (see leafEntries).
+        leafEntries(pre, leafEdges, backEdges);
         PackedLongs revStart = new PackedLongs(store, "dom-predecessor-starts");
         IntColumn revSrc = predecessors(store, backEdges, reached, revStart);
         if (progress != null) {
-            progress.accept((long) reached + reached / 2);
+            progress.accept(total + total / 2);
         }
 
         // 3. Semidominators in reverse preorder.
         try (LongColumn forest = store.longs("dom-forest", reached, FOREST_ROOT)) {
-            semidominators(reached, parent, semi, forest, revStart, revSrc, progress);
+            semidominators(reached, parent, semi, forest, revStart, revSrc, leafEdges, progress, total);
         }
         revSrc.close();
         revStart.close();
@@ -139,17 +164,42 @@ public final class DominatorTree {
             dom.set(w, d);
         }
         parent.close();
+        // A leaf's: the same walk from its first predecessor, up to the smallest semidominator its other
+        // predecessors offered, one at a time (each walk goes on from where the last stopped).
+        for (long e = 0, m = leafEdges.length(); e < m; e++) {
+            long edge = leafEdges.get(e);
+            int leaf = (int) (edge >>> 32);
+            int offered = (int) edge;
+            int d = -2 - pre.get(leaf);
+            if (d > offered) {
+                do {
+                    d = dom.get(d);
+                } while (d > offered);
+                pre.set(leaf, -2 - d);
+            }
+        }
+        leafEdges.close();
 
-        // 5. Dominators back to object numbers; then retained sizes accumulate from the leaves up (reverse preorder)
-        // straight into object numbers, through each object's immediate dominator. Accumulating in preorder numbers
-        // first and copying back would hold a second 8 bytes an object at the step's peak (the memory's high point
-        // of a run with a small heap, where these columns are mapped), for about the same random accesses.
-        IntColumn idom = store.ints("dominators", n, UNREACHABLE);
+        // 5. Dominators back to object numbers, in place of the preorder numbers (an object's is not read again);
+        // then retained sizes accumulate from the leaves up (reverse preorder) straight into object numbers, through
+        // each object's immediate dominator. Accumulating in preorder numbers first and copying back would hold a
+        // second 8 bytes an object at the step's peak (the memory's high point of a run with a small heap, where
+        // these columns are mapped), for about the same random accesses. A leaf holds -2 - (its dominator's number)
+        // until then: -2 is ROOT already, the smaller values are turned into objects in a second sweep.
+        IntColumn idom = pre;
         for (int p = 1; p < reached; p++) {
             int d = dom.get(p);
             idom.set(vertex.get(p), d == 0 ? ROOT : vertex.get(d));
         }
         dom.close();
+        if (leavesReached > 0) {
+            for (int o = 0; o < n; o++) {
+                int d = idom.get(o);
+                if (d < ROOT) {
+                    idom.set(o, vertex.get(-2 - d));
+                }
+            }
+        }
         // Sizes are multiples of the index's size unit (the object alignment), so below 2^32 units of heap (32 GB
         // at 8 bytes) every retained size fits 4 bytes unsigned: half the column, on the largest dumps 0.5 GB.
         long unit = index.sizeUnit();
@@ -169,6 +219,19 @@ public final class DominatorTree {
                 retained.set(o, s);
             }
         }
+        // Leaves first (they dominate nothing: their retained size is their own), then the rest from the bottom up.
+        if (leavesReached > 0) {
+            for (int o = 0; o < n; o++) {
+                int d = idom.get(o);
+                if (d >= 0 && g.isLeaf(o)) {
+                    if (narrow) {
+                        units.set(d, units.get(d) + units.get(o));
+                    } else {
+                        retained.set(d, retained.get(d) + retained.get(o));
+                    }
+                }
+            }
+        }
         for (int p = reached - 1; p >= 1; p--) {
             int o = vertex.get(p);
             int d = idom.get(o);
@@ -182,112 +245,213 @@ public final class DominatorTree {
             }
         }
         vertex.close();
-        return new DominatorTree(idom, units, retained, unit, live, reached - 1);
+        return new DominatorTree(idom, units, retained, unit, live, (int) (total - 1));
+    }
+
+    /** Extra edges into leaves (beyond each one's first) set apart at most; a dump with more goes without. */
+    static final long MAX_LEAF_EDGES = Integer.MAX_VALUE;
+
+    /** Thrown by the search when the leaves' extra edges pass the most it may set apart. */
+    private static final class TooManyLeafEdges extends RuntimeException {
+        TooManyLeafEdges() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * After the search: each extra edge into a leaf, (leaf &lt;&lt; 32 | source number) at position e of
+     * {@code leafEdges}, is added to {@code backEdges} as an entry (f &lt;&lt; 32 | -1 - e) under the number f of the
+     * leaf's first predecessor (its smallest-numbered one, now final). Step 3 reaches it just before f's own turn.
+     */
+    private static void leafEntries(IntColumn pre, LongColumn leafEdges, LongColumn backEdges) {
+        long m = leafEdges.length();
+        if (m == 0) {
+            return;
+        }
+        long backs = backEdges.length();
+        backEdges.ensureLength(backs + m);
+        for (long e = 0; e < m; e++) {
+            int first = -2 - pre.get((int) (leafEdges.get(e) >>> 32));
+            backEdges.set(backs + e, (long) first << 32 | ((-1 - e) & LOW));
+        }
     }
 
     /** Longs a level of the depth-first search's stack takes: vertex and number, next position, end. */
     private static final int LEVEL = 3;
 
     /**
-     * Step 1: depth-first preorder from the virtual root (number 0), returning how many vertices it reached.
-     * Fills {@code pre} (object to number), {@code vertex} and {@code parent} (by number), and classifies every edge
-     * out of a reached object as the DFS looks at it, once: an edge from a vertex numbered before its target (tree
-     * and forward edges) only lowers the target's initial semidominator candidate in {@code semi}, so it is never
-     * stored; an edge from a vertex numbered after its target (back and cross edges, the only ones that need
-     * {@code eval} in step 3) is appended to {@code backEdges} as (target number &lt;&lt; 32 | source number), except
-     * into GC-rooted objects, whose semidominator is the root whatever points at them. The vertex being scanned
-     * lives in locals (its object, number, next reference position and end); {@code stack} holds the same for each
-     * vertex on the path down to it, so going back up reads one line of the stack instead of looking the vertex's
-     * references up again at random. It is as long as the deepest path (three longs a level), usually short;
-     * a long linked list makes it long, in a column like the others.
+     * Step 1: depth-first preorder from the virtual root (number 0). Fills {@code pre} (object to number),
+     * {@code vertex} and {@code parent} (by number), and classifies every edge out of a reached object as the DFS
+     * looks at it, once: an edge from a vertex numbered before its target (tree and forward edges) only lowers the
+     * target's initial semidominator candidate in {@code semi}, so it is never stored; an edge from a vertex
+     * numbered after its target (back and cross edges, the only ones that need {@code eval} in step 3) is appended
+     * to {@code backEdges} as (target number &lt;&lt; 32 | source number), except into GC-rooted objects, whose
+     * semidominator is the root whatever points at them. The vertex being scanned lives in locals (its object,
+     * number, next reference position and end); {@code stack} holds the same for each vertex on the path down to
+     * it, so going back up reads one line of the stack instead of looking the vertex's references up again at
+     * random. It is as long as the deepest path (three longs a level), usually short; a long linked list makes it
+     * long, in a column like the others.
+     *
+     * <p>Leaves ({@link HeapGraph#isLeaf}) get no number: the search is one that visits each vertex's leaf
+     * successors as soon as it enters it, before anything else, so a leaf's DFS parent is its predecessor with the
+     * smallest number, and its own number (never needed) would come right after that one's. {@code pre} holds
+     * -2 - (that predecessor's number) for a leaf; every other predecessor, numbered after the leaf, is an extra
+     * edge appended to {@code leafEdges} as (leaf &lt;&lt; 32 | source number), unless the leaf is GC-rooted.
+     * Nothing else needs a leaf: it is on no path to anything but its class mirror, a GC root. So about two
+     * objects in five are no vertex of steps 2 to 4.
      */
-    private static int depthFirst(HeapGraph g, IntColumn pre, IntColumn vertex, IntColumn parent, IntColumn semi,
-            LongColumn stack, LongColumn backEdges, java.util.function.LongConsumer progress) {
-        final int root = g.root();
-        int[] rootChildren = g.rootChildren();
-        BitSet rooted = new BitSet(g.objects());
-        for (int c : rootChildren) {
-            rooted.set(c);
+    private static final class Search {
+        final HeapGraph g;
+        final IntColumn pre;
+        final IntColumn vertex;
+        final IntColumn parent;
+        final IntColumn semi;
+        final LongColumn stack;
+        final LongColumn backEdges;
+        final LongColumn leafEdges;
+        final long maxLeafEdges;
+        final java.util.function.LongConsumer progress;
+        /** Leaves reached. */
+        long leaves;
+
+        Search(HeapGraph g, IntColumn pre, IntColumn vertex, IntColumn parent, IntColumn semi, LongColumn stack,
+                LongColumn backEdges, LongColumn leafEdges, long maxLeafEdges,
+                java.util.function.LongConsumer progress) {
+            this.g = g;
+            this.pre = pre;
+            this.vertex = vertex;
+            this.parent = parent;
+            this.semi = semi;
+            this.stack = stack;
+            this.backEdges = backEdges;
+            this.leafEdges = leafEdges;
+            this.maxLeafEdges = maxLeafEdges;
+            this.progress = progress;
         }
-        pre.set(root, 0);
-        vertex.set(0, root);
-        parent.set(0, 0);
-        semi.set(0, 0);
-        int count = 1;
-        long backs = 0;
-        long depth = 0; // levels on the stack: the vertices above the one being scanned
-        int nextReport = 1 << 12;
-        int p = 0; // the vertex being scanned, by number
-        int v = root;
-        long at = 0; // its next successor: a reference position, then (at end) its class mirror; for the root, a child
-        long end = rootChildren.length;
-        while (true) {
-            int w = -1;
-            if (v == root) {
-                while (at < end) {
-                    int c = rootChildren[(int) at++];
-                    int q = pre.get(c);
-                    if (q < 0) {
-                        w = c;
-                        break;
-                    }
-                    semi.set(q, 0); // reached first from another object: the root still points at it
-                }
-            } else {
-                // Scan v's successors (stored references, then its class mirror) up to the first one not yet visited.
-                while (at <= end) {
-                    int c = at < end ? g.target(at) : g.classObjectOf(v);
-                    at++;
-                    if (c < 0) {
-                        continue;
-                    }
-                    int q = pre.get(c);
-                    if (q < 0) {
-                        w = c;
-                        break;
-                    }
-                    if (q > p) {
-                        if (p < semi.get(q)) {
-                            semi.set(q, p);
-                        }
-                    } else if (q < p && !rooted.get(c)) {
-                        backEdges.ensureLength(backs + 1);
-                        backEdges.set(backs++, (long) q << 32 | p);
-                    }
-                }
+
+        /** The search; returns how many vertices it numbered (the root included, leaves not). */
+        int run() {
+            final int root = g.root();
+            int[] rootChildren = g.rootChildren();
+            BitSet rooted = new BitSet(g.objects());
+            for (int c : rootChildren) {
+                rooted.set(c);
             }
-            if (w >= 0) {
-                long level = depth++ * LEVEL;
-                stack.ensureLength(level + LEVEL);
-                stack.set(level, (long) v << 32 | (p & 0xFFFF_FFFFL));
-                stack.set(level + 1, at);
-                stack.set(level + 2, end);
-                int q = count++;
-                pre.set(w, q);
-                vertex.set(q, w);
-                parent.set(q, p);
-                semi.set(q, p);
-                p = q;
-                v = w;
-                at = g.refBegin(w);
-                end = g.refBegin(w + 1);
-                if (count >= nextReport) {
-                    // Every 2^20 vertices, but first after 2^12: a branch the JIT never saw taken before compiling
-                    // the loop is compiled as a trap, and taking it later threw the compiled search away.
-                    nextReport = count + (1 << 20);
-                    if (progress != null) {
-                        progress.accept(count);
+            final boolean leavesApart = maxLeafEdges >= 0;
+            pre.set(root, 0);
+            vertex.set(0, root);
+            parent.set(0, 0);
+            semi.set(0, 0);
+            int count = 1;
+            long backs = 0;
+            long extra = 0; // extra edges into leaves
+            long leafCount = 0;
+            long depth = 0; // levels on the stack: the vertices above the one being scanned
+            int nextReport = 1 << 12;
+            int p = 0; // the vertex being scanned, by number
+            int v = root;
+            // v's next successor: a reference position, then (at end) its class mirror; for the root, a child
+            long at = 0;
+            long end = rootChildren.length;
+            while (true) {
+                int w = -1;
+                if (v == root) {
+                    while (at < end) {
+                        int c = rootChildren[(int) at++];
+                        int q = pre.get(c);
+                        if (q < 0) {
+                            if (!leavesApart || !g.isLeaf(c)) {
+                                w = c;
+                                break;
+                            }
+                            if (q == -1) {
+                                leafCount++;
+                            }
+                            pre.set(c, -2); // the root is the smallest number: the leaf's first predecessor
+                            continue;
+                        }
+                        semi.set(q, 0); // reached first from another object: the root still points at it
+                    }
+                } else {
+                    // Scan v's successors (stored references, then its class mirror) up to the first one not yet
+                    // visited.
+                    while (at <= end) {
+                        int c = at < end ? g.target(at) : g.classObjectOf(v);
+                        at++;
+                        if (c < 0) {
+                            continue;
+                        }
+                        int q = pre.get(c);
+                        if (q < 0) {
+                            if (!leavesApart || !g.isLeaf(c)) {
+                                w = c;
+                                break;
+                            }
+                            if (q == -1) {
+                                leafCount++;
+                                pre.set(c, -2 - p);
+                                continue;
+                            }
+                            int first = -2 - q;
+                            if (first != p && !rooted.get(c)) {
+                                if (extra >= maxLeafEdges) {
+                                    throw new TooManyLeafEdges();
+                                }
+                                leafEdges.ensureLength(extra + 1);
+                                if (p < first) { // an ancestor of the first, back to scanning: the new first
+                                    leafEdges.set(extra++, (long) c << 32 | first);
+                                    pre.set(c, -2 - p);
+                                } else {
+                                    leafEdges.set(extra++, (long) c << 32 | p);
+                                }
+                            }
+                            continue;
+                        }
+                        if (q > p) {
+                            if (p < semi.get(q)) {
+                                semi.set(q, p);
+                            }
+                        } else if (q < p && !rooted.get(c)) {
+                            backEdges.ensureLength(backs + 1);
+                            backEdges.set(backs++, (long) q << 32 | p);
+                        }
                     }
                 }
-            } else if (depth == 0) {
-                return count;
-            } else {
-                long level = --depth * LEVEL;
-                long vp = stack.get(level);
-                v = (int) (vp >>> 32);
-                p = (int) vp;
-                at = stack.get(level + 1);
-                end = stack.get(level + 2);
+                if (w >= 0) {
+                    long level = depth++ * LEVEL;
+                    stack.ensureLength(level + LEVEL);
+                    stack.set(level, (long) v << 32 | (p & 0xFFFF_FFFFL));
+                    stack.set(level + 1, at);
+                    stack.set(level + 2, end);
+                    int q = count++;
+                    pre.set(w, q);
+                    vertex.set(q, w);
+                    parent.set(q, p);
+                    semi.set(q, p);
+                    p = q;
+                    v = w;
+                    at = g.refBegin(w);
+                    end = g.refBegin(w + 1);
+                    if (count >= nextReport) {
+                        // Every 2^20 vertices, but first after 2^12: a branch the JIT never saw taken before
+                        // compiling the loop is compiled as a trap, and taking it later threw the compiled search
+                        // away.
+                        nextReport = count + (1 << 20);
+                        if (progress != null) {
+                            progress.accept(count + leafCount);
+                        }
+                    }
+                } else if (depth == 0) {
+                    leaves = leafCount;
+                    return count;
+                } else {
+                    long level = --depth * LEVEL;
+                    long vp = stack.get(level);
+                    v = (int) (vp >>> 32);
+                    p = (int) vp;
+                    at = stack.get(level + 1);
+                    end = stack.get(level + 2);
+                }
             }
         }
     }
@@ -364,11 +528,25 @@ public final class DominatorTree {
      * compression compares two labels instead of looking up two vertices' semidominators.
      */
     private static void semidominators(int reached, IntColumn parent, IntColumn semi, LongColumn forest,
-            PackedLongs revStart, IntColumn revSrc, java.util.function.LongConsumer progress) {
+            PackedLongs revStart, IntColumn revSrc, LongColumn leafEdges, java.util.function.LongConsumer progress,
+            long total) {
         long begin = revStart.get(reached);
         for (int w = reached - 1; w >= 1; w--) {
             long end = begin;
             begin = revStart.get(w);
+            // Extra edges into leaves whose first predecessor is w (last in w's list): the forest holds every vertex
+            // numbered after the leaf, so each source's eval is what it offers as the leaf's semidominator; kept in
+            // place of the source for step 4.
+            while (end > begin) {
+                int entry = revSrc.get(end - 1);
+                if (entry >= 0) {
+                    break;
+                }
+                end--;
+                long edge = leafEdges.get(-1L - entry);
+                int offered = eval((int) edge, forest, semi);
+                leafEdges.set(-1L - entry, (edge & ~LOW) | offered);
+            }
             int best = semi.get(w);
             for (long e = begin; e < end && best > 0; e++) {
                 int su = eval(revSrc.get(e), forest, semi);
@@ -379,7 +557,7 @@ public final class DominatorTree {
             semi.set(w, best);
             forest.set(w, (long) parent.get(w) << 32 | best); // w joins the forest under its DFS parent
             if (progress != null && (w & 0xFFFFF) == 0) {
-                progress.accept((long) reached + reached / 2 + (reached - w) / 2);
+                progress.accept(total + total / 2 + (reached - w) * (total / 2) / reached);
             }
         }
     }

@@ -151,11 +151,16 @@ public final class StrongPaths {
             return head < tail && (wanted == null || remaining > 0);
         }
 
-        /** {@code w} reached from {@code from}: queued, unless it was reached before (or is no object). */
+        /**
+         * {@code w} reached from {@code from}: queued, unless it was reached before (or is no object) or is a leaf
+         * ({@link HeapGraph#isLeaf}: nothing to search from it; its class mirror is a GC root, offered first).
+         */
         void offer(int w, int from) {
             if (w >= 0 && parent.get(w) == NONE) {
                 parent.set(w, from);
-                queue.set(tail++, w);
+                if (!g.isLeaf(w)) {
+                    queue.set(tail++, w);
+                }
                 if (wanted != null && wanted.get(w)) {
                     remaining--;
                 }

@@ -87,6 +87,107 @@ class DominatorTreeRandomTest {
         }
     }
 
+    /**
+     * Graphs where most objects are leaves ({@link HeapGraph#isLeaf}: no reference, class mirror rooted), each
+     * reached from many vertices anywhere in the search's order, some GC-rooted themselves; beside them instances
+     * with no reference whose class mirror only they reach (no leaves). Dominators and retained sizes against the
+     * definition, with leaves set apart, with the search giving up setting them apart (a limit of 0 extra edges)
+     * and without.
+     */
+    @Test
+    void leavesGetTheDominatorsAndRetainedSizesTheDefinitionGives() throws Exception {
+        for (long seed = 1; seed <= 30; seed++) {
+            Random random = new Random(seed);
+            int vertices = 10 + random.nextInt(seed <= 15 ? 40 : 200);
+            int leaves = 1 + random.nextInt(vertices);
+            int fields = 2 + random.nextInt(4);
+            HprofWriter w = new HprofWriter(HprofWriter.V102, 8);
+            HprofWriter.Heap heap = w.heap().withJdkBasics();
+            HprofWriter.Heap.ClassBuilder vertexClass = heap.newClass("t.Vertex");
+            for (int f = 0; f < fields; f++) {
+                vertexClass.field("e" + f, HprofWriter.OBJECT);
+            }
+            long cls = vertexClass.define();
+            long leafClass = heap.newClass("t.Leaf").field("n", HprofWriter.INT).define();
+            long[] ids = new long[vertices + leaves];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = heap.newId();
+            }
+            // Instances with no reference, of a class loaded by a vertex: only they reach its mirror.
+            long looseClass = heap.newClass("t.Loose").loader(ids[random.nextInt(vertices)])
+                    .field("n", HprofWriter.INT).define();
+            HprofWriter.Heap.ClassBuilder holder = heap.newClass("t.Holder");
+            for (int r = 0, entries = 1 + random.nextInt(3); r < entries; r++) {
+                holder.staticField("R" + r, Value.ofObject(ids[random.nextInt(vertices)]));
+            }
+            holder.define();
+            for (int i = 0; i < vertices; i++) {
+                Map<String, Value> out = new HashMap<>();
+                for (int f = 0; f < fields; f++) {
+                    int kind = random.nextInt(6);
+                    if (kind == 0) {
+                        continue;
+                    }
+                    int to = kind <= 3 ? vertices + random.nextInt(leaves) // a leaf: most references
+                            : kind == 4 ? random.nextInt(vertices) : Math.min(vertices - 1, i + 1);
+                    out.put("e" + f, Value.ofObject(ids[to]));
+                }
+                heap.at(ids[i]).instance(cls, out);
+            }
+            for (int l = 0; l < leaves; l++) {
+                heap.at(ids[vertices + l]).instance(random.nextInt(5) == 0 ? looseClass : leafClass,
+                        Map.of("n", Value.ofInt(l)));
+            }
+            for (int r = 0, rooted = random.nextInt(3); r < rooted; r++) {
+                long leaf = ids[vertices + random.nextInt(leaves)];
+                long ref = 0x7000 + r;
+                heap.add(x -> x.rootJniGlobal(leaf, ref));
+            }
+            heap.stickyClassRoots();
+            Path file = heap.write().writeTo(dir.resolve("leaves-" + seed + ".hprof"));
+            ReadOptions options = seed % 2 == 0 ? ReadOptions.defaults()
+                    : ReadOptions.defaults().withMemory(0).withChunkShift(4).withTempDir(dir);
+            try (HeapIndex index = HeapIndex.build(DumpFile.open(file), options)) {
+                HeapGraph graph = new HeapGraph(index);
+                int leafCount = 0;
+                for (int o = 0; o < graph.objects(); o++) {
+                    leafCount += graph.isLeaf(o) ? 1 : 0;
+                }
+                assertThat(leafCount).as("seed %d: leaves in the graph", seed).isPositive();
+                int[] expected = naiveDominators(graph);
+                long[] retained = retainedSizes(index, expected);
+                for (long maxLeafEdges : new long[] {DominatorTree.MAX_LEAF_EDGES, 0, -1}) {
+                    DominatorTree tree = DominatorTree.compute(graph, null, DominatorTree.NARROW_UNITS, maxLeafEdges);
+                    long reachable = 0;
+                    for (int o = 0; o < graph.objects(); o++) {
+                        assertThat(tree.dominator(o)).as("seed %d, limit %d, dominator of object %d", seed,
+                                maxLeafEdges, o).isEqualTo(expected[o]);
+                        assertThat(tree.retainedSize(o)).as("seed %d, limit %d, retained size of object %d", seed,
+                                maxLeafEdges, o).isEqualTo(retained[o]);
+                        reachable += expected[o] != DominatorTree.UNREACHABLE ? 1 : 0;
+                    }
+                    assertThat(tree.reachableObjects()).as("seed %d, limit %d", seed, maxLeafEdges)
+                            .isEqualTo(reachable);
+                }
+            }
+        }
+    }
+
+    /** Retained sizes from dominators: each reachable object's shallow size added to it and its dominators. */
+    private static long[] retainedSizes(HeapIndex index, int[] idom) {
+        long[] retained = new long[idom.length];
+        for (int o = 0; o < idom.length; o++) {
+            if (idom[o] == DominatorTree.UNREACHABLE) {
+                continue;
+            }
+            long s = index.shallowSize(o);
+            for (int d = o; d >= 0; d = idom[d]) {
+                retained[d] += s;
+            }
+        }
+        return retained;
+    }
+
     /** Immediate dominators by definition: removing each object in turn, and the nearest of those that cut. */
     private static int[] naiveDominators(HeapGraph g) {
         int n = g.objects();
