@@ -185,50 +185,42 @@ public final class DominatorTree {
         // each object's immediate dominator. Accumulating in preorder numbers first and copying back would hold a
         // second 8 bytes an object at the step's peak (the memory's high point of a run with a small heap, where
         // these columns are mapped), for about the same random accesses. A leaf holds -2 - (its dominator's number)
-        // until then: -2 is ROOT already, the smaller values are turned into objects in a second sweep.
+        // until then: -2 is ROOT already, the smaller values are turned into objects by the sweep below.
         IntColumn idom = pre;
         for (int p = 1; p < reached; p++) {
             int d = dom.get(p);
             idom.set(vertex.get(p), d == 0 ? ROOT : vertex.get(d));
         }
         dom.close();
-        if (leavesReached > 0) {
-            for (int o = 0; o < n; o++) {
-                int d = idom.get(o);
-                if (d < ROOT) {
-                    idom.set(o, vertex.get(-2 - d));
-                }
-            }
-        }
         // Sizes are multiples of the index's size unit (the object alignment), so below 2^32 units of heap (32 GB
         // at 8 bytes) every retained size fits 4 bytes unsigned: half the column, on the largest dumps 0.5 GB.
+        // One sweep adds each reachable object's own size to its retained size and, for a leaf (whose dominator
+        // is still a number), turns that number into the object and adds the leaf's size to it: a leaf dominates
+        // nothing, so that is all it passes up. The rest pass theirs up in reverse preorder below.
         long unit = index.sizeUnit();
         boolean narrow = index.heapBytes() / unit < narrowUnits;
-        IntColumn units = narrow ? store.scratchInts("retained-sizes", n) : null;
-        LongColumn retained = narrow ? null : store.scratchLongs("retained-sizes", n);
+        IntColumn units = narrow ? store.ints("retained-sizes", n, 0) : null;
+        LongColumn retained = narrow ? null : store.longs("retained-sizes", n, 0);
         long live = 0;
         for (int o = 0; o < n; o++) {
-            long s = 0;
-            if (idom.get(o) != UNREACHABLE) {
-                s = index.shallowSize(o);
-                live += s;
+            int d = idom.get(o);
+            if (d == UNREACHABLE) {
+                continue;
             }
+            long s = index.shallowSize(o);
+            live += s;
             if (narrow) {
-                units.set(o, (int) (s / unit));
+                units.set(o, units.get(o) + (int) (s / unit));
             } else {
-                retained.set(o, s);
+                retained.set(o, retained.get(o) + s);
             }
-        }
-        // Leaves first (they dominate nothing: their retained size is their own), then the rest from the bottom up.
-        if (leavesReached > 0) {
-            for (int o = 0; o < n; o++) {
-                int d = idom.get(o);
-                if (d >= 0 && g.isLeaf(o)) {
-                    if (narrow) {
-                        units.set(d, units.get(d) + units.get(o));
-                    } else {
-                        retained.set(d, retained.get(d) + retained.get(o));
-                    }
+            if (d < ROOT) {
+                d = vertex.get(-2 - d);
+                idom.set(o, d);
+                if (narrow) {
+                    units.set(d, units.get(d) + (int) (s / unit));
+                } else {
+                    retained.set(d, retained.get(d) + s);
                 }
             }
         }
@@ -376,7 +368,7 @@ public final class DominatorTree {
                     // Scan v's successors (stored references, then its class mirror) up to the first one not yet
                     // visited.
                     while (at <= end) {
-                        int c = at < end ? g.target(at) : g.classObjectOf(v);
+                        int c = at < end ? g.target(at) : g.mirrorEdgeOf(v);
                         at++;
                         if (c < 0) {
                             continue;

@@ -18,6 +18,8 @@ public final class HeapGraph {
     private final boolean[] referentClass;
     /** Bit per object: whether it is a {@linkplain #isLeaf leaf}. */
     private final long[] leaves;
+    /** Bit per object: whether it is {@linkplain #usual usual}. */
+    private final long[] usual;
     private final int n;
 
     public HeapGraph(HeapIndex index) {
@@ -33,46 +35,52 @@ public final class HeapGraph {
             referentClass[c] = index.holdsReferent(c);
         }
         this.rootChildren = GcRootKindOrder.rootedObjects(index);
-        this.leaves = leaves(index, mirrors, rootChildren);
+        long[][] kinds = kinds(index, mirrors, referentClass, rootChildren);
+        this.leaves = kinds[0];
+        this.usual = kinds[1];
     }
 
-    /** Objects a bit of the leaf set's words covers, in one task of its parallel computation. */
-    private static final int LEAF_TASK = 1 << 16;
+    /** Objects one task of the kinds' parallel computation covers (whole words of each set). */
+    private static final int KIND_TASK = 1 << 16;
 
     /**
-     * The leaf set (see {@link #isLeaf}): one pass over every object's class and reference range, in parallel
-     * (each task writes whole words of its own). n / 8 bytes on the heap.
+     * The leaf and usual sets (see {@link #isLeaf}, {@link #usual}): one pass over every object's class and reference
+     * range, in parallel (each task writes whole words of its own). n / 4 bytes on the heap.
      */
-    private static long[] leaves(HeapIndex index, int[] mirrors, int[] rootChildren) {
+    private static long[][] kinds(HeapIndex index, int[] mirrors, boolean[] referentClass, int[] rootChildren) {
         int n = index.objectCount();
         java.util.BitSet rooted = new java.util.BitSet(n);
         for (int c : rootChildren) {
             rooted.set(c);
         }
-        // Per class: whether its instances can be leaves. Instances of Thread and Class (mirrors above all) never
-        // are: the strong paths treat them apart. Nor are those of a class whose mirror is not itself a GC root: the
-        // instance's class edge may be what reaches the mirror.
+        // Per class: whether its instances are usual. Instances of Thread and Class (mirrors above all) never are:
+        // the strong paths treat them apart; nor those of Reference classes (their referent is no strong edge), nor
+        // those of a class whose mirror is not itself a GC root: the instance's class edge may be what reaches it.
         boolean[] thread = index.classesExtending("java.lang.Thread");
         boolean[] classClass = index.classesExtending("java.lang.Class");
-        boolean[] candidate = new boolean[mirrors.length];
+        boolean[] plain = new boolean[mirrors.length];
         for (int c = 0; c < mirrors.length; c++) {
-            candidate[c] = !thread[c] && !classClass[c] && (mirrors[c] < 0 || rooted.get(mirrors[c]));
+            plain[c] = !thread[c] && !classClass[c] && !referentClass[c] && (mirrors[c] < 0 || rooted.get(mirrors[c]));
         }
-        long[] words = new long[(n + 63) >>> 6];
-        int tasks = (n + LEAF_TASK - 1) / LEAF_TASK;
+        long[] leaves = new long[(n + 63) >>> 6];
+        long[] usual = new long[leaves.length];
+        int tasks = (n + KIND_TASK - 1) / KIND_TASK;
         java.util.stream.IntStream.range(0, tasks).parallel().forEach(t -> {
-            int from = t * LEAF_TASK;
-            int to = Math.min(n, from + LEAF_TASK);
+            int from = t * KIND_TASK;
+            int to = Math.min(n, from + KIND_TASK);
             long next = index.refStart(from);
             for (int o = from; o < to; o++) {
                 long start = next;
                 next = index.refStart(o + 1);
-                if (start == next && candidate[index.classIndexOf(o)]) {
-                    words[o >>> 6] |= 1L << o;
+                if (plain[index.classIndexOf(o)]) {
+                    usual[o >>> 6] |= 1L << o;
+                    if (start == next) {
+                        leaves[o >>> 6] |= 1L << o;
+                    }
                 }
             }
         });
-        return words;
+        return new long[][] {leaves, usual};
     }
 
     public HeapIndex index() {
@@ -125,13 +133,27 @@ public final class HeapGraph {
     }
 
     /**
-     * Whether {@code v} is a leaf: an object with no stored reference whose class mirror is a GC root (or that has
-     * none), and no thread or {@code java.lang.Class} instance. Its only successor, the mirror, is reached from
-     * the root whatever else points at it, so a search need not go into a leaf (a byte array, a boxed number):
-     * about two objects in five of a typical heap.
+     * Whether {@code v} is a leaf: a {@linkplain #usual usual} object with no stored reference. Its only successor,
+     * the mirror, is reached from the root whatever else points at it, so a search need not go into a leaf (a byte
+     * array, a boxed number): about two objects in five of a typical heap.
      */
     boolean isLeaf(int v) {
         return (leaves[v >>> 6] & (1L << v)) != 0;
+    }
+
+    /**
+     * Whether {@code v} is usual: no instance of {@code java.lang.Thread}, {@code java.lang.Class} or a
+     * {@code java.lang.ref.Reference} class, and its class mirror (if any) a GC root. A search's class edge from it
+     * leads to an object the root reaches directly (which neither a dominator nor a shortest path can go through),
+     * so a search need not look its class up: {@link #mirrorEdgeOf} is -1.
+     */
+    boolean usual(int v) {
+        return (usual[v >>> 6] & (1L << v)) != 0;
+    }
+
+    /** The class mirror of {@code v} when a search needs its class edge (it is not {@link #usual}), else -1. */
+    int mirrorEdgeOf(int v) {
+        return usual(v) ? -1 : classObjectOf(v);
     }
 
     /** CSR position of {@code v}'s first stored reference (the virtual root has none). */

@@ -202,8 +202,13 @@ public final class StrongPaths {
             }
             for (int i = 0; i < m; i++) {
                 int v = vs[i];
-                int cls = g.classOf(v);
                 begins[i] = g.refBegin(v);
+                if (g.usual(v)) { // searched from, its class unread: no referent, its mirror a GC root
+                    ends[i] = g.refBegin(v + 1);
+                    mirrors[i] = -1;
+                    continue;
+                }
+                int cls = g.classOf(v);
                 if (stop != null && stop[cls] && !g.index().isMirror(v)) {
                     stopped.add(v);
                     ends[i] = begins[i]; // reached, not searched from in this round
