@@ -81,8 +81,10 @@ public final class Detectors {
     public record Run(List<Finding> findings, Map<String, Double> seconds, int failures, List<String> failureExamples) {
     }
 
-    /** Entries from which maps are examined in order of size, largest first. */
+    /** Entries from which maps are examined in order of size, largest first, each on its own. */
     private static final int LARGE = 256;
+    /** Smaller maps a thread claims and examines together. */
+    private static final int SMALL_BATCH = 64;
 
     public static Run run(DetectContext ctx) {
         List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
@@ -105,21 +107,31 @@ public final class Detectors {
         large.sort(java.util.Comparator.comparingLong(MapView::size).reversed());
         large.addAll(small);
         MapView[] bySize = large.toArray(new MapView[0]);
+        // Claimed a unit at a time: a large map alone, the small ones in batches of SMALL_BATCH, each detector
+        // going over the whole batch between two clock readings (one reading per detector per map was 10% of the
+        // detectors' time on the 1 GB benchmark dump: 3.8 million readings).
+        int largeCount = bySize.length - small.size();
+        int units = largeCount + (small.size() + SMALL_BATCH - 1) / SMALL_BATCH;
         AtomicInteger next = new AtomicInteger();
         java.util.stream.IntStream.range(0, Runtime.getRuntime().availableProcessors()).parallel().forEach(t -> {
             long[] spent = new long[ALL.size()];
-            for (int k; (k = next.getAndIncrement()) < bySize.length; ) {
-                MapView m = bySize[k];
+            for (int u; (u = next.getAndIncrement()) < units; ) {
+                int from = u < largeCount ? u : largeCount + (u - largeCount) * SMALL_BATCH;
+                int to = u < largeCount ? u + 1 : Math.min(bySize.length, from + SMALL_BATCH);
                 List<Finding> local = new ArrayList<>();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < ALL.size(); i++) {
-                    try {
-                        ALL.get(i).examine(ctx, m, local);
-                    } catch (RuntimeException e) {
-                        // A map whose internals defeat one detector must not hide the others' findings; counted.
-                        if (failures.incrementAndGet() <= FAILURES_KEPT) {
-                            examples.add(ALL.get(i).id() + " on " + m.implementation() + " "
-                                    + io.mapleak.heap.Hex.id(ctx.index.id(m.object())) + ": " + e);
+                    Detector detector = ALL.get(i);
+                    for (int k = from; k < to; k++) {
+                        MapView m = bySize[k];
+                        try {
+                            detector.examine(ctx, m, local);
+                        } catch (RuntimeException e) {
+                            // A map whose internals defeat one detector must not hide the others' findings; counted.
+                            if (failures.incrementAndGet() <= FAILURES_KEPT) {
+                                examples.add(detector.id() + " on " + m.implementation() + " "
+                                        + io.mapleak.heap.Hex.id(ctx.index.id(m.object())) + ": " + e);
+                            }
                         }
                     }
                     long t1 = System.nanoTime();
