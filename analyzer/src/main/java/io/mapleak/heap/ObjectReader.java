@@ -38,13 +38,10 @@ public final class ObjectReader {
         long at = index.offset(object);
         int headBytes = 1 + 2 * idSize + 8;
         int expected = c.recordFieldBytes;
-        if (expected >= 0) {
-            // One read of header and fields; the header's length confirms the class's record size.
-            byte[] all = read(at, headBytes + expected);
-            if (Bytes.i4(all, headBytes - 4) == expected) {
-                return new Instance(object, c, table(c.index), java.util.Arrays.copyOfRange(all, headBytes,
-                        all.length), idSize).withIndex(index);
-            }
+        if (expected >= 0 && at + headBytes + expected <= mapped.size()
+                && mapped.getInt(at + headBytes - 4) == expected) {
+            // The header's length confirms the class's record size: the fields read straight into their array.
+            return new Instance(object, c, table(c.index), read(at + headBytes, expected), idSize).withIndex(index);
         }
         byte[] head = read(at, headBytes);
         int length = Bytes.i4(head, headBytes - 4);
@@ -129,8 +126,12 @@ public final class ObjectReader {
         if (!index.classOf(object).isArray()) {
             return -1;
         }
-        byte[] head = read(index.offset(object), 1 + idSize + 8);
-        return Bytes.i4(head, 1 + idSize + 4);
+        long at = index.offset(object) + 1 + idSize + 4;
+        if (at + 4 > mapped.size()) {
+            throw new DamagedDumpException("an array at offset " + index.offset(object)
+                    + " is cut off by the end of the dump (" + mapped.size() + ")");
+        }
+        return mapped.getInt(at); // no array allocated: asked for every table of every map
     }
 
     /** The element ids of an object array ({@code from}, at most {@code max} of them). */
@@ -147,6 +148,14 @@ public final class ObjectReader {
                     + " elements, past the end of the dump (" + mapped.size() + ")");
         }
         long[] out = new long[n];
+        if (n <= SMALL_ARRAY) {
+            // A small map's table, most of them: ids straight from the thread's page cache, no bytes copied first.
+            for (int i = 0; i < n; i++) {
+                long at = dataAt + (long) i * idSize;
+                out[i] = idSize == 8 ? mapped.getLong(at) : mapped.getInt(at) & 0xFFFF_FFFFL;
+            }
+            return out;
+        }
         // Read a piece at a time: the whole array's bytes beside the ids would double what a large table costs
         // (an 8-million-slot table: 64 MB of ids and 64 MB more of bytes).
         byte[] piece = new byte[Math.min(n, ARRAY_PIECE) * idSize];
@@ -160,6 +169,9 @@ public final class ObjectReader {
         }
         return out;
     }
+
+    /** Elements of an object array read one by one from the page cache, up to which no bytes are copied first. */
+    private static final int SMALL_ARRAY = 64;
 
     /** Elements of an object array read at a time: 256 KB of 8-byte ids, read past the page cache (see DumpPages). */
     private static final int ARRAY_PIECE = 1 << 15;

@@ -56,7 +56,7 @@ public final class MapView {
         this.modCount = narrow(modCount);
         this.threadSafe = threadSafe;
         this.consistency = consistency;
-        this.settings = Map.copyOf(settings);
+        this.settings = settings.isEmpty() ? Map.of() : Map.copyOf(settings); // most maps: none, nothing copied
         this.walker = walker;
     }
 
