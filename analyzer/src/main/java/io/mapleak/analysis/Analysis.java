@@ -151,10 +151,11 @@ public final class Analysis {
             // The class tables need only the index and the dominator tree (two passes over every object and one
             // walk of the tree): a second thread computes them while this one decodes what is left of the maps,
             // runs the detectors, ranks, and writes suspects and inventory.
-            classTables = Workbench.inThread("mapleak-class-tables", () -> new AnalysisResult.Classes(
-                    byShallow(wb.index), byRetained(wb),
-                    LiveClasses.byInstances(wb.index, wb.dominators, AnalysisResult.Classes.BY_INSTANCES_ROWS)),
-                    helpers);
+            classTables = Workbench.inThread("mapleak-class-tables", () -> {
+                ClassRetention.Totals totals = ClassRetention.compute(wb.index, wb.dominators, wb.graph);
+                return new AnalysisResult.Classes(byShallow(wb.index), byRetained(wb.index, totals),
+                        LiveClasses.byInstances(wb.index, totals, AnalysisResult.Classes.BY_INSTANCES_ROWS));
+            }, helpers);
             d = detect(wb, options, timer);
             process = ProcessFacts.read(wb.index, d.decoded().maps(), options.redact());
             ranking = Ranker.rank(d.ctx(), d.run().findings(), options.knownMaps(), wb.index.facts().truncated(),
@@ -255,16 +256,9 @@ public final class Analysis {
         return rows;
     }
 
-    private static List<ClassRow> byRetained(Workbench wb) {
-        HeapIndex index = wb.index;
-        DominatorTree tree = wb.dominators;
-        long[] retained = ClassRetention.compute(index, tree);
-        long[] instances = new long[retained.length];
-        for (int o = 0; o < index.objectCount(); o++) {
-            if (tree.reachable(o)) {
-                instances[index.classIndexOf(o)]++;
-            }
-        }
+    private static List<ClassRow> byRetained(HeapIndex index, ClassRetention.Totals totals) {
+        long[] retained = totals.retained();
+        long[] instances = totals.instances();
         List<ClassInfo> classes = new ArrayList<>();
         for (ClassInfo c : index.classes()) {
             if (retained[c.index()] > 0 && !c.name().equals("java.lang.Class")) {

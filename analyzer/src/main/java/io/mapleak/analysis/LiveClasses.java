@@ -1,7 +1,7 @@
 package io.mapleak.analysis;
 
 import io.mapleak.analysis.AnalysisResult.ClassRow;
-import io.mapleak.graph.DominatorTree;
+import io.mapleak.graph.ClassRetention;
 import io.mapleak.heap.ClassInfo;
 import io.mapleak.heap.HeapIndex;
 import java.util.ArrayList;
@@ -14,23 +14,15 @@ import java.util.Map;
  * The instances GC roots reach and their shallow bytes, per class name, for the names with the most instances
  * ({@link AnalysisResult.Classes#byInstances}): what growth compares across dumps to find the classes whose counts
  * grow fastest. Classes of one name from several loaders are one row, since loaders (and their ids) differ from dump
- * to dump. One pass over every object: 12 bytes per class, nothing per object.
+ * to dump. From the counts {@link ClassRetention} makes in its first sweep: nothing per object.
  */
 final class LiveClasses {
     private LiveClasses() {
     }
 
-    static List<ClassRow> byInstances(HeapIndex index, DominatorTree tree, int rows) {
-        int classes = index.classes().size();
-        long[] instances = new long[classes];
-        long[] bytes = new long[classes];
-        for (int o = 0; o < index.objectCount(); o++) {
-            if (tree.reachable(o)) {
-                int c = index.classIndexOf(o);
-                instances[c]++;
-                bytes[c] += index.shallowSize(o);
-            }
-        }
+    static List<ClassRow> byInstances(HeapIndex index, ClassRetention.Totals totals, int rows) {
+        long[] instances = totals.instances();
+        long[] bytes = totals.bytes();
         Map<String, long[]> byName = new HashMap<>();
         for (ClassInfo c : index.classes()) {
             if (instances[c.index()] > 0) {

@@ -58,6 +58,46 @@ class ClassRetentionTest {
         }
     }
 
+    @Test
+    void leavesCountTheSameWhetherWalkedOrAddedDirectly() throws Exception {
+        // t.L instances have no reference (leaves): L.ONE, and two below an M. t.M instances are leaves when their
+        // field is null: m1 -> m2 (a leaf below an instance of its own class, not counted again) and m1 -> l2, l3.
+        HprofWriter w = new HprofWriter(HprofWriter.V102, 8);
+        HprofWriter.Heap h = w.heap().withJdkBasics();
+        long leaf = h.newClass("t.L").field("n", HprofWriter.INT).define();
+        long mixed = h.newClass("t.M").field("a", OBJECT).field("b", OBJECT).field("c", OBJECT).define();
+        long l1 = h.instance(leaf, Map.of("n", Value.ofInt(1)));
+        long l2 = h.instance(leaf, Map.of("n", Value.ofInt(2)));
+        long l3 = h.instance(leaf, Map.of("n", Value.ofInt(3)));
+        long m2 = h.instance(mixed, Map.of());
+        long m1 = h.instance(mixed, Map.of("a", Value.ofObject(m2), "b", Value.ofObject(l2), "c", Value.ofObject(l3)));
+        long m3 = h.instance(mixed, Map.of());
+        h.newClass("t.Holder").staticField("ONE", Value.ofObject(l1)).staticField("M", Value.ofObject(m1))
+                .staticField("LONE", Value.ofObject(m3)).define();
+        h.stickyClassRoots();
+        Path file = h.write().writeTo(dir.resolve("leaves.hprof"));
+
+        try (HeapIndex index = HeapIndex.build(DumpFile.open(file), ReadOptions.defaults())) {
+            HeapGraph graph = new HeapGraph(index);
+            assertThat(graph.isLeaf(index.indexOf(l1))).isTrue();
+            assertThat(graph.isLeaf(index.indexOf(m2))).isTrue();
+            assertThat(graph.isLeaf(index.indexOf(m1))).isFalse();
+            DominatorTree tree = DominatorTree.compute(graph);
+            ClassRetention.Totals withLeaves = ClassRetention.compute(index, tree, graph);
+            long[] walked = ClassRetention.compute(index, tree);
+            assertThat(withLeaves.retained()).containsExactly(walked);
+            int cl = classIndex(index, "t.L");
+            int cm = classIndex(index, "t.M");
+            long lSize = tree.retainedSize(index.indexOf(l1));
+            assertThat(withLeaves.retained()[cl]).isEqualTo(3 * lSize);
+            assertThat(withLeaves.retained()[cm])
+                    .isEqualTo(tree.retainedSize(index.indexOf(m1)) + tree.retainedSize(index.indexOf(m3)));
+            assertThat(withLeaves.instances()[cl]).isEqualTo(3);
+            assertThat(withLeaves.instances()[cm]).isEqualTo(3);
+            assertThat(withLeaves.bytes()[cl]).isEqualTo(3 * index.shallowSize(index.indexOf(l1)));
+        }
+    }
+
     private static int classIndex(HeapIndex index, String name) {
         return index.classes().stream().filter(c -> c.name().equals(name)).mapToInt(ClassInfo::index).findFirst()
                 .orElseThrow();
