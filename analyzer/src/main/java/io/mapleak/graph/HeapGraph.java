@@ -8,7 +8,8 @@ import io.mapleak.heap.HeapIndex;
  * The heap as a graph for the algorithms here: node {@code i} is object {@code i}; node {@link #root()} is a
  * virtual root whose successors are the GC-rooted objects. An object's successors are its stored references
  * followed by its class's mirror (every object keeps its class alive). Cheap: a view over the index's columns plus
- * one int per class and the sorted list of rooted objects.
+ * one int per class, the sorted list of rooted objects and two bits per object (leaves and usual objects, marked in
+ * one parallel pass when the graph is made).
  */
 public final class HeapGraph {
     private final HeapIndex index;
