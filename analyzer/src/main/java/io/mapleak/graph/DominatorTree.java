@@ -6,7 +6,6 @@ import io.mapleak.heap.columns.ColumnStore;
 import io.mapleak.heap.columns.IntColumn;
 import io.mapleak.heap.columns.LongColumn;
 import io.mapleak.heap.columns.PackedLongs;
-import java.util.BitSet;
 
 /**
  * The exact dominator tree of the heap graph and every object's retained size.
@@ -325,10 +324,6 @@ public final class DominatorTree {
         int run() {
             final int root = g.root();
             int[] rootChildren = g.rootChildren();
-            BitSet rooted = new BitSet(g.objects());
-            for (int c : rootChildren) {
-                rooted.set(c);
-            }
             final boolean leavesApart = maxLeafEdges >= 0;
             pre.set(root, 0);
             vertex.set(0, root);
@@ -385,7 +380,7 @@ public final class DominatorTree {
                                 continue;
                             }
                             int first = -2 - q;
-                            if (first != p && !rooted.get(c)) {
+                            if (first != p && !g.rooted(c)) {
                                 if (extra >= maxLeafEdges) {
                                     throw new TooManyLeafEdges();
                                 }
@@ -403,7 +398,7 @@ public final class DominatorTree {
                             if (p < semi.get(q)) {
                                 semi.set(q, p);
                             }
-                        } else if (q < p && !rooted.get(c)) {
+                        } else if (q < p && !g.rooted(c)) {
                             backEdges.ensureLength(backs + 1);
                             backEdges.set(backs++, (long) q << 32 | p);
                         }

@@ -8,8 +8,8 @@ import io.mapleak.heap.HeapIndex;
  * The heap as a graph for the algorithms here: node {@code i} is object {@code i}; node {@link #root()} is a
  * virtual root whose successors are the GC-rooted objects. An object's successors are its stored references
  * followed by its class's mirror (every object keeps its class alive). Cheap: a view over the index's columns plus
- * one int per class, the sorted list of rooted objects and two bits per object (leaves and usual objects, marked in
- * one parallel pass when the graph is made).
+ * one int per class, the sorted list of rooted objects and three bits per object (rooted objects, leaves and usual
+ * objects, the last two marked in one parallel pass when the graph is made).
  */
 public final class HeapGraph {
     private final HeapIndex index;
@@ -17,6 +17,8 @@ public final class HeapGraph {
     private final int[] rootChildren;
     /** Per class: whether its instances have a referent ({@link HeapIndex#holdsReferent}). */
     private final boolean[] referentClass;
+    /** The objects of {@link #rootChildren}, as a set (read by several searches at once). */
+    private final java.util.BitSet rooted;
     /** Bit per object: whether it is a {@linkplain #isLeaf leaf}. */
     private final long[] leaves;
     /** Bit per object: whether it is {@linkplain #usual usual}. */
@@ -36,35 +38,33 @@ public final class HeapGraph {
             referentClass[c] = index.holdsReferent(c);
         }
         this.rootChildren = GcRootKindOrder.rootedObjects(index);
-        long[][] kinds = kinds(index, mirrors, referentClass, rootChildren);
-        this.leaves = kinds[0];
-        this.usual = kinds[1];
+        this.rooted = new java.util.BitSet(n);
+        for (int c : rootChildren) {
+            rooted.set(c);
+        }
+        this.leaves = new long[(n + 63) >>> 6];
+        this.usual = new long[leaves.length];
+        markKinds();
     }
 
     /** Objects one task of the kinds' parallel computation covers (whole words of each set). */
     private static final int KIND_TASK = 1 << 16;
 
     /**
-     * The leaf and usual sets (see {@link #isLeaf}, {@link #usual}): one pass over every object's class and reference
-     * range, in parallel (each task writes whole words of its own). n / 4 bytes on the heap.
+     * Marks the leaf and usual sets (see {@link #isLeaf}, {@link #usual}): one pass over every object's class and
+     * reference range, in parallel (each task writes whole words of its own). n / 4 bytes on the heap.
      */
-    private static long[][] kinds(HeapIndex index, int[] mirrors, boolean[] referentClass, int[] rootChildren) {
-        int n = index.objectCount();
-        java.util.BitSet rooted = new java.util.BitSet(n);
-        for (int c : rootChildren) {
-            rooted.set(c);
-        }
+    private void markKinds() {
         // Per class: whether its instances are usual. Instances of Thread and Class (mirrors above all) never are:
         // the strong paths treat them apart; nor those of Reference classes (their referent is no strong edge), nor
         // those of a class whose mirror is not itself a GC root: the instance's class edge may be what reaches it.
         boolean[] thread = index.classesExtending("java.lang.Thread");
         boolean[] classClass = index.classesExtending("java.lang.Class");
-        boolean[] plain = new boolean[mirrors.length];
-        for (int c = 0; c < mirrors.length; c++) {
-            plain[c] = !thread[c] && !classClass[c] && !referentClass[c] && (mirrors[c] < 0 || rooted.get(mirrors[c]));
+        boolean[] plain = new boolean[classObject.length];
+        for (int c = 0; c < plain.length; c++) {
+            plain[c] = !thread[c] && !classClass[c] && !referentClass[c]
+                    && (classObject[c] < 0 || rooted.get(classObject[c]));
         }
-        long[] leaves = new long[(n + 63) >>> 6];
-        long[] usual = new long[leaves.length];
         int tasks = (n + KIND_TASK - 1) / KIND_TASK;
         java.util.stream.IntStream.range(0, tasks).parallel().forEach(t -> {
             int from = t * KIND_TASK;
@@ -81,7 +81,6 @@ public final class HeapGraph {
                 }
             }
         });
-        return new long[][] {leaves, usual};
     }
 
     public HeapIndex index() {
@@ -95,6 +94,11 @@ public final class HeapGraph {
 
     public int root() {
         return n;
+    }
+
+    /** Whether {@code v} is GC-rooted: one of {@link #rootChildren}. */
+    boolean rooted(int v) {
+        return rooted.get(v);
     }
 
     /** The distinct GC-rooted objects, strongest kind of root first (class statics, threads, frames, JNI...). */

@@ -64,12 +64,8 @@ public final class StrongPaths {
         s.stop = null;
         // Round 2: every root. A thread reached in round 1 that is a root itself is its own holder: unreached again,
         // so that it is offered as a root (nothing has it as parent yet: round 1 did not go into it).
-        java.util.BitSet rooted = new java.util.BitSet(g.objects());
-        for (int c : roots) {
-            rooted.set(c);
-        }
         for (int o : stopped) {
-            if (rooted.get(o)) {
+            if (g.rooted(o)) {
                 s.unreach(o);
             }
         }
@@ -81,7 +77,7 @@ public final class StrongPaths {
         // Round 3: on from where round 1 stopped (objects that are no root; they keep round 1's parents).
         s.restart();
         for (int o : stopped) {
-            if (!rooted.get(o)) {
+            if (!g.rooted(o)) {
                 s.requeue(o);
             }
         }
