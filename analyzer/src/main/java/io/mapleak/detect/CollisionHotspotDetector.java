@@ -13,6 +13,8 @@ import java.util.List;
 final class CollisionHotspotDetector implements Detector {
     static final DetectorInfo INFO = new DetectorInfo("collision-hotspot", "Hash collisions",
             Finding.Category.WASTE, DetectorInfo.Role.PERFORMANCE, CollisionEvidence.class, 90, 2);
+    /** Entries a HashMap or ConcurrentHashMap bin holds when it is turned into a tree (TREEIFY_THRESHOLD + 1). */
+    private static final long TREEIFIED = 9;
 
     @Override
     public DetectorInfo info() {
@@ -28,7 +30,13 @@ final class CollisionHotspotDetector implements Detector {
         var c = m.consistency();
         // Bins uniform hashing would fill: capacity * (1 - e^(-size/capacity)).
         double expected = m.capacity() * (1 - Math.exp(-(double) m.entriesReached() / m.capacity()));
-        boolean longChains = c.longestBin() >= ctx.thresholds.get("collision.longestBin") || c.treeBins() > 0;
+        // A tree bin held more than TREEIFY_THRESHOLD entries when it was made, whatever it holds now.
+        long longest = c.treeBins() > 0 ? Math.max(c.longestBin(), TREEIFIED) : c.longestBin();
+        // A long bin is a hotspot only where uniform hashing would rarely make one: in a table of millions of bins,
+        // a few bins of 8 or 9 are expected by chance, and a healthy map must not be called a collision.
+        boolean longChains = longest >= ctx.thresholds.get("collision.longestBin")
+                && binsAtLeastByChance(longest, m.entriesReached(), m.capacity())
+                        < ctx.thresholds.get("collision.chance");
         boolean clustered = c.binsUsed() < ctx.thresholds.get("collision.binShare") * expected;
         if (!longChains && !clustered) {
             return;
@@ -54,6 +62,42 @@ final class CollisionHotspotDetector implements Detector {
                     + "keep lookups logarithmic.", keyClass, EvidenceReader.simple(keyClass));
         }
         out.add(new Finding(id(), new int[] {m.object()}, e, advice, 0));
+    }
+
+    /**
+     * How many bins uniform hashing is expected to fill with at least {@code length} entries when {@code entries}
+     * keys go into {@code capacity} bins: capacity × P(X ≥ length) for X Poisson-distributed with mean
+     * entries / capacity (the approximation HashMap's own comments use for its bins).
+     */
+    static double binsAtLeastByChance(long length, long entries, long capacity) {
+        if (length <= 0 || entries <= 0) {
+            return length <= 0 ? capacity : 0;
+        }
+        double lambda = (double) entries / capacity;
+        if (lambda >= length) {
+            return capacity; // at least about half the bins: no evidence at all
+        }
+        // Terms e^-λ λ^k / k! for k ≥ length fall by a factor λ/k < 1 each: sum until they stop mattering.
+        double term = Math.exp(-lambda + length * Math.log(lambda) - logFactorial(length));
+        double sum = 0;
+        for (long k = length; term > sum * 1e-12 && term > 0 && k < length + 100_000; k++) {
+            sum += term;
+            term *= lambda / (k + 1);
+        }
+        return capacity * Math.min(1, sum);
+    }
+
+    /** ln(n!): exact for small n, Stirling's series (error below 1e-9) beyond. */
+    static double logFactorial(long n) {
+        if (n < 20) {
+            double f = 0;
+            for (int i = 2; i <= n; i++) {
+                f += Math.log(i);
+            }
+            return f;
+        }
+        double x = n;
+        return x * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI * x) + 1 / (12 * x) - 1 / (360 * x * x * x);
     }
 
     @Override

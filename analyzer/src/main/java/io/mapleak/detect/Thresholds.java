@@ -36,7 +36,9 @@ public final class Thresholds {
         def("small.maxEntries", 2, "maps of at most two entries pay more overhead than they store");
         def("small.share", 0.50, "half of the owner's maps must be that small");
         def("collision.minEntries", 64, "hash quality cannot be judged on a handful of keys");
-        def("collision.longestBin", 8, "HashMap turns a bin into a tree at 8 entries: that is already a hotspot");
+        def("collision.longestBin", 8, "HashMap turns a bin into a tree past 8 entries: shorter bins never matter");
+        def("collision.chance", 1e-4, "and a bin that long counts only where uniform hashing would make one in "
+                + "fewer than one table in 10,000 of that size and load: in a large table, a bin of 8 is luck");
         def("collision.binShare", 0.50, "fewer than half the bins uniform hashing would fill");
         def("mutated.sample", 5000, "entries whose key hash is recomputed per map");
         def("severity.highShare", 0.05, "a specific leak pattern over a twentieth of the live heap can exhaust it");

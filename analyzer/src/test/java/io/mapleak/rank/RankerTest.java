@@ -261,6 +261,45 @@ class RankerTest {
                 .doesNotContain("Make it combine every field");
     }
 
+    @Test
+    void aBinOfEightThatChanceMakesInALargeTableIsNotACollision() throws Exception {
+        // 20,000 random UUIDs with one bin of 8, as about one table of this size in a hundred has by chance, and
+        // 200 with one bin of 8, which chance would make in about one table in a million
+        SyntheticHeap heap = new SyntheticHeap();
+        heap.staticField("t.Sessions", "BY_ID", mapWithOneBinOf(8, 20_000, 32_768, 3, heap));
+        heap.staticField("t.Params", "BY_ID", mapWithOneBinOf(8, 200, 512, 4, heap));
+
+        AnalysisResult r = analyse(heap, "chance-bins");
+
+        assertThat(r.suspects()).as(describe(r)).noneMatch(s -> s.finding("collision-hotspot") != null
+                && s.owner().label().equals("t.Sessions.BY_ID"));
+        assertThat(r.suspects()).as(describe(r)).anyMatch(s -> s.finding("collision-hotspot") != null
+                && s.owner().label().equals("t.Params.BY_ID"));
+    }
+
+    /** {@code n} random UUID keys, bins of at most {@code longest - 1} but one of exactly {@code longest}. */
+    private static long mapWithOneBinOf(int longest, int n, int table, long seed, SyntheticHeap heap) {
+        Random r = new Random(seed);
+        int[] count = new int[table];
+        int target = -1;
+        List<String> keys = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        while (keys.size() < n) {
+            String key = new UUID(r.nextLong(), r.nextLong()).toString();
+            int hc = key.hashCode();
+            int bin = (hc ^ (hc >>> 16)) & (table - 1);
+            target = target < 0 ? bin : target;
+            if (count[bin] < (bin == target ? longest : longest - 1)
+                    && (bin == target || keys.size() < n - (longest - count[target]))) {
+                count[bin]++;
+                keys.add(key);
+                values.add(heap.bytes(64));
+            }
+        }
+        assertThat(count[target]).isEqualTo(longest);
+        return heap.map(keys, values);
+    }
+
     private static String describe(AnalysisResult r) {
         StringBuilder b = new StringBuilder("suspects:\n");
         for (AnalysisResult.Suspect s : r.suspects()) {
