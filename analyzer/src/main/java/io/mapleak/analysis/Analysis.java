@@ -307,7 +307,7 @@ public final class Analysis {
                 roles.put(c.map(), c.role());
             }
             List<PathStep> steps = new ArrayList<>();
-            for (PathNamer.Step step : wb.namer.readable(path, wb.dominators)) {
+            for (PathNamer.Step step : ctx.namer().readable(path, wb.dominators)) {
                 steps.add(new PathStep(step.label(), step.className(), step.retainedBytes(),
                         roles.get(step.object())));
             }
@@ -495,7 +495,7 @@ public final class Analysis {
             if (path.length == 0) {
                 owner = new Owner(ctx.owner(o), "other", List.of(), ctx.owner(o));
             } else {
-                PathNamer.Owner named = wb.namer.owner(path);
+                PathNamer.Owner named = ctx.namer().owner(path);
                 owner = new Owner(named.label(), named.root(), named.path(), wb.namer.ownerKey(path));
             }
             return new InventoryRow(id(o), largest.implementation(), largest.kind().json(), size,

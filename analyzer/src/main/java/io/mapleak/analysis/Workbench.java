@@ -55,7 +55,7 @@ public final class Workbench implements Closeable {
         this.index = index;
         this.graph = graph;
         this.dominators = dominators;
-        this.namer = new PathNamer(index);
+        this.namer = new PathNamer(index).namingKeys(new io.mapleak.maps.ValueText(index, 80)::of);
         phases.putAll(index.buildPhases());
         phases.putAll(graphPhases);
         this.allPaths = allPaths;

@@ -46,7 +46,7 @@ public final class DetectContext {
         this.graph = graph;
         this.tree = tree;
         this.paths = paths;
-        this.namer = new PathNamer(index);
+        this.namer = new PathNamer(index).namingKeys(this::show);
         this.catalog = catalog;
         this.maps = new MapContext(index);
         this.views = views;

@@ -2,13 +2,16 @@ package io.mapleak.graph;
 
 import io.mapleak.heap.ClassInfo;
 import io.mapleak.heap.HeapIndex;
+import io.mapleak.heap.Instance;
 import io.mapleak.heap.ObjectReader.Link;
 import io.mapleak.heap.ThreadInfo;
+import io.mapleak.hprof.BasicType;
 import io.mapleak.hprof.GcRootKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * Names paths in source terms: {@code static com.acme.Registry.SESSIONS}, {@code .table}, {@code [17]},
@@ -21,12 +24,21 @@ public final class PathNamer {
     private static final int MAX_ARRAY_SCAN = 1 << 22;
 
     private final HeapIndex index;
-    private final Map<Integer, Integer> bestRoot = new HashMap<>();
-    private final Map<Integer, ThreadInfo> threadsBySerial = new HashMap<>();
-    private final Map<Integer, Integer> rootRank = new HashMap<>();
+    private final Map<Integer, Integer> bestRoot;
+    private final Map<Integer, ThreadInfo> threadsBySerial;
+    private final Map<Integer, Integer> rootRank;
+    /**
+     * Text of a map entry's key by its object id (0: null), for the step from an entry to its value; null when
+     * paths name no keys.
+     */
+    private final LongFunction<String> keyText;
 
     public PathNamer(HeapIndex index) {
         this.index = index;
+        this.rootRank = new HashMap<>();
+        this.keyText = null;
+        this.bestRoot = new HashMap<>();
+        this.threadsBySerial = new HashMap<>();
         GcRootKind[] order = {GcRootKind.STICKY_CLASS, GcRootKind.THREAD_OBJECT, GcRootKind.JAVA_FRAME,
             GcRootKind.JNI_LOCAL, GcRootKind.NATIVE_STACK, GcRootKind.THREAD_BLOCK, GcRootKind.JNI_GLOBAL,
             GcRootKind.MONITOR_USED, GcRootKind.UNKNOWN};
@@ -46,6 +58,23 @@ public final class PathNamer {
         for (ThreadInfo t : index.threads()) {
             threadsBySerial.put(t.serial(), t);
         }
+    }
+
+    private PathNamer(PathNamer base, LongFunction<String> keyText) {
+        this.index = base.index;
+        this.bestRoot = base.bestRoot;
+        this.threadsBySerial = base.threadsBySerial;
+        this.rootRank = base.rootRank;
+        this.keyText = keyText;
+    }
+
+    /**
+     * This namer, but the step from a map entry to its value names the entry's key: {@code .value (key "tenant-7")}
+     * rather than a bare {@code .value}, so that two maps held in one outer map read apart. {@code keyText} gives
+     * the text of a key by its object id (0 for null); it decides what a report may show of the dump's contents.
+     */
+    public PathNamer namingKeys(LongFunction<String> keyText) {
+        return new PathNamer(this, keyText);
     }
 
     private int rank(int root) {
@@ -137,8 +166,29 @@ public final class PathNamer {
             case CLASS_INTERNAL:
                 return link.field();
             default:
-                return "." + link.field();
+                return "." + link.field() + entryKey(from, link);
         }
+    }
+
+    /**
+     * {@code " (key …)"} when {@code entry} is a collection's entry (a node of a hash table or a tree map, a weak
+     * map's entry) and {@code link} its value field, with the text of its key (its {@code key} field, else a weak
+     * entry's referent: {@code cleared} when that is gone); "" otherwise or when this namer names no keys.
+     */
+    private String entryKey(int entry, Link link) {
+        if (keyText == null || !(link.field().equals("value") || link.field().equals("val"))
+                || index.mirroredClass(entry) != null || !isCollectionInternal(index.classOf(entry))) {
+            return "";
+        }
+        Instance i = index.reader().instance(entry);
+        if (i.type("key") == BasicType.OBJECT) {
+            return " (key " + keyText.apply(i.ref("key")) + ")";
+        }
+        if (i.type("referent") == BasicType.OBJECT) {
+            long key = i.ref("referent");
+            return " (key " + (key == 0 ? "cleared" : keyText.apply(key)) + ")";
+        }
+        return "";
     }
 
     /** Who holds an object: the owner label, the kind of root, and the named path. */

@@ -383,6 +383,26 @@ class LeakScenariosTest {
     // ---------------------------------------------------------------- command line
 
     @Test
+    void ownerPathsNameTheKeyOfEachEntryTheyPassThroughUnlessRedacted() {
+        // Spring's singleton map holds the cache manager under its bean name, the manager's map the cache under its
+        // name: the path to the leaking store passes through both entries
+        Analysis plain = analysis(Jvm.JDK17, "spring-cache-leak");
+        List<String> path = texts(suspectOwnedBy(plain, plain.factString("leak.owner")).path("owner").path("path"));
+        String bean = ".val (key \"" + plain.factString("leak.managerBean") + "\")";
+        String cache = ".val (key \"" + plain.factString("leak.cacheName") + "\")";
+        assertThat(path).containsSubsequence(bean, cache);
+        assertThat(path.get(path.size() - 1)).isEqualTo(".store");
+
+        Analysis redacted = analysis(Jvm.JDK17, "spring-cache-leak", "--redact");
+        List<String> hidden = texts(suspectOwnedBy(redacted, plain.factString("leak.owner")).path("owner")
+                .path("path"));
+        assertThat(hidden).hasSameSizeAs(path).doesNotContain(bean, cache)
+                .filteredOn(step -> step.equals(".val (key <java.lang.String>)")).hasSize(2);
+        assertThat(redacted.jsonText()).doesNotContain(bean.replace("\"", "\\\""), cache.replace("\"", "\\\""));
+        assertThat(redacted.stdout()).doesNotContain(bean, cache);
+    }
+
+    @Test
     void redactLeavesKeyContentsOutOfEveryOutput() {
         String tenant = analysis(Jvm.JDK17, "unbounded-guava-cache").factString("tenant");
         // without --redact the keys are shown (sample keys, the pattern's prefix): the checks below can fail

@@ -90,23 +90,34 @@ class GraphOracleTest {
             DominatorTree tree = DominatorTree.compute(graph);
             StrongPaths paths = StrongPaths.compute(graph);
             PathNamer namer = new PathNamer(index);
+            PathNamer keyed = namer.namingKeys(new io.mapleak.maps.ValueText(index, 80)::of);
             String payload = dump.factString("class.Payload");
 
             List<String> sessionPaths = new ArrayList<>();
+            List<String> keyedPaths = new ArrayList<>();
             for (int p : ofClass(index, payload)) {
                 int data = index.reader().instance(p).refIndex("data");
                 if (index.reader().arrayLength(data) == dump.fact("payload.length")) {
                     sessionPaths.add(String.join(",", labels(namer, paths.pathTo(data), tree)));
+                    keyedPaths.add(String.join(",", labels(keyed, paths.pathTo(data), tree)));
                 }
             }
             assertThat(sessionPaths).hasSize((int) dump.fact("sessions"))
                     .contains(dump.factString("path.sessionPayload"), dump.factString("path.sessionPayloadChained"));
+            // Naming keys: the fixture's code wrote bare .value steps, the session's entry's, then its attribute's
+            for (String fact : List.of("path.sessionPayload", "path.sessionPayloadChained")) {
+                String[] parts = dump.factString(fact).split(",\\.value,", -1);
+                assertThat(parts).hasSize(3);
+                assertThat(keyedPaths).contains(parts[0] + ",.value (key \"" + dump.factString(fact + ".key") + "\"),"
+                        + parts[1] + ",.value (key \"payload\")," + parts[2]);
+            }
 
             int threadHeld = payloadWithData(index, payload, dump.fact("path.threadPayload.length"));
             List<String> threadPath = labels(namer, paths.pathTo(threadHeld), tree);
             assertThat(threadPath).hasSize(1);
             assertThat(threadPath.get(0)).startsWith("thread \"" + dump.factString("path.threadPayload.thread") + "\" (")
                     .contains(dump.factString("path.threadPayload.method"));
+            assertThat(labels(keyed, paths.pathTo(threadHeld), tree)).as("no entry on the way").isEqualTo(threadPath);
 
             int listHeld = payloadWithData(index, payload, dump.fact("path.listHeld.length"));
             assertThat(String.join(",", labels(namer, paths.pathTo(listHeld), tree)))
