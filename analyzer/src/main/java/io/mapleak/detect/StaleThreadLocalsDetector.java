@@ -54,8 +54,8 @@ final class StaleThreadLocalsDetector implements Detector {
             totalBytes += bytes[0];
             totalStale += stale[0];
         }
-        if (affected.isEmpty()) {
-            return;
+        if (affected.isEmpty() || ctx.share(totalBytes) < ctx.thresholds.get("threadLocals.heapShare")) {
+            return; // a few small stale values are ThreadLocalMap's lazy clean-up lagging, in every JVM
         }
         threads.sort((a, b) -> Long.compare(b.staleValueBytes(), a.staleValueBytes()));
         List<ClassCount> classes = EvidenceReader.top(valueClasses);

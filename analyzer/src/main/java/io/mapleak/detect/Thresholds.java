@@ -28,6 +28,8 @@ public final class Thresholds {
         def("weak.sample", 500, "weak-map entries checked for a value that reaches its key");
         def("weak.searchLimit", 20_000, "objects visited per value while looking for its key");
         def("threadLocals.minStale", 1, "one stale entry with a live value is already a leak per thread");
+        def("threadLocals.heapShare", 0.005, "but stale values below half a percent of the live heap in all threads "
+                + "together are the lag of ThreadLocalMap's lazy clean-up, found in healthy JVMs (32-48 bytes)");
         def("cache.entries", 1000, "caches this small do no harm without a bound");
         def("hollow.capacity", 1024, "tables smaller than this waste too little to mention");
         def("hollow.fill", 0.10, "fewer entries than a tenth of the slots: the table grew, then emptied");

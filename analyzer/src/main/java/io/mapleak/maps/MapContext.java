@@ -14,9 +14,11 @@ public final class MapContext {
 
     /**
      * References to objects the dump does not hold, met by this thread since {@link #startCounting}: a truncated
-     * dump cut through the map, or a damaged file. Decoding runs in parallel, one map per thread at a time.
+     * dump cut through the map, or a damaged file. Decoding runs in parallel, one map per thread at a time. Static,
+     * not one per context: a thread local per context left a stale entry in every pool thread for each analysis (two
+     * such were the only suspect mapleak found in a dump of its own test JVM).
      */
-    private final ThreadLocal<long[]> missing = ThreadLocal.withInitial(() -> new long[1]);
+    private static final ThreadLocal<long[]> MISSING = ThreadLocal.withInitial(() -> new long[1]);
 
     /** Offsets of {@code LinkedHashMap} entries' {@code after} field by class index, plus 2 (0: not looked up). */
     private final java.util.concurrent.atomic.AtomicIntegerArray afterOffsets;
@@ -42,11 +44,11 @@ public final class MapContext {
     }
 
     void startCounting() {
-        missing.get()[0] = 0;
+        MISSING.get()[0] = 0;
     }
 
     long missingSinceStart() {
-        return missing.get()[0];
+        return MISSING.get()[0];
     }
 
     /**
@@ -203,7 +205,7 @@ public final class MapContext {
         }
         int o = index.indexOf(id);
         if (o < 0) {
-            missing.get()[0]++;
+            MISSING.get()[0]++;
         }
         return o;
     }

@@ -59,6 +59,7 @@ class DetectorMatrixTest {
         "unique-keys,           bounded-caches,         cache",
         "weak-map-no-release,   ordinary-app,           weak-keyed",
         "stale-thread-locals,   ordinary-app,           thread-local",
+        "stale-thread-locals,   real-lucene,            thread-local",
         "unbounded-cache,       bounded-caches,         cache",
         "hollow-table,          session-registry,       hash-table",
         "small-map-overhead,    session-registry,       hash-table",

@@ -403,6 +403,20 @@ class LeakScenariosTest {
     }
 
     @Test
+    void staleThreadLocalValuesCountOnlyFromTheirShareOfTheHeap() {
+        // the pool's stale values are about half the live heap: a share threshold just above theirs silences them
+        Analysis a = analysis(Jvm.JDK17, "pooled-thread-locals");
+        double share = (double) a.fact("all.staleValueBytes") / a.json().path("dump").path("liveBytes").asLong();
+        assertThat(share).isBetween(0.1, 0.9);
+        Analysis above = analysis(Jvm.JDK17, "pooled-thread-locals", "--threshold",
+                "threadLocals.heapShare=" + share * 1.01);
+        Analysis below = analysis(Jvm.JDK17, "pooled-thread-locals", "--threshold",
+                "threadLocals.heapShare=" + share * 0.99);
+        assertThat(allKinds(above)).doesNotContain("stale-thread-locals");
+        assertThat(kinds(suspect(below, 1))).contains("stale-thread-locals");
+    }
+
+    @Test
     void redactLeavesKeyContentsOutOfEveryOutput() {
         String tenant = analysis(Jvm.JDK17, "unbounded-guava-cache").factString("tenant");
         // without --redact the keys are shown (sample keys, the pattern's prefix): the checks below can fail
@@ -522,6 +536,11 @@ class LeakScenariosTest {
 
     private static List<String> kinds(JsonNode suspect) {
         return stream(suspect.path("findings")).map(f -> f.path("kind").asText()).toList();
+    }
+
+    /** The finding kinds of every suspect of a report. */
+    private static List<String> allKinds(Analysis a) {
+        return stream(a.json().path("suspects")).flatMap(s -> kinds(s).stream()).toList();
     }
 
     private static List<String> texts(JsonNode array) {
