@@ -85,7 +85,7 @@ final class WeakMapNoReleaseDetector implements Detector {
             int v = queue[head++];
             int deg = ctx.graph.degree(v);
             for (int k = 0; k < deg; k++) {
-                if (ctx.graph.isReferentEdge(v, k) || ctx.graph.isClassEdge(v, k)) {
+                if (ctx.graph.isWeakEdge(v, k) || ctx.graph.isClassEdge(v, k)) {
                     continue;
                 }
                 int w = ctx.graph.successor(v, k);

@@ -124,12 +124,17 @@ public final class HeapGraph {
         return k < stored ? index.reference(s + k) : classObjectOf(v);
     }
 
-    /** Whether the k-th successor of {@code v} is a Reference's referent (skipped by strong paths). */
-    public boolean isReferentEdge(int v, int k) {
-        if (v == n || !index.lastReferenceIsReferent(v)) {
+    /**
+     * Whether the k-th successor of {@code v} is a Reference's referent or its {@code discovered} link (skipped by
+     * strong paths, see {@link HeapIndex#weakTail}).
+     */
+    public boolean isWeakEdge(int v, int k) {
+        if (v == n) {
             return false;
         }
-        return k == index.outboundCount(v) - 1;
+        int tail = index.weakTail(v);
+        int stored = index.outboundCount(v);
+        return tail > 0 && k < stored && k >= stored - tail;
     }
 
     /** Whether {@code k} is the implicit instance-to-class edge of {@code v}. */
@@ -187,11 +192,12 @@ public final class HeapGraph {
     }
 
     /**
-     * Whether {@code v}, of class {@code cls}, stores a Reference's referent as its last reference: the class is
-     * asked first, so only instances of Reference classes cost a look-up in the index's set of them.
+     * How many of the last stored references of {@code v}, of class {@code cls}, strong paths skip (a Reference's
+     * referent and discovered link, {@link HeapIndex#weakTail}): the class is asked first, so only instances of
+     * Reference classes cost a look-up in the index's sets of them.
      */
-    boolean lastIsReferent(int v, int cls) {
-        return referentClass[cls] && index.lastReferenceIsReferent(v);
+    int weakTail(int v, int cls) {
+        return referentClass[cls] ? index.weakTail(v) : 0;
     }
 
 }

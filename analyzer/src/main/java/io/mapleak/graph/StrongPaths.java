@@ -6,8 +6,9 @@ import io.mapleak.heap.columns.IntColumn;
 
 /**
  * Strong paths from the GC roots, shortest from the class statics where there are such: breadth-first searches
- * from the virtual root that never follow a {@code java.lang.ref.Reference}'s referent, so a path shows the chain
- * of strong references that really keeps an object alive. A map that a static field holds (a web application's
+ * from the virtual root that never follow a {@code java.lang.ref.Reference}'s referent (nor its {@code discovered}
+ * link, which chains the references the collector has found ready to clear), so a path shows the chain of strong
+ * references that really keeps an object alive. A map that a static field holds (a web application's
  * session manager, say) is often also reachable for a moment, and by a shorter path, from a thread's stack frame
  * (the container's background thread expiring sessions); the path people need is the lasting one. So the search
  * runs in three rounds:
@@ -211,8 +212,9 @@ public final class StrongPaths {
                     mirrors[i] = -1;
                     continue;
                 }
-                // A java.lang.ref.Reference's referent is its last stored reference: a strong path skips it.
-                ends[i] = g.refBegin(v + 1) - (g.lastIsReferent(v, cls) ? 1 : 0);
+                // A java.lang.ref.Reference's referent and discovered link are its last stored references: a strong
+                // path skips them.
+                ends[i] = g.refBegin(v + 1) - g.weakTail(v, cls);
                 mirrors[i] = g.mirrorOfClass(cls);
             }
             if (ends[0] - begins[0] > BATCH_EDGES) {

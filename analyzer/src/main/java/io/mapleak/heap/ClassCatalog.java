@@ -261,23 +261,45 @@ final class ClassCatalog {
      */
     int referentOffset(int cls) {
         ClassInfo c = classes.get(cls);
-        if (c.referentOffset != -2) {
-            return c.referentOffset;
+        if (c.referentOffset == -2) {
+            referenceFields(c);
         }
-        int result = -1;
+        return c.referentOffset;
+    }
+
+    /**
+     * Offset of the {@code discovered} field of {@code java.lang.ref.Reference} in an instance record of class
+     * {@code cls}, or -1 if the class is not a Reference: the link of the collector's lists of references it found
+     * ready to clear, and of the list waiting for the reference handler thread. Valid after {@link #finish}.
+     */
+    int discoveredOffset(int cls) {
+        ClassInfo c = classes.get(cls);
+        if (c.discoveredOffset == -2) {
+            referenceFields(c);
+        }
+        return c.discoveredOffset;
+    }
+
+    /** Finds where {@code c}'s instances keep Reference's {@code referent} and {@code discovered}, if anywhere. */
+    private void referenceFields(ClassInfo c) {
+        int referent = -1;
+        int discovered = -1;
         int at = 0;
         int depth = 0;
         for (ClassInfo k = c; k != null && depth++ < 256; k = k.superIndex >= 0 ? classes.get(k.superIndex) : null) {
             boolean isReference = k.loaderId == 0 && "java.lang.ref.Reference".equals(k.name);
             for (int i = 0; i < k.fieldTypes.length; i++) {
                 if (isReference && k.fieldTypes[i] == BasicType.OBJECT && "referent".equals(k.fieldNames[i])) {
-                    result = at;
+                    referent = at;
+                } else if (isReference && k.fieldTypes[i] == BasicType.OBJECT
+                        && "discovered".equals(k.fieldNames[i])) {
+                    discovered = at;
                 }
                 at += BasicType.size(k.fieldTypes[i], idSize);
             }
         }
-        c.referentOffset = result;
-        return result;
+        c.discoveredOffset = discovered;
+        c.referentOffset = referent;
     }
 
     /** The class of primitive arrays of {@code elementType}; valid after {@link #finish}. */

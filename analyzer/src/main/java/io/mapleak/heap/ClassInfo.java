@@ -35,6 +35,8 @@ public final class ClassInfo {
     int recordFieldBytes = -2;
     /** Offset of {@code java.lang.ref.Reference.referent} in an instance record; -1 if not a Reference; -2 unknown. */
     int referentOffset = -2;
+    /** Offset of {@code java.lang.ref.Reference.discovered} in an instance record, -1 if none, -2 not looked up. */
+    int discoveredOffset = -2;
     /** Index of this class's object in the heap index (its java.lang.Class mirror), -1 if none. */
     int objectIndex = -1;
 

@@ -74,6 +74,7 @@ final class HeapIndexBuilder {
         java.util.Map<String, Double> phases;
         /** Objects whose last reference slot is a java.lang.ref.Reference's referent. */
         java.util.BitSet weakReferents;
+        java.util.BitSet discoveredLinks;
         List<String> warningsOfPass1;
         /** Threads the heap-dump segments were read by in pass 1 (0: the streaming reader alone). */
         int readShares;
@@ -644,6 +645,7 @@ final class HeapIndexBuilder {
         }
         r.dangling = p2.dangling();
         r.weakReferents = p2.weakReferents;
+        r.discoveredLinks = p2.discoveredLinks;
         if (r.dangling > 0) {
             r.facts.warnings().add(String.format("%,d references point to objects that are not in the dump; they are"
                     + " left out of the graph", r.dangling));

@@ -39,6 +39,8 @@ final class ReferencePass {
     private final int idSize;
     private final BitSet mirrors;
     final BitSet weakReferents = new BitSet();
+    /** References whose {@code discovered} link is stored, just before the referent (or last, without one). */
+    final BitSet discoveredLinks = new BitSet();
     private final AtomicLong dangling = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
     private final LongConsumer progress;
@@ -73,6 +75,7 @@ final class ReferencePass {
             // Cached lazily by the catalog: filled here, before the threads start, so that they only read.
             catalog.referenceOffsets(c.index);
             catalog.referentOffset(c.index);
+            catalog.discoveredOffset(c.index);
         }
     }
 
@@ -99,6 +102,7 @@ final class ReferencePass {
             buffers.add(range.buf);
             synchronized (weakReferents) {
                 weakReferents.or(range.weak);
+                discoveredLinks.or(range.discovered);
             }
             dangling.addAndGet(range.dangling);
         });
@@ -161,6 +165,7 @@ final class ReferencePass {
         }
 
         final BitSet weak = new BitSet();
+        final BitSet discovered = new BitSet();
         private byte[] buf;
         /** File offset of buf[0], and how many bytes of buf are valid. */
         private long base = -1;
@@ -230,10 +235,19 @@ final class ReferencePass {
                 p = window(at, head + length) + head;
                 int limit = length - idSize;
                 int referent = catalog.referentOffset(cls);
+                int link = catalog.discoveredOffset(cls);
                 for (int off : offs) {
-                    if (off <= limit && off != referent) {
+                    if (off <= limit && off != referent && off != link) {
                         ref(Bytes.id(buf, p + off, idSize));
                     }
+                }
+                if (link >= 0 && link <= limit) {
+                    // Then the collector's list link, also skipped by strong-path searches (see HeapIndex).
+                    long target = Bytes.id(buf, p + link, idSize);
+                    if (target != 0 && lookup.indexOf(target) >= 0 && cursor < end) {
+                        discovered.set(i);
+                    }
+                    ref(target);
                 }
                 if (referent >= 0 && referent <= limit) {
                     // The referent goes last, so strong-path searches can skip exactly that slot.

@@ -45,6 +45,7 @@ class ColumnBackingsTest {
                 assertThat(mapped.offset(o)).isEqualTo(heap.offset(o));
                 assertThat(mapped.refStart(o)).isEqualTo(heap.refStart(o));
                 assertThat(mapped.lastReferenceIsReferent(o)).isEqualTo(heap.lastReferenceIsReferent(o));
+                assertThat(mapped.weakTail(o)).isEqualTo(heap.weakTail(o));
             }
             for (long r = 0; r < heap.referenceCount(); r++) {
                 assertThat(mapped.reference(r)).isEqualTo(heap.reference(r));

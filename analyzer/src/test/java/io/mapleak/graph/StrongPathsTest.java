@@ -7,8 +7,14 @@ import io.mapleak.heap.ReadOptions;
 import io.mapleak.hprof.DumpFile;
 import io.mapleak.testing.FixtureDump;
 import io.mapleak.testing.FixtureDumps;
+import io.mapleak.testing.HprofWriter;
+import io.mapleak.testing.HprofWriter.Value;
 import io.mapleak.testing.Jvm;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,6 +55,50 @@ class StrongPathsTest {
             for (int t : targets) {
                 assertThat(some.parent(t)).as("parent of target %d", t).isEqualTo(expected[t]);
             }
+        }
+    }
+
+    @Test
+    void aChainOfPendingReferencesIsNoStrongPath(@TempDir Path dir) throws Exception {
+        // A static field holds the first of three references the collector found ready to clear, linked by their
+        // discovered field as on the reference handler's pending list; the second's payload is an item a thread's
+        // frame also holds, the third's an item nothing else holds.
+        HprofWriter.Heap heap = new HprofWriter(HprofWriter.V102, 8).heap().withJdkBasics();
+        long reference = heap.newClass("java.lang.ref.Reference").field("referent", HprofWriter.OBJECT)
+                .field("queue", HprofWriter.OBJECT).field("next", HprofWriter.OBJECT)
+                .field("discovered", HprofWriter.OBJECT).define();
+        long pending = heap.newClass("com.acme.Cleanable").superclass(reference).field("payload", HprofWriter.OBJECT)
+                .define();
+        long itemClass = heap.newClass("com.acme.Item").field("id", HprofWriter.INT).define();
+        long held = heap.instance(itemClass, Map.of("id", Value.ofInt(1)));
+        long orphan = heap.instance(itemClass, Map.of("id", Value.ofInt(2)));
+        long third = heap.instance(pending, Map.of("payload", Value.ofObject(orphan)));
+        long second = heap.instance(pending, Map.of("payload", Value.ofObject(held), "discovered",
+                Value.ofObject(third)));
+        long first = heap.instance(pending, Map.of("discovered", Value.ofObject(second)));
+        heap.newClass("com.acme.Cleaner").staticField("LIST", Value.ofObject(first)).define();
+        long holderClass = heap.newClass("com.acme.Holder").field("item", HprofWriter.OBJECT).define();
+        long holder = heap.instance(holderClass, Map.of("item", Value.ofObject(held)));
+        long threadClass = heap.newClass("java.lang.Thread").field("name", HprofWriter.OBJECT).define();
+        long thread = heap.instance(threadClass, Map.of("name", Value.ofObject(heap.string("worker"))));
+        heap.add(w -> w.rootThreadObject(thread, 1, 1).rootJavaFrame(holder, 1, 0));
+        heap.stickyClassRoots();
+        Path file = heap.write().writeTo(dir.resolve("pending.hprof"));
+        try (HeapIndex index = HeapIndex.build(DumpFile.open(file), ReadOptions.defaults())) {
+            HeapGraph g = new HeapGraph(index);
+            StrongPaths paths = StrongPaths.compute(g);
+            DominatorTree tree = DominatorTree.compute(g);
+            assertThat(index.weakTail(index.indexOf(first))).isEqualTo(1);
+            assertThat(index.weakTail(index.indexOf(third))).isZero();
+
+            int[] toHeld = paths.pathTo(index.indexOf(held));
+            assertThat(toHeld).as("from the frame, not the static through the pending chain")
+                    .containsExactly(index.indexOf(holder), index.indexOf(held));
+            assertThat(paths.stronglyReachable(index.indexOf(orphan))).isFalse();
+            assertThat(paths.stronglyReachable(index.indexOf(second))).isFalse();
+            // every reference still counts for what is alive and retained
+            assertThat(tree.reachable(index.indexOf(orphan))).isTrue();
+            assertThat(tree.dominator(index.indexOf(orphan))).isEqualTo(index.indexOf(third));
         }
     }
 
@@ -111,7 +161,7 @@ class StrongPathsTest {
             }
             int degree = g.degree(v);
             for (int k = 0; k < degree; k++) {
-                if (g.isReferentEdge(v, k)) {
+                if (g.isWeakEdge(v, k)) {
                     continue;
                 }
                 int w = g.successor(v, k);

@@ -30,12 +30,14 @@ public final class SameIndex {
             if (actual.id(o) != expected.id(o) || actual.classIndexOf(o) != expected.classIndexOf(o)
                     || actual.shallowSize(o) != expected.shallowSize(o) || actual.offset(o) != expected.offset(o)
                     || actual.refStart(o) != expected.refStart(o)
-                    || actual.lastReferenceIsReferent(o) != expected.lastReferenceIsReferent(o)) {
+                    || actual.lastReferenceIsReferent(o) != expected.lastReferenceIsReferent(o)
+                    || actual.weakTail(o) != expected.weakTail(o)) {
                 assertThat(new long[] {actual.id(o), actual.classIndexOf(o), actual.shallowSize(o), actual.offset(o),
-                        actual.refStart(o), actual.lastReferenceIsReferent(o) ? 1 : 0})
-                        .as("object %d: id, class, size, offset, first reference, weak", o)
+                        actual.refStart(o), actual.lastReferenceIsReferent(o) ? 1 : 0, actual.weakTail(o)})
+                        .as("object %d: id, class, size, offset, first reference, weak, weak tail", o)
                         .containsExactly(expected.id(o), expected.classIndexOf(o), expected.shallowSize(o),
-                                expected.offset(o), expected.refStart(o), expected.lastReferenceIsReferent(o) ? 1 : 0);
+                                expected.offset(o), expected.refStart(o), expected.lastReferenceIsReferent(o) ? 1 : 0,
+                                expected.weakTail(o));
             }
         }
         for (long r = 0; r < expected.referenceCount(); r++) {
