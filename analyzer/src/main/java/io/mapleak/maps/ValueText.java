@@ -8,8 +8,9 @@ import java.util.UUID;
 
 /**
  * Readable text for keys and values: strings in quotes, boxed numbers and characters as their value, enums
- * by name, UUIDs in their usual form, {@code null}, and {@code ClassName@0xid} for anything else. Text is cut at
- * a length limit; callers escape it for where it goes (it is data from the dump).
+ * by name, UUIDs in their usual form, files and paths as {@code File "/srv/a"} or {@code UnixPath "/srv/a"},
+ * {@code null}, and {@code ClassName@0xid} for anything else. Text is cut at a length limit; callers escape it for
+ * where it goes (it is data from the dump).
  */
 public final class ValueText {
     private final HeapIndex index;
@@ -46,7 +47,7 @@ public final class ValueText {
             if (s == null) {
                 return "\"\"";
             }
-            return "\"" + (s.length() > maxChars ? s.substring(0, maxChars) + "…" : s) + "\"";
+            return quoted(s);
         }
         Instance i = c.isArray() ? null : index.reader().instance(o);
         if (i != null && i.has("value") && name.startsWith("java.lang.")) {
@@ -65,6 +66,13 @@ public final class ValueText {
         if (i != null && name.equals("java.util.UUID") && i.type("mostSigBits") == BasicType.LONG) {
             return new UUID(i.getLong("mostSigBits"), i.getLong("leastSigBits")).toString();
         }
+        if (i != null && i.type("path") == BasicType.OBJECT && (name.equals("java.io.File")
+                || name.equals("sun.nio.fs.UnixPath") || name.equals("sun.nio.fs.WindowsPath"))) {
+            String path = pathText(i.refIndex("path"));
+            if (path != null) {
+                return simple(name) + " " + quoted(path);
+            }
+        }
         if (i != null && isEnum(c)) {
             int n = i.refIndexDeclaredIn("java.lang.Enum", "name");
             String constant = n >= 0 ? index.reader().string(n, 100) : null;
@@ -82,6 +90,30 @@ public final class ValueText {
             }
         }
         return false;
+    }
+
+    private String quoted(String s) {
+        return "\"" + (s.length() > maxChars ? s.substring(0, maxChars) + "…" : s) + "\"";
+    }
+
+    /**
+     * The text of a file path: a {@code String} (File, WindowsPath) or, for UnixPath, the path's bytes as the
+     * file system has them (UTF-8 on every current Linux and macOS). Null when it is neither.
+     */
+    private String pathText(int path) {
+        if (path < 0) {
+            return null;
+        }
+        String name = index.classOf(path).name();
+        if (name.equals("java.lang.String")) {
+            String s = index.reader().string(path, maxChars + 1);
+            return s == null ? "" : s;
+        }
+        if (name.equals("byte[]")) {
+            return new String(index.reader().primitiveArray(path, 4 * (maxChars + 1)),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return null;
     }
 
     private static String simple(String name) {
