@@ -166,29 +166,39 @@ public final class PathNamer {
             case CLASS_INTERNAL:
                 return link.field();
             default:
-                return "." + link.field() + entryKey(from, link);
+                String key = keyOf(from, link);
+                return "." + link.field() + (key == null ? "" : " (key " + key + ")");
         }
     }
 
     /**
-     * {@code " (key …)"} when {@code entry} is a collection's entry (a node of a hash table or a tree map, a weak
-     * map's entry) and {@code link} its value field, with the text of its key (its {@code key} field, else a weak
-     * entry's referent: {@code cleared} when that is gone); "" otherwise or when this namer names no keys.
+     * The text of the key under which {@code entry} holds {@code value}, when {@code entry} is a collection's entry
+     * (a node of a hash table or a tree map, a weak map's entry) and {@code value} its value; null otherwise or when
+     * this namer names no keys.
      */
-    private String entryKey(int entry, Link link) {
+    public String keyOf(int entry, int value) {
+        Link link = keyText == null ? null : index.reader().findLink(entry, value, MAX_ARRAY_SCAN);
+        return link == null || link.kind() != Link.Kind.FIELD ? null : keyOf(entry, link);
+    }
+
+    /**
+     * The text of {@code entry}'s key (its {@code key} field, else a weak entry's referent: {@code cleared} when
+     * that is gone) when {@code link} is its value field; null otherwise or when this namer names no keys.
+     */
+    private String keyOf(int entry, Link link) {
         if (keyText == null || !(link.field().equals("value") || link.field().equals("val"))
                 || index.mirroredClass(entry) != null || !isCollectionInternal(index.classOf(entry))) {
-            return "";
+            return null;
         }
         Instance i = index.reader().instance(entry);
         if (i.type("key") == BasicType.OBJECT) {
-            return " (key " + keyText.apply(i.ref("key")) + ")";
+            return keyText.apply(i.ref("key"));
         }
         if (i.type("referent") == BasicType.OBJECT) {
             long key = i.ref("referent");
-            return " (key " + (key == 0 ? "cleared" : keyText.apply(key)) + ")";
+            return key == 0 ? "cleared" : keyText.apply(key);
         }
-        return "";
+        return null;
     }
 
     /** Who holds an object: the owner label, the kind of root, and the named path. */

@@ -368,19 +368,36 @@ public final class Ranker {
         }
 
         Holder holder(DetectContext ctx, String why) {
-            return new Holder(lead, ctx.owner(lead), entries, retained, why);
+            return new Holder(lead, ctx.owner(lead), entries, retained, withEntryKey(ctx, why));
         }
 
         Holder holder(DetectContext ctx) {
-            String why = "";
+            List<String> parts = new ArrayList<>();
             for (Finding f : findings) {
                 Detector d = Detectors.detector(f.kind());
                 String c = d.clause(f, subject(ctx));
-                if (c != null) {
-                    why = why.isEmpty() ? c : why + "; " + c;
+                if (c != null && !parts.contains(c)) { // a group's members say alike things once
+                    parts.add(c);
                 }
             }
-            return new Holder(lead, ctx.owner(lead), entries, retained, why);
+            return new Holder(lead, ctx.owner(lead), entries, retained, withEntryKey(ctx, String.join("; ", parts)));
+        }
+
+        /**
+         * {@code why}, led by the key under which the map is another map's value: the owner label names only the
+         * outer map's field, the same for every map held in it (Maven's repository cache holds two large ones).
+         */
+        private String withEntryKey(DetectContext ctx, String why) {
+            if (members.size() != 1) {
+                return why; // maps under several keys of the outer map
+            }
+            int[] path = ctx.paths().pathTo(lead);
+            String key = path.length < 2 ? null : ctx.namer().keyOf(path[path.length - 2], lead);
+            if (key == null) {
+                return why;
+            }
+            String under = "is the value under key " + key;
+            return why.isEmpty() ? under : under + "; " + why;
         }
 
         Detector.Subject subject(DetectContext ctx) {

@@ -262,6 +262,37 @@ class RankerTest {
     }
 
     @Test
+    void aLargeMapHeldInAnotherMapIsToldApartByItsKey() throws Exception {
+        // t.Tenants.BY_ID holds one tenant's large map: the owner label names the outer field, the note the key;
+        // t.Regions.BY_ID holds two, a group of maps under different keys: no key, and each clause said once
+        SyntheticHeap heap = new SyntheticHeap();
+        long acme = heap.map(List.of("db"), List.of(heap.bytes(3_000_000)));
+        heap.staticField("t.Tenants", "BY_ID", heap.map(List.of("acme", "marker"), List.of(acme, heap.bytes(16))));
+        long north = heap.map(List.of("db"), List.of(heap.bytes(1_500_000)));
+        long south = heap.map(List.of("db"), List.of(heap.bytes(1_500_000)));
+        heap.staticField("t.Regions", "BY_ID", heap.map(List.of("north", "south"), List.of(north, south)));
+        for (int i = 0; i < 50; i++) {
+            heap.staticField("t.Other" + i, "X", heap.bytes(1000));
+        }
+
+        AnalysisResult r = analyse(heap, "tenants");
+
+        assertThat(r.suspects()).as(describe(r)).isEmpty();
+        AnalysisResult.Holder tenant = r.largestHolders().stream().filter(h -> h.objectId().equals(
+                io.mapleak.heap.Hex.id(acme))).findFirst().orElseThrow(() -> new AssertionError(describe(r)));
+        assertThat(tenant.owner()).isEqualTo("t.Tenants.BY_ID");
+        assertThat(tenant.note()).startsWith("is the value under key \"acme\"; ");
+        List<String> inner = List.of(io.mapleak.heap.Hex.id(north), io.mapleak.heap.Hex.id(south));
+        AnalysisResult.Holder regions = r.largestHolders().stream().filter(h -> inner.contains(h.objectId()))
+                .findFirst().orElseThrow(() -> new AssertionError(describe(r)));
+        assertThat(regions.owner()).isEqualTo("t.Regions.BY_ID");
+        assertThat(regions.entries()).as("both regions' maps, one entry each").isEqualTo(2);
+        assertThat(regions.note()).doesNotContain("under key");
+        List<String> clauses = List.of(regions.note().split("; "));
+        assertThat(clauses).doesNotHaveDuplicates();
+    }
+
+    @Test
     void aBinOfEightThatChanceMakesInALargeTableIsNotACollision() throws Exception {
         // 20,000 random UUIDs with one bin of 8, as about one table of this size in a hundred has by chance, and
         // 200 with one bin of 8, which chance would make in about one table in a million
