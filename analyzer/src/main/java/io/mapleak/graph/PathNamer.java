@@ -191,12 +191,16 @@ public final class PathNamer {
             return null;
         }
         Instance i = index.reader().instance(entry);
-        if (i.type("key") == BasicType.OBJECT) {
-            return keyText.apply(i.ref("key"));
-        }
-        if (i.type("referent") == BasicType.OBJECT) {
-            long key = i.ref("referent");
-            return key == 0 ? "cleared" : keyText.apply(key);
+        try {
+            if (i != null && i.type("key") == BasicType.OBJECT) {
+                return keyText.apply(i.ref("key"));
+            }
+            if (i != null && i.type("referent") == BasicType.OBJECT) {
+                long key = i.ref("referent");
+                return key == 0 ? "cleared" : keyText.apply(key);
+            }
+        } catch (IllegalArgumentException e) {
+            return null; // the entry's record is cut short (a truncated dump): the step goes unnamed
         }
         return null;
     }
