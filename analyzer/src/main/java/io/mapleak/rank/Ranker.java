@@ -388,11 +388,7 @@ public final class Ranker {
          * outer map's field, the same for every map held in it (Maven's repository cache holds two large ones).
          */
         private String withEntryKey(DetectContext ctx, String why) {
-            if (members.size() != 1) {
-                return why; // maps under several keys of the outer map
-            }
-            int[] path = ctx.paths().pathTo(lead);
-            String key = path.length < 2 ? null : ctx.namer().keyOf(path[path.length - 2], lead);
+            String key = entryKey(ctx);
             if (key == null) {
                 return why;
             }
@@ -400,9 +396,25 @@ public final class Ranker {
             return why.isEmpty() ? under : under + "; " + why;
         }
 
+        /** The key under which the (single) map is another map's value, as paths show it; null when it is not. */
+        private String entryKey(DetectContext ctx) {
+            if (members.size() != 1) {
+                return null; // maps under several keys of the outer map
+            }
+            int[] path = ctx.paths().pathTo(lead);
+            return path.length < 2 ? null : ctx.namer().keyOf(path[path.length - 2], lead);
+        }
+
+        /**
+         * What titles and clauses name: the map's class and owner label, and for a single map held as another map's
+         * value, the key it sits under ({@code Cache.regions["orders"]}): the label names only the outer map's field,
+         * alike for every map in it.
+         */
         Detector.Subject subject(DetectContext ctx) {
-            return new Detector.Subject(simple(ctx.index().classOf(lead).name()), ownerLabel(ctx), members.size(),
-                    entries);
+            String owner = ownerLabel(ctx);
+            String key = shared == null ? entryKey(ctx) : null;
+            return new Detector.Subject(simple(ctx.index().classOf(lead).name()),
+                    key == null ? owner : owner + "[" + key + "]", members.size(), entries);
         }
 
         /** The owner label; for maps indexing the same entries, their fields together ({@code C.{a, b, c}}). */

@@ -340,7 +340,10 @@ class LeakScenariosTest {
         assertThat(s.path("mapCount").asInt()).isEqualTo(1);
         assertThat(s.path("maps").get(0).path("className").asText()).isEqualTo(a.factString("weak.class"));
         assertThat(s.path("entries").asLong()).isEqualTo(a.fact("weak.entries"));
-        assertThat(s.path("title").asText()).startsWith("Collections$SynchronizedMap that can never forget");
+        // the title names the cache's field and the key the weak map sits under in it
+        assertThat(s.path("title").asText()).isEqualTo("Collections$SynchronizedMap that can never forget: "
+                + a.factString("owner") + "[\"" + a.factString("weak.cacheKey") + "\"]");
+        assertThat(s.path("owner").path("label").asText()).isEqualTo(a.factString("owner"));
         assertThat(stream(s.path("ownerPath")).map(step -> step.path("label").asText()).toList())
                 .as("the owner path runs through the cache").anySatisfy(l -> assertThat(l).contains("REPOSITORY_CACHE"));
         for (JsonNode other : a.json().path("suspects")) {
