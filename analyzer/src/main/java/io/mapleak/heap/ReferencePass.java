@@ -145,16 +145,19 @@ final class ReferencePass {
         Slots() {
         }
 
-        final void ref(long id) {
+        /** Stores the reference to {@code id} in the next slot; whether it took one (null and dangling ones do not). */
+        final boolean ref(long id) {
             if (id == 0) {
-                return;
+                return false;
             }
             int t = lookup.indexOf(id);
             if (t < 0) {
                 dangling++;
             } else if (cursor < end) {
                 refs.set(cursor++, t);
+                return true;
             }
+            return false;
         }
     }
 
@@ -241,21 +244,13 @@ final class ReferencePass {
                         ref(Bytes.id(buf, p + off, idSize));
                     }
                 }
-                if (link >= 0 && link <= limit) {
-                    // Then the collector's list link, also skipped by strong-path searches (see HeapIndex).
-                    long target = Bytes.id(buf, p + link, idSize);
-                    if (target != 0 && lookup.indexOf(target) >= 0 && cursor < end) {
-                        discovered.set(i);
-                    }
-                    ref(target);
+                // Then the collector's list link, and the referent last: the slots strong-path searches skip (see
+                // HeapIndex.weakTail), marked where a reference took them.
+                if (link >= 0 && link <= limit && ref(Bytes.id(buf, p + link, idSize))) {
+                    discovered.set(i);
                 }
-                if (referent >= 0 && referent <= limit) {
-                    // The referent goes last, so strong-path searches can skip exactly that slot.
-                    long target = Bytes.id(buf, p + referent, idSize);
-                    if (target != 0 && lookup.indexOf(target) >= 0 && cursor < end) {
-                        weak.set(i);
-                    }
-                    ref(target);
+                if (referent >= 0 && referent <= limit && ref(Bytes.id(buf, p + referent, idSize))) {
+                    weak.set(i);
                 }
             } else if (tag == 0x22) { // object array: id, u4 trace, u4 length, class id, elements
                 long count = Bytes.i4(buf, p + 1 + idSize + 4) & 0xFFFF_FFFFL;

@@ -368,27 +368,28 @@ public final class Ranker {
         }
 
         Holder holder(DetectContext ctx, String why) {
-            return new Holder(lead, ctx.owner(lead), entries, retained, withEntryKey(ctx, why));
+            return new Holder(lead, ctx.owner(lead), entries, retained, withEntryKey(entryKey(ctx), why));
         }
 
         Holder holder(DetectContext ctx) {
+            String key = entryKey(ctx);
+            Detector.Subject subject = subject(ctx, key);
             List<String> parts = new ArrayList<>();
             for (Finding f : findings) {
-                Detector d = Detectors.detector(f.kind());
-                String c = d.clause(f, subject(ctx));
+                String c = Detectors.detector(f.kind()).clause(f, subject);
                 if (c != null && !parts.contains(c)) { // a group's members say alike things once
                     parts.add(c);
                 }
             }
-            return new Holder(lead, ctx.owner(lead), entries, retained, withEntryKey(ctx, String.join("; ", parts)));
+            return new Holder(lead, ctx.owner(lead), entries, retained, withEntryKey(key, String.join("; ", parts)));
         }
 
         /**
-         * {@code why}, led by the key under which the map is another map's value: the owner label names only the
-         * outer map's field, the same for every map held in it (Maven's repository cache holds two large ones).
+         * {@code why}, led by the key under which the map is another map's value ({@link #entryKey}; null: none):
+         * the owner label names only the outer map's field, the same for every map held in it (Maven's repository
+         * cache holds two large ones).
          */
-        private String withEntryKey(DetectContext ctx, String why) {
-            String key = entryKey(ctx);
+        private static String withEntryKey(String key, String why) {
             if (key == null) {
                 return why;
             }
@@ -411,8 +412,13 @@ public final class Ranker {
          * alike for every map in it.
          */
         Detector.Subject subject(DetectContext ctx) {
+            return subject(ctx, entryKey(ctx));
+        }
+
+        /** {@link #subject(DetectContext)} with the {@link #entryKey} already found. */
+        private Detector.Subject subject(DetectContext ctx, String entryKey) {
             String owner = ownerLabel(ctx);
-            String key = shared == null ? entryKey(ctx) : null;
+            String key = shared == null ? entryKey : null;
             return new Detector.Subject(simple(ctx.index().classOf(lead).name()),
                     key == null ? owner : owner + "[" + key + "]", members.size(), entries);
         }
