@@ -8,9 +8,11 @@ import java.util.UUID;
 
 /**
  * Readable text for keys and values: strings in quotes, boxed numbers and characters as their value, enums
- * by name, UUIDs in their usual form, files and paths as {@code File "/srv/a"} or {@code UnixPath "/srv/a"},
- * {@code null}, and {@code ClassName@0xid} for anything else. Text is cut at a length limit; callers escape it for
- * where it goes (it is data from the dump).
+ * by name, UUIDs in their usual form, files and paths as {@code File "/srv/a"} or {@code UnixPath "/srv/a"}, URIs
+ * and URLs as {@code URI "https://h/a"}, points in time in ISO-8601 ({@code Instant 2026-12-07T14:50:00Z}; a
+ * {@code Date} or {@code Timestamp} in UTC), local dates and times ({@code LocalDate 2026-12-07}), atomic numbers
+ * ({@code AtomicLong 42}), {@code null}, and {@code ClassName@0xid} for anything else. Text is cut at a length
+ * limit; callers escape it for where it goes (it is data from the dump).
  */
 public final class ValueText {
     private final HeapIndex index;
@@ -73,6 +75,10 @@ public final class ValueText {
                 return simple(name) + " " + quoted(path);
             }
         }
+        String known = i == null ? null : library(name, i);
+        if (known != null) {
+            return known;
+        }
         if (i != null && isEnum(c)) {
             int n = i.refIndexDeclaredIn("java.lang.Enum", "name");
             String constant = n >= 0 ? index.reader().string(n, 100) : null;
@@ -81,6 +87,116 @@ public final class ValueText {
             }
         }
         return name + "@0x" + Long.toHexString(id);
+    }
+
+    /**
+     * The JDK value classes caches are often keyed by (URIs and URLs, points in time, dates), read from their fields
+     * (the same in JDK 8 to 25), or null for any other class or when a field is not what those JDKs have.
+     */
+    private String library(String name, Instance i) {
+        switch (name) {
+            case "java.net.URI": {
+                String s = stringField(i, "string"); // set by every parsing constructor
+                return "URI " + quoted(s != null ? s : uriFromParts(i));
+            }
+            case "java.net.URL": {
+                // URLStreamHandler.toExternalForm, which every JDK handler uses
+                String protocol = stringField(i, "protocol");
+                if (protocol == null) {
+                    return null;
+                }
+                String authority = stringField(i, "authority");
+                String file = stringField(i, "file");
+                String ref = stringField(i, "ref");
+                return "URL " + quoted(protocol + ":" + (authority != null && !authority.isEmpty() ? "//" + authority
+                        : "") + (file != null ? file : "") + (ref != null ? "#" + ref : ""));
+            }
+            case "java.time.Instant":
+                return "Instant " + java.time.Instant.ofEpochSecond(i.getLong("seconds"), i.getInt("nanos"));
+            case "java.util.Date":
+            case "java.sql.Timestamp": {
+                // fastTime is the time unless a deprecated setter left it to be normalised from cdate
+                if (i.refIndex("cdate") >= 0) {
+                    return null;
+                }
+                long ms = i.getLong("fastTime");
+                java.time.Instant t = name.equals("java.util.Date") ? java.time.Instant.ofEpochMilli(ms)
+                        : java.time.Instant.ofEpochSecond(Math.floorDiv(ms, 1000), i.getInt("nanos"));
+                return simple(name) + " " + t;
+            }
+            case "java.time.LocalDate": {
+                java.time.LocalDate d = localDate(i);
+                return d == null ? null : "LocalDate " + d;
+            }
+            case "java.time.LocalDateTime": {
+                int date = i.refIndex("date");
+                int time = i.refIndex("time");
+                if (date < 0 || time < 0) {
+                    return null;
+                }
+                java.time.LocalDate d = localDate(index.reader().instance(date));
+                Instance t = index.reader().instance(time);
+                return d == null || t == null ? null : "LocalDateTime " + java.time.LocalDateTime.of(d,
+                        java.time.LocalTime.of(t.getByte("hour"), t.getByte("minute"), t.getByte("second"),
+                                t.getInt("nano")));
+            }
+            case "java.util.concurrent.atomic.AtomicLong":
+                return "AtomicLong " + i.getLong("value");
+            case "java.util.concurrent.atomic.AtomicInteger":
+                return "AtomicInteger " + i.getInt("value");
+            default:
+                return null;
+        }
+    }
+
+    private static java.time.LocalDate localDate(Instance d) {
+        return d == null ? null : java.time.LocalDate.of(d.getInt("year"), d.getShort("month"), d.getShort("day"));
+    }
+
+    /**
+     * A URI whose string form was never asked for (one made by {@code resolve} or {@code normalize}), as
+     * {@code URI.toString} would make it from its parts: an opaque URI's scheme-specific part, else authority, path,
+     * query.
+     */
+    private String uriFromParts(Instance i) {
+        String scheme = stringField(i, "scheme");
+        String path = stringField(i, "path");
+        String authority = stringField(i, "authority");
+        String query = stringField(i, "query");
+        String fragment = stringField(i, "fragment");
+        StringBuilder b = new StringBuilder();
+        if (scheme != null) {
+            b.append(scheme).append(':');
+        }
+        if (path == null) {
+            String ssp = stringField(i, "schemeSpecificPart");
+            b.append(ssp != null ? ssp : "");
+        } else {
+            if (authority != null) {
+                b.append("//").append(authority);
+            }
+            b.append(path);
+            if (query != null) {
+                b.append('?').append(query);
+            }
+        }
+        if (fragment != null) {
+            b.append('#').append(fragment);
+        }
+        return b.toString();
+    }
+
+    /** A String field's text, or null when it is null or not a String; empty for an empty String. */
+    private String stringField(Instance i, String field) {
+        if (i.type(field) != BasicType.OBJECT) {
+            throw new IllegalStateException("no reference field " + field); // describe falls back to the id
+        }
+        int s = i.refIndex(field);
+        if (s < 0 || !index.classOf(s).name().equals("java.lang.String")) {
+            return null;
+        }
+        String text = index.reader().string(s, maxChars + 1);
+        return text == null ? "" : text;
     }
 
     private boolean isEnum(ClassInfo c) {

@@ -13,7 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Files and paths, common cache keys, read as their path: a UnixPath keeps it as bytes, a File as a String. */
+/**
+ * Files and paths read as their path (a UnixPath keeps it as bytes, a File as a String); a URI, a Date and a
+ * LocalDateTime as what their fields say, and as {@code Class@0xid} when their fields are not the JDK's. The JDK's own
+ * objects of every kind are read in the map-zoo fixture's dumps (MapZooTest).
+ */
 class ValueTextTest {
     @Test
     void filesAndPathsReadAsTheirPath(@TempDir Path dir) throws Exception {
@@ -38,6 +42,56 @@ class ValueTextTest {
             assertThat(text.of(p)).isEqualTo("UnixPath \"" + ct + "\"");
             assertThat(text.of(longPath)).isEqualTo("UnixPath \"/srv/" + "x".repeat(35) + "…\"");
             assertThat(text.of(mine)).startsWith("com.acme.Path@0x");
+        }
+    }
+
+    @Test
+    void urisAndTimesReadFromTheirFieldsOrNotAtAll(@TempDir Path dir) throws Exception {
+        HprofWriter.Heap h = new HprofWriter(HprofWriter.V102, 8).heap().withJdkBasics();
+        long uri = h.newClass("java.net.URI").field("scheme", HprofWriter.OBJECT).field("fragment", HprofWriter.OBJECT)
+                .field("authority", HprofWriter.OBJECT).field("path", HprofWriter.OBJECT)
+                .field("query", HprofWriter.OBJECT).field("schemeSpecificPart", HprofWriter.OBJECT)
+                .field("string", HprofWriter.OBJECT).define();
+        long date = h.newClass("java.util.Date").field("fastTime", HprofWriter.LONG)
+                .field("cdate", HprofWriter.OBJECT).define();
+        long calendarDate = h.newClass("sun.util.calendar.Gregorian$Date").define();
+        long localDate = h.newClass("java.time.LocalDate").field("year", HprofWriter.INT)
+                .field("month", HprofWriter.SHORT).field("day", HprofWriter.SHORT).define();
+        long localTime = h.newClass("java.time.LocalTime").field("hour", HprofWriter.BYTE)
+                .field("minute", HprofWriter.BYTE).field("second", HprofWriter.BYTE).field("nano", HprofWriter.INT)
+                .define();
+        long localDateTime = h.newClass("java.time.LocalDateTime").field("date", HprofWriter.OBJECT)
+                .field("time", HprofWriter.OBJECT).define();
+        long instant = h.newClass("java.time.Instant").field("seconds", HprofWriter.INT).define(); // not the JDK's
+        long parsed = h.instance(uri, Map.of("string", Value.ofObject(h.string("https://h.example/a?b=1#c")),
+                "scheme", Value.ofObject(h.string("https"))));
+        long resolved = h.instance(uri, Map.of("scheme", Value.ofObject(h.string("https")),
+                "authority", Value.ofObject(h.string("u@h.example:8443")), "path", Value.ofObject(h.string("/a/b")),
+                "query", Value.ofObject(h.string("q=1")), "fragment", Value.ofObject(h.string("f"))));
+        long opaque = h.instance(uri, Map.of("scheme", Value.ofObject(h.string("urn")),
+                "schemeSpecificPart", Value.ofObject(h.string("isbn:096139210x"))));
+        long plain = h.instance(date, Map.of("fastTime", Value.ofLong(1_796_654_400_123L)));
+        long denormal = h.instance(date, Map.of("fastTime", Value.ofLong(1L),
+                "cdate", Value.ofObject(h.instance(calendarDate, Map.of()))));
+        long when = h.instance(localDateTime, Map.of(
+                "date", Value.ofObject(h.instance(localDate, Map.of("year", Value.ofInt(2026),
+                        "month", Value.ofShort((short) 12), "day", Value.ofShort((short) 7)))),
+                "time", Value.ofObject(h.instance(localTime, Map.of("hour", Value.ofByte((byte) 14),
+                        "minute", Value.ofByte((byte) 50), "second", Value.ofByte((byte) 3),
+                        "nano", Value.ofInt(7_000))))));
+        long odd = h.instance(instant, Map.of("seconds", Value.ofInt(5)));
+        h.stickyClassRoots();
+        Path dump = h.write().writeTo(dir.resolve("times.hprof"));
+        try (HeapIndex index = HeapIndex.build(DumpFile.open(dump), ReadOptions.defaults())) {
+            ValueText text = new ValueText(index, 80);
+            assertThat(text.of(parsed)).isEqualTo("URI \"https://h.example/a?b=1#c\"");
+            assertThat(text.of(resolved)).isEqualTo("URI \"https://u@h.example:8443/a/b?q=1#f\"");
+            assertThat(text.of(opaque)).isEqualTo("URI \"urn:isbn:096139210x\"");
+            assertThat(text.of(plain)).isEqualTo("Date 2026-12-07T14:40:00.123Z");
+            assertThat(text.of(denormal)).startsWith("java.util.Date@0x"); // fastTime may be stale
+            assertThat(text.of(when)).isEqualTo("LocalDateTime 2026-12-07T14:50:03.000007");
+            assertThat(text.of(odd)).startsWith("java.time.Instant@0x");
+            assertThat(new ValueText(index, 10).of(resolved)).isEqualTo("URI \"https://u@…\"");
         }
     }
 }
