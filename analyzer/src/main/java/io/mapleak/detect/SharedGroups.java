@@ -15,8 +15,17 @@ import java.util.Map;
  * own retained size is then small, since none of them alone keeps the shared entries alive, while together they
  * hold them all. Finds such groups and what each retains together ({@link SharedRetention}, exact).
  *
- * <p>Cost: the keys and values of the large maps (up to {@link #MAX_OBJECTS} in all) in one hash map, and one
- * traversal of the graph per group found (at most {@link #MAX_GROUPS}).
+ * <p>Two ways find candidates. Maps whose examined entries (the first {@link #SAMPLE} of each walk) hold the same
+ * objects: that finds maps of up to a few thousand entries, whose walks see every entry. Larger maps walk their own
+ * bins' orders, so the first entries of one are a small random part of what the other holds (three indexes of
+ * 40,000 records shared 10% of their samples). For them, the anchor: shared entries are dominated by neither map
+ * but by an object above both (the index object holding the three maps, the persistence context), so maps whose
+ * examined entries mostly have the same immediate dominator outside the map are candidates. Each group is then
+ * checked exactly: what its maps retain together must exceed what they retain alone by a quarter of the largest
+ * (two maps whose entries some third structure also holds free nothing more together, and are no group).
+ *
+ * <p>Cost: the keys and values of the large maps' samples in one hash map, one dominator look-up per examined key
+ * and value, and one traversal of the graph per group found (at most {@link #MAX_GROUPS}).
  */
 final class SharedGroups {
     /** Maps with fewer entries are not examined: sharing among small maps does not hold much. */
@@ -29,6 +38,15 @@ final class SharedGroups {
     static final int MAX_GROUPS = 4;
     /** Two maps are one group when this share of the smaller one's examined entries lies in the other too. */
     static final double OVERLAP = 0.5;
+    /**
+     * A group joined by an anchor is checked only when its members' common dominator holds at most about this many
+     * objects, or this share of the live ones ({@code 1 / ANCHOR_SHARE}): the check walks them (about 0.1 s a million
+     * on the benchmark machine). Larger groups of this kind are left unjoined.
+     */
+    static final long MIN_ANCHOR_OBJECTS = 1_000_000;
+    static final int ANCHOR_SHARE = 20;
+    /** Dominator-tree steps up from an anchor looking for its map (deeper, it is taken to lie outside). */
+    private static final int MAX_ANCHOR_STEPS = 10_000;
 
     private SharedGroups() {
     }
@@ -48,9 +66,11 @@ final class SharedGroups {
         IntIntHashMap holder = new IntIntHashMap();
         Map<Long, int[]> overlap = new HashMap<>();
         int[] examined = new int[big.size()];
+        int[] anchor = new int[big.size()];
         for (int i = 0; i < big.size() && holder.size() < MAX_OBJECTS; i++) {
             final int me = i;
             IntIntHashMap mine = new IntIntHashMap();
+            IntIntHashMap dominators = new IntIntHashMap();
             big.get(i).entries((node, key, value, hash, known, bin) -> {
                 int keyHolder = record(ctx, holder, key, me);
                 int valueHolder = record(ctx, holder, value, me);
@@ -61,11 +81,21 @@ final class SharedGroups {
                 if (valueHolder >= 0 && valueHolder != keyHolder) {
                     mine.addTo(valueHolder, 1);
                 }
+                // ... and once per immediate dominator of its key or its value.
+                int keyDominator = dominatorOf(ctx, key);
+                int valueDominator = dominatorOf(ctx, value);
+                if (keyDominator >= 0) {
+                    dominators.addTo(keyDominator, 1);
+                }
+                if (valueDominator >= 0 && valueDominator != keyDominator) {
+                    dominators.addTo(valueDominator, 1);
+                }
                 return ++examined[me] < SAMPLE;
             });
             for (var c : mine) {
                 overlap.computeIfAbsent(((long) c.key << 32) | me, k -> new int[1])[0] += c.value;
             }
+            anchor[i] = anchor(ctx, big.get(i).object(), dominators, examined[i]);
         }
         int[] parent = new int[big.size()];
         for (int i = 0; i < parent.length; i++) {
@@ -77,6 +107,21 @@ final class SharedGroups {
             int b = (int) (long) e.getKey();
             if (e.getValue()[0] >= OVERLAP * Math.min(examined[a], examined[b])) {
                 parent[find(parent, a)] = find(parent, b);
+                any = true;
+            }
+        }
+        IntIntHashMap byAnchor = new IntIntHashMap();
+        boolean[] anchored = new boolean[big.size()]; // by member: joined by an anchor, not by what the samples share
+        for (int i = 0; i < anchor.length; i++) {
+            if (anchor[i] < 0) {
+                continue;
+            }
+            int first = byAnchor.getOrDefault(anchor[i], -1);
+            if (first < 0) {
+                byAnchor.put(anchor[i], i);
+            } else if (find(parent, i) != find(parent, first)) {
+                parent[find(parent, i)] = find(parent, first);
+                anchored[i] = true;
                 any = true;
             }
         }
@@ -98,17 +143,61 @@ final class SharedGroups {
         List<SharedGroup> out = new ArrayList<>();
         for (List<Integer> g : groups.subList(0, Math.min(MAX_GROUPS, groups.size()))) {
             int[] maps = g.stream().mapToInt(i -> big.get(i).object()).toArray();
-            long together = SharedRetention.retainedTogether(ctx.graph, ctx.tree, maps);
+            // A group only an anchor found is checked when that is cheap: the anchor may hold much of the heap (an
+            // application object holding every index and cache), and the check walks what it dominates.
+            boolean joinedByAnchor = g.stream().anyMatch(i -> anchored[i]);
+            long together = SharedRetention.retainedTogether(ctx.graph, ctx.tree, maps, joinedByAnchor
+                    ? Math.max(MIN_ANCHOR_OBJECTS, ctx.tree.reachableObjects() / ANCHOR_SHARE) : Long.MAX_VALUE);
+            if (together < 0) {
+                continue;
+            }
             long largest = 0;
+            long alone = 0;
             for (int m : maps) {
                 largest = Math.max(largest, ctx.retained(m));
+                alone += ctx.retained(m);
             }
-            // Only worth a group when sharing hides memory: together they hold clearly more than the largest alone.
-            if (together > largest + largest / 4) {
+            // Only worth a group when sharing hides memory: together they hold clearly more than each alone.
+            if (together > alone + largest / 4) {
                 out.add(new SharedGroup(maps, together));
             }
         }
         return out;
+    }
+
+    /** The immediate dominator of the key or value {@code id}, or -1 (none, the root, or a value-like object). */
+    private static int dominatorOf(DetectContext ctx, long id) {
+        int o = id == 0 ? -1 : ctx.index.indexOf(id);
+        if (o < 0 || valueLike(ctx, o)) {
+            return -1;
+        }
+        int d = ctx.tree.dominator(o);
+        return d >= 0 ? d : -1;
+    }
+
+    /**
+     * The object that dominates most of map {@code map}'s {@code examined} entries (their key or value) from outside
+     * the map, or -1: when no object dominates {@link #OVERLAP} of them, or when that object is the map or lies
+     * inside it (an IdentityHashMap's table dominates the values it alone holds).
+     */
+    private static int anchor(DetectContext ctx, int map, IntIntHashMap dominators, int examined) {
+        int best = -1;
+        int count = 0;
+        for (var c : dominators) {
+            if (c.value > count) {
+                best = c.key;
+                count = c.value;
+            }
+        }
+        if (best < 0 || count < OVERLAP * examined) {
+            return -1;
+        }
+        for (int d = best, steps = 0; d >= 0 && steps < MAX_ANCHOR_STEPS; d = ctx.tree.dominator(d), steps++) {
+            if (d == map) {
+                return -1;
+            }
+        }
+        return best;
     }
 
     /**

@@ -144,6 +144,19 @@ class RankerTest {
 
     @Test
     void mapsIndexingTheSameEntriesAreOneSuspectThatCarriesWhatTheyHoldTogether() throws Exception {
+        sharedIndexes(3_000);
+    }
+
+    /**
+     * Maps far larger than the entries sampled of each: what one map's sample holds, the others hold somewhere among
+     * their many entries, not among their first few thousand (each walks its own bins' order).
+     */
+    @Test
+    void largeMapsIndexingTheSameEntriesAreFoundThoughTheirSamplesDiffer() throws Exception {
+        sharedIndexes(40_000);
+    }
+
+    private void sharedIndexes(int customers) throws Exception {
         SyntheticHeap heap = new SyntheticHeap();
         long recordType = heap.type("t.Customer", "profile");
         List<Long> records = new ArrayList<>();
@@ -151,7 +164,7 @@ class RankerTest {
         List<String> emails = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int before = heap.written.size();
-        for (int i = 0; i < 3_000; i++) {
+        for (int i = 0; i < customers; i++) {
             records.add(heap.object(recordType, Map.of("profile", heap.bytes(1_000))));
             ids.add("c" + i);
             emails.add("user" + i + "@example.com");
