@@ -141,7 +141,11 @@ final class SharedGroups {
         groups.sort(Comparator.comparingLong((List<Integer> g) -> g.stream()
                 .mapToLong(i -> big.get(i).size()).sum()).reversed());
         List<SharedGroup> out = new ArrayList<>();
-        for (List<Integer> g : groups.subList(0, Math.min(MAX_GROUPS, groups.size()))) {
+        int traversals = 0;
+        for (List<Integer> g : groups) {
+            if (traversals == MAX_GROUPS) {
+                break;
+            }
             int[] maps = g.stream().mapToInt(i -> big.get(i).object()).toArray();
             // A group only an anchor found is checked when that is cheap: the anchor may hold much of the heap (an
             // application object holding every index and cache), and the check walks what it dominates.
@@ -149,8 +153,9 @@ final class SharedGroups {
             long together = SharedRetention.retainedTogether(ctx.graph, ctx.tree, maps, joinedByAnchor
                     ? Math.max(MIN_ANCHOR_OBJECTS, ctx.tree.reachableObjects() / ANCHOR_SHARE) : Long.MAX_VALUE);
             if (together < 0) {
-                continue;
+                continue; // not counted: no traversal was made
             }
+            traversals++;
             long largest = 0;
             long alone = 0;
             for (int m : maps) {
