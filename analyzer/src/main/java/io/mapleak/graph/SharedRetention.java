@@ -1,6 +1,8 @@
 package io.mapleak.graph;
 
 import com.carrotsearch.hppc.IntArrayDeque;
+import com.carrotsearch.hppc.IntArrayList;
+import com.carrotsearch.hppc.IntIntHashMap;
 
 /**
  * What a group of objects retains together: the bytes that become unreachable when every member goes, which is
@@ -60,7 +62,7 @@ public final class SharedRetention {
         if (group.length == 0) {
             return -1;
         }
-        com.carrotsearch.hppc.IntIntHashMap depthOf = new com.carrotsearch.hppc.IntIntHashMap();
+        IntIntHashMap depthOf = new IntIntHashMap();
         int[] chain = ancestors(tree, group[0]);
         if (chain == null) {
             return -1;
@@ -84,7 +86,7 @@ public final class SharedRetention {
 
     /** {@code object} and its dominators up to the top, or null when it is unreachable. */
     private static int[] ancestors(DominatorTree tree, int object) {
-        com.carrotsearch.hppc.IntArrayList out = new com.carrotsearch.hppc.IntArrayList();
+        IntArrayList out = new IntArrayList();
         for (int v = object; v >= 0; v = tree.dominator(v)) {
             out.add(v);
         }
@@ -96,7 +98,7 @@ public final class SharedRetention {
         private final DominatorTree tree;
         private final long[] known;
         private final long[] in;
-        private final com.carrotsearch.hppc.IntArrayList path = new com.carrotsearch.hppc.IntArrayList();
+        private final IntArrayList path = new IntArrayList();
 
         Subtree(DominatorTree tree, int top, int n) {
             this.tree = tree;
