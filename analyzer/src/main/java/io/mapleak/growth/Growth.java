@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -257,6 +258,7 @@ public final class Growth {
                 sums[i].add(r);
             }
         }
+        joinMovedOwners(byKey, n);
         List<GrowthResult.MapGrowth> out = new ArrayList<>();
         for (Sum[] sums : byKey.values()) {
             Long[] sizes = new Long[n];
@@ -292,6 +294,60 @@ public final class Growth {
                 .thenComparing(m -> -latest(m.retainedBytes()))
                 .thenComparing(m -> m.owner().key() == null ? "" : m.owner().key()));
         return out;
+    }
+
+    /**
+     * Joins the rows of maps whose owner path changed between two dumps: the path mapleak names is the shortest from
+     * a GC root, and another path to the same map can become as short (in a dump of the growth-series fixture the
+     * JDK's module descriptors moved from {@code BuiltinClassLoader.packageToModule} to {@code System.bootLayer} once
+     * the JVM had loaded its time-zone data, and read as three maps gone and three new). A key listed in every dump
+     * up to one and in none after, and another listed from the next on, with the same owner label, class and number
+     * of maps at the seam, are one series under the newer path; only when each is the single such key on its side.
+     */
+    private static void joinMovedOwners(Map<String, Sum[]> byKey, int n) {
+        Map<String, List<String>> ending = new HashMap<>();
+        Map<String, List<String>> starting = new HashMap<>();
+        for (Map.Entry<String, Sum[]> e : byKey.entrySet()) {
+            Sum[] sums = e.getValue();
+            int first = 0;
+            while (first < n && sums[first] == null) {
+                first++;
+            }
+            int last = first;
+            while (last + 1 < n && sums[last + 1] != null) {
+                last++;
+            }
+            boolean contiguous = true;
+            for (int i = last + 1; i < n; i++) {
+                contiguous &= sums[i] == null;
+            }
+            if (!contiguous || first == n) {
+                continue;
+            }
+            if (first == 0 && last < n - 1) {
+                ending.computeIfAbsent(seam(sums[last], last), k -> new ArrayList<>()).add(e.getKey());
+            } else if (first > 0 && last == n - 1) {
+                starting.computeIfAbsent(seam(sums[first], first - 1), k -> new ArrayList<>()).add(e.getKey());
+            }
+        }
+        for (Map.Entry<String, List<String>> e : ending.entrySet()) {
+            List<String> later = starting.get(e.getKey());
+            if (e.getValue().size() != 1 || later == null || later.size() != 1) {
+                continue;
+            }
+            Sum[] before = byKey.get(e.getValue().get(0));
+            Sum[] after = byKey.remove(later.get(0));
+            for (int i = 0; i < n; i++) {
+                if (before[i] == null) {
+                    before[i] = after[i];
+                }
+            }
+        }
+    }
+
+    /** What must match across the seam after dump {@code at}: owner label, class, maps counted. */
+    private static String seam(Sum s, int at) {
+        return s.largest.owner().label() + '\u0000' + s.largest.className() + '\u0000' + s.maps + '\u0000' + at;
     }
 
     private static double rate(Number r) {

@@ -6,6 +6,8 @@ import static io.mapleak.growth.Inputs.threadMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mapleak.analysis.AnalysisResult.InventoryRow;
+import io.mapleak.analysis.AnalysisResult.Owner;
 import io.mapleak.growth.GrowthResult.MapGrowth;
 import java.util.Arrays;
 import java.util.List;
@@ -101,6 +103,36 @@ class GrowthRulesTest {
         assertThat(r.maps().get(2).why()).startsWith("appeared in input 2, then entries +10 (+3.3%)");
         assertThat(r.trends()).containsExactly(java.util.Map.entry("growing", 1), java.util.Map.entry("new", 2),
                 java.util.Map.entry("stable", 0), java.util.Map.entry("shrinking", 0), java.util.Map.entry("gone", 1));
+    }
+
+    /**
+     * The shortest path to a map can change between dumps (another became as short): the key listed up to one dump and
+     * the key listed from the next on, with the same label, class and map count, are one map under the newer path.
+     * Two candidates on one side, or a different count at the seam, keep them apart.
+     */
+    @Test
+    void aMapReachedByAnotherPathFromOneDumpOnIsOneMapNotGoneAndNew() {
+        InventoryRow viaLoader = moved("static jdk.internal.loader.BuiltinClassLoader.packageToModule", 58, 371);
+        InventoryRow viaLayer = moved("static java.lang.System.bootLayer", 58, 371);
+        MapGrowth m = only(new Inputs().at(0, 100 * MB, viaLoader).at(10, 100 * MB, viaLoader)
+                .at(20, 100 * MB, viaLayer).compare());
+        assertThat(m.trend()).isEqualTo(Trend.STABLE);
+        assertThat(m.sizes()).containsExactly(371L, 371L, 371L);
+        assertThat(m.owner().key()).startsWith("static java.lang.System.bootLayer");
+
+        InventoryRow fewer = moved("static java.lang.System.bootLayer", 57, 371);
+        assertThat(new Inputs().at(0, 100 * MB, viaLoader).at(10, 100 * MB, fewer).compare().maps())
+                .extracting(g -> g.trend().word()).containsExactlyInAnyOrder("new", "gone");
+        InventoryRow viaOther = moved("static sun.misc.Other.MODULES", 58, 371);
+        assertThat(new Inputs().at(0, 100 * MB, viaLoader, viaOther).at(10, 100 * MB, viaLayer).compare().maps())
+                .extracting(g -> g.trend().word()).containsExactlyInAnyOrder("new", "gone", "gone");
+    }
+
+    private static InventoryRow moved(String root, int maps, long size) {
+        return new InventoryRow("0x1", "java.util.ImmutableCollections$SetN", "immutable", size, size, size * 40, maps,
+                new Owner("java.lang.module.ModuleDescriptor.exports", "static-field",
+                        List.of(root, ".descriptor", ".exports"), root + " java.lang.Module.descriptor "
+                        + "java.lang.module.ModuleDescriptor.exports"));
     }
 
     @Test
