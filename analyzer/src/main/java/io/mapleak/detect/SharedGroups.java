@@ -16,11 +16,12 @@ import java.util.Map;
  * hold them all. Finds such groups and what each retains together ({@link SharedRetention}, exact).
  *
  * <p>Two ways find candidates. Maps whose examined entries (the first {@link #SAMPLE} of each walk) hold the same
- * objects: that finds maps of up to a few thousand entries, whose walks see every entry. Larger maps walk their own
- * bins' orders, so the first entries of one are a small random part of what the other holds (three indexes of
- * 40,000 records shared 10% of their samples). For them, the anchor: shared entries are dominated by neither map
- * but by an object above both (the index object holding the three maps, the persistence context), so maps whose
- * examined entries mostly have the same immediate dominator outside the map are candidates. Each group is then
+ * objects. Larger maps walk their own bins' orders, so the first entries of one are a random part of what the other
+ * holds (three indexes of 40,000 records shared 10% of their samples): what two samples share is scaled up by how
+ * small a part of the larger map its sample is. And the anchor: shared entries are dominated by neither map but by
+ * an object above both (the index object holding the three maps, the persistence context), so maps whose examined
+ * entries mostly have the same immediate dominator outside the map are candidates (this also finds maps that share
+ * what their entries reach rather than the entries). Each group is then
  * checked exactly: what its maps retain together must exceed what they retain alone by a quarter of the largest
  * (two maps whose entries some third structure also holds free nothing more together, and are no group).
  *
@@ -36,8 +37,16 @@ final class SharedGroups {
     static final int MAX_OBJECTS = 4_000_000;
     /** Shared-retention traversals, at most (each walks the whole graph). */
     static final int MAX_GROUPS = 4;
-    /** Two maps are one group when this share of the smaller one's examined entries lies in the other too. */
+    /**
+     * Two maps are one group when this share of the smaller one's examined entries lies in the other too, as
+     * estimated from what the two samples share.
+     */
     static final double OVERLAP = 0.5;
+    /**
+     * Entries two samples must share at the least before the share is scaled up by how small a part of the larger map
+     * its sample is (one chance match in a sample of 4,096 of 10 million entries must not count as half).
+     */
+    static final int MIN_SHARED = 16;
     /**
      * A group joined by an anchor is checked only when its members' common dominator holds at most about this many
      * objects, or this share of the live ones ({@code 1 / ANCHOR_SHARE}): the check walks them (the 1 GB benchmark
@@ -104,9 +113,13 @@ final class SharedGroups {
         }
         boolean any = false;
         for (var e : overlap.entrySet()) {
-            int a = (int) (e.getKey() >>> 32);
+            int a = (int) (e.getKey() >>> 32); // the earlier (larger) map, whose sample held the objects first
             int b = (int) (long) e.getKey();
-            if (e.getValue()[0] >= OVERLAP * Math.min(examined[a], examined[b])) {
+            int shared = e.getValue()[0];
+            // b's sampled entries found in a's sample, scaled by the part of a its sample is: an object of a met in
+            // b's sample is in a's sample only that often.
+            double part = (double) examined[a] / Math.max(examined[a], big.get(a).size());
+            if (shared >= MIN_SHARED && shared / part >= OVERLAP * Math.min(examined[a], examined[b])) {
                 parent[find(parent, a)] = find(parent, b);
                 any = true;
             }
