@@ -40,7 +40,17 @@ final class UnboundedGrowthDetector implements Detector {
                 group == null ? 0 : group.maps().length - 1, path.length == 0 ? "none" : ctx.namer.owner(path).root(), mix.keyClasses(), mix.valueClasses(),
                 mix.examined());
         String owner = ctx.ownerLabel(m.object());
-        String advice = String.format("%s holds %,d entries (%s of the heap) and nothing removes them. Decide what "
+        // The map itself a local variable of a running call: it goes when the call returns, so it leaks only if the
+        // call lasts (a worker's loop, a long batch); a dump cannot tell which. (A map inside what a local holds, a
+        // server that main keeps, is held by that object: the usual advice.)
+        String local = path.length == 1 ? ctx.namer.localVariableOf(path) : null;
+        String advice = local != null
+                ? String.format("A local variable of %s, a call still running, holds %,d entries (%s of the heap): "
+                        + "they go when that call returns. If it runs as long as its thread (a worker's loop, a long "
+                        + "batch), nothing removes them: remove each entry when the work it tracks ends, or bound the "
+                        + "map (Caffeine.newBuilder().maximumSize(N)); if it is a batch's working set, process the "
+                        + "input in chunks.", local, m.size(), EvidenceReader.percent(ctx.share(retained)))
+                : String.format("%s holds %,d entries (%s of the heap) and nothing removes them. Decide what "
                 + "ends an entry's life and remove it then (e.g. when the session or request completes, in a finally "
                 + "block), or replace the map with a bounded cache (Caffeine.newBuilder().maximumSize(N)) that evicts "
                 + "the oldest entries.", owner, m.size(), EvidenceReader.percent(ctx.share(retained)));

@@ -320,6 +320,24 @@ public final class PathNamer {
         return String.join(" ", parts);
     }
 
+    /**
+     * {@code Class.method (line N)} of the running call whose local variable roots the path, or null when the path
+     * starts elsewhere (a static field, a thread object, a JNI handle) or the thread's stack does not name the frame.
+     */
+    public String localVariableOf(int[] path) {
+        Integer r = path.length == 0 ? null : bestRoot.get(path[0]);
+        if (r == null || index.rootKind(r) != GcRootKind.JAVA_FRAME) {
+            return null;
+        }
+        ThreadInfo t = threadsBySerial.get(index.rootThread(r));
+        int frame = index.rootFrame(r);
+        if (t == null || frame < 0 || frame >= t.frames().size()) {
+            return null;
+        }
+        ThreadInfo.Frame f = t.frames().get(frame);
+        return f.className() + "." + f.method() + (f.line() > 0 ? " (line " + f.line() + ")" : "");
+    }
+
     /** The report contract's root kinds: static-field, thread, jni, system-class, other. */
     private String rootKind(int[] path) {
         Integer r = bestRoot.get(path[0]);

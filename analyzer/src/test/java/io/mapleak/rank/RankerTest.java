@@ -110,13 +110,7 @@ class RankerTest {
     @Test
     void aMapOverHalfTheHeapThroughManyEntriesIsHighEvenWithoutAKeyPattern() throws Exception {
         SyntheticHeap heap = new SyntheticHeap();
-        List<String> keys = new ArrayList<>();
-        List<Long> values = new ArrayList<>();
-        for (int i = 0; i < 11_000; i++) {
-            keys.add("customer " + Integer.toString(i * 7919 % 100_003, 16) + " of region " + (i % 13));
-            values.add(heap.bytes(500));
-        }
-        heap.threadLocalVariable("worker", heap.map(keys, values));
+        heap.threadLocalVariable("worker", mapWithoutKeyPattern(heap));
 
         AnalysisResult r = analyse(heap, "no-pattern");
 
@@ -124,6 +118,45 @@ class RankerTest {
         assertThat(s.finding("unique-keys")).as(describe(r)).isNull();
         assertThat(s.finding("unbounded-growth")).isNotNull();
         assertThat(s.severity()).isEqualTo(Severity.HIGH);
+    }
+
+    /** 11,000 entries of 500 bytes each under keys that follow no pattern mapleak knows. */
+    private static long mapWithoutKeyPattern(SyntheticHeap heap) {
+        List<String> keys = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        for (int i = 0; i < 11_000; i++) {
+            keys.add("customer " + Integer.toString(i * 7919 % 100_003, 16) + " of region " + (i % 13));
+            values.add(heap.bytes(500));
+        }
+        return heap.map(keys, values);
+    }
+
+    /**
+     * A growing map that a running call holds in a local variable goes when the call returns: the fix says so and
+     * what to do if the call lasts; where the dump names no frame, the usual fix.
+     */
+    @Test
+    void aLocalVariablesMapIsSaidToGoWhenItsCallReturns() throws Exception {
+        for (boolean framed : new boolean[] {true, false}) {
+            SyntheticHeap heap = new SyntheticHeap();
+            long map = mapWithoutKeyPattern(heap);
+            if (framed) {
+                heap.threadLocalVariable("importer", map, "t.Importer", "load", 42);
+            } else {
+                heap.threadLocalVariable("importer", map);
+            }
+
+            AnalysisResult.Suspect s = analyse(heap, "local-" + framed).suspects().get(0);
+
+            assertThat(s.finding("unbounded-growth")).isNotNull();
+            if (framed) {
+                assertThat(s.owner().path().get(0)).isEqualTo("thread \"importer\" (t.Importer.load, line 42)");
+                assertThat(s.fix().text()).startsWith("A local variable of t.Importer.load (line 42), a call still "
+                        + "running, holds 11,000 entries").contains("they go when that call returns");
+            } else {
+                assertThat(s.fix().text()).contains("holds 11,000 entries").contains("nothing removes them. Decide");
+            }
+        }
     }
 
     @Test

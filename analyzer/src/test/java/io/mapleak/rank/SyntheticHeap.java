@@ -109,6 +109,18 @@ final class SyntheticHeap {
         h.add(w -> w.rootThreadObject(thread, 1, 1).rootJavaFrame(object, 1, 0));
     }
 
+    /**
+     * A thread (serial 1, named {@code name}) whose one frame, {@code frameClass.method} at {@code line}, holds
+     * {@code object} as a local variable; its stack trace (serial 1) names the frame.
+     */
+    void threadLocalVariable(String name, long object, String frameClass, String method, int line) {
+        type(frameClass);
+        long methodName = h.name(method);
+        int serial = h.classSerial(frameClass);
+        h.top(w -> w.stackFrame(0x5000, methodName, methodName, methodName, serial, line).stackTrace(1, 1, 0x5000));
+        threadLocalVariable(name, object);
+    }
+
     Path write(Path file) throws IOException {
         h.stickyClassRoots();
         return h.write().writeTo(file);

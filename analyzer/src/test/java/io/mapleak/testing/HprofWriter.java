@@ -661,6 +661,16 @@ public final class HprofWriter {
             throw new IllegalArgumentException("no class " + sourceName + " was defined");
         }
 
+        /** The LOAD CLASS serial of the first class defined as {@code sourceName} (stack frames name it). */
+        public int classSerial(String sourceName) {
+            for (ClassDef c : classes) {
+                if (c.sourceName.equals(sourceName)) {
+                    return c.serial;
+                }
+            }
+            throw new IllegalArgumentException("no class " + sourceName + " was defined");
+        }
+
         /**
          * An instance of {@code classId}: {@code fields} maps a field name (the most-derived one wins; write
          * {@code owner#name} with the owner's source name for a shadowed one) to its value; unnamed fields are
