@@ -82,8 +82,10 @@ final class SharedGroups {
             IntIntHashMap mine = new IntIntHashMap();
             IntIntHashMap dominators = new IntIntHashMap();
             big.get(i).entries((node, key, value, hash, known, bin) -> {
-                int keyHolder = record(ctx, holder, key, me);
-                int valueHolder = record(ctx, holder, value, me);
+                int k = counted(ctx, key);
+                int v = counted(ctx, value);
+                int keyHolder = record(holder, k, me);
+                int valueHolder = record(holder, v, me);
                 // An entry counts once per other map that holds its key or its value.
                 if (keyHolder >= 0) {
                     mine.addTo(keyHolder, 1);
@@ -92,8 +94,8 @@ final class SharedGroups {
                     mine.addTo(valueHolder, 1);
                 }
                 // ... and once per immediate dominator of its key or its value.
-                int keyDominator = dominatorOf(ctx, key);
-                int valueDominator = dominatorOf(ctx, value);
+                int keyDominator = dominatorOf(ctx, k);
+                int valueDominator = dominatorOf(ctx, v);
                 if (keyDominator >= 0) {
                     dominators.addTo(keyDominator, 1);
                 }
@@ -184,13 +186,18 @@ final class SharedGroups {
         return out;
     }
 
-    /** The immediate dominator of the key or value {@code id}, or -1 (none, the root, or a value-like object). */
-    private static int dominatorOf(DetectContext ctx, long id) {
+    /**
+     * The object index of a key or value that counts for sharing, or -1: null, not in the dump, or value-like (a
+     * string, boxed number, enum constant or class; see {@link #record}).
+     */
+    private static int counted(DetectContext ctx, long id) {
         int o = id == 0 ? -1 : ctx.index.indexOf(id);
-        if (o < 0 || valueLike(ctx, o)) {
-            return -1;
-        }
-        int d = ctx.tree.dominator(o);
+        return o < 0 || valueLike(ctx, o) ? -1 : o;
+    }
+
+    /** The immediate dominator of a counted key or value {@code o}, or -1 (none, the root, or {@code o} is -1). */
+    private static int dominatorOf(DetectContext ctx, int o) {
+        int d = o < 0 ? -1 : ctx.tree.dominator(o);
         return d >= 0 ? d : -1;
     }
 
@@ -220,13 +227,13 @@ final class SharedGroups {
     }
 
     /**
-     * Notes that map {@code me} holds object {@code id}; returns the other map that held it first, or -1. Strings,
-     * boxed numbers, enum constants and classes are left out: many maps share them as keys (interned names, small
-     * cached numbers, a set's placeholder value) without indexing the same entries.
+     * Notes that map {@code me} holds object {@code o} (-1: nothing to note, see {@link #counted}); returns the other
+     * map that held it first, or -1. Strings, boxed numbers, enum constants and classes are not counted: many maps
+     * share them as keys (interned names, small cached numbers, a set's placeholder value) without indexing the same
+     * entries.
      */
-    private static int record(DetectContext ctx, IntIntHashMap holder, long id, int me) {
-        int o = id == 0 ? -1 : ctx.index.indexOf(id);
-        if (o < 0 || valueLike(ctx, o)) {
+    private static int record(IntIntHashMap holder, int o, int me) {
+        if (o < 0) {
             return -1;
         }
         int other = holder.getOrDefault(o, -1);
