@@ -206,9 +206,14 @@ public record AnalysisResult(String schemaVersion, Tool tool, Dump dump, List<Su
 
     /**
      * Maps that index the same entries: how many, and what they retain together (exact: what would be freed if all
-     * of them went), against the largest member's own retained size.
+     * of them went), against the largest member's own retained size; or, where something else holds their entries
+     * too, what the object above them all that holds them retains ({@code holder}; null for the first kind).
      */
-    public record Shared(int maps, long retainedTogether, long largestAlone, String method) {
+    public record Shared(int maps, long retainedTogether, long largestAlone, String method, EntryHolder holder) {
+    }
+
+    /** The object that holds a group's maps and their entries: its id, class and owner label. */
+    public record EntryHolder(String objectId, String className, String owner) {
     }
 
     /**

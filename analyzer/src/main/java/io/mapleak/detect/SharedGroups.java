@@ -21,12 +21,15 @@ import java.util.Map;
  * small a part of the larger map its sample is. And the anchor: shared entries are dominated by neither map but by
  * an object above both (the index object holding the three maps, the persistence context), so maps whose examined
  * entries mostly have the same immediate dominator outside the map are candidates (this also finds maps that share
- * what their entries reach rather than the entries). Each group is then
- * checked exactly: what its maps retain together must exceed what they retain alone by a quarter of the largest
- * (two maps whose entries some third structure also holds free nothing more together, and are no group).
+ * what their entries reach rather than the entries). A key or value its entry alone holds (a wrapper) stands for
+ * the objects it refers to ({@link #entryObjects}). Each group is then checked exactly: what its maps retain
+ * together must exceed what they retain alone by a quarter of the largest. Two maps whose entries some third
+ * structure also holds free nothing more together; they are a group of the second kind when one object above them
+ * all holds mostly them and their entries ({@link #holder}), which retains the group.
  *
  * <p>Cost: the keys and values of the large maps' samples in one hash map, one dominator look-up per examined key
- * and value, and one traversal of the graph per group found (at most {@link #MAX_GROUPS}).
+ * and value, and one traversal of the graph per group found (at most {@link #MAX_GROUPS}); for a holder, its members'
+ * samples walked again, up the dominator tree from each object.
  */
 final class SharedGroups {
     /** Maps with fewer entries are not examined: sharing among small maps does not hold much. */
@@ -81,26 +84,27 @@ final class SharedGroups {
             final int me = i;
             IntIntHashMap mine = new IntIntHashMap();
             IntIntHashMap dominators = new IntIntHashMap();
+            int[] objects = new int[ENTRY_OBJECTS];
+            int[] seen = new int[ENTRY_OBJECTS];
             big.get(i).entries((node, key, value, hash, known, bin) -> {
-                int k = counted(ctx, key);
-                int v = counted(ctx, value);
-                int keyHolder = record(holder, k, me);
-                int valueHolder = record(holder, v, me);
-                // An entry counts once per other map that holds its key or its value.
-                if (keyHolder >= 0) {
-                    mine.addTo(keyHolder, 1);
+                int n = entryObjects(ctx, node, key, value, false, objects);
+                // An entry counts once per other map that holds one of its objects...
+                int distinct = 0;
+                for (int j = 0; j < n; j++) {
+                    int other = record(holder, objects[j], me);
+                    if (other >= 0 && !contains(seen, distinct, other)) {
+                        seen[distinct++] = other;
+                        mine.addTo(other, 1);
+                    }
                 }
-                if (valueHolder >= 0 && valueHolder != keyHolder) {
-                    mine.addTo(valueHolder, 1);
-                }
-                // ... and once per immediate dominator of its key or its value.
-                int keyDominator = dominatorOf(ctx, k);
-                int valueDominator = dominatorOf(ctx, v);
-                if (keyDominator >= 0) {
-                    dominators.addTo(keyDominator, 1);
-                }
-                if (valueDominator >= 0 && valueDominator != keyDominator) {
-                    dominators.addTo(valueDominator, 1);
+                // ... and once per immediate dominator of one of them.
+                distinct = 0;
+                for (int j = 0; j < n; j++) {
+                    int d = dominatorOf(ctx, objects[j]);
+                    if (d >= 0 && !contains(seen, distinct, d)) {
+                        seen[distinct++] = d;
+                        dominators.addTo(d, 1);
+                    }
                 }
                 return ++examined[me] < SAMPLE;
             });
@@ -168,10 +172,9 @@ final class SharedGroups {
             boolean joinedByAnchor = g.stream().anyMatch(i -> anchored[i]);
             long together = SharedRetention.retainedTogether(ctx.graph, ctx.tree, maps, joinedByAnchor
                     ? Math.max(MIN_ANCHOR_OBJECTS, ctx.tree.reachableObjects() / ANCHOR_SHARE) : Long.MAX_VALUE);
-            if (together < 0) {
-                continue; // not counted: no traversal was made
+            if (together >= 0) {
+                traversals++; // a skipped check (-1) made no traversal and does not count
             }
-            traversals++;
             long largest = 0;
             long alone = 0;
             for (int m : maps) {
@@ -180,22 +183,148 @@ final class SharedGroups {
             }
             // Only worth a group when sharing hides memory: together they hold clearly more than each alone.
             if (together > alone + largest / 4) {
-                out.add(new SharedGroup(maps, together));
+                out.add(new SharedGroup(maps, together, -1));
+                continue;
+            }
+            int over = holder(ctx, g.stream().map(big::get).toList(), g.stream().mapToInt(i -> anchor[i]).toArray(),
+                    alone);
+            if (over >= 0) {
+                out.add(new SharedGroup(maps, ctx.retained(over), over));
             }
         }
         return out;
     }
 
     /**
-     * The object index of a key or value that counts for sharing, or -1: null, not in the dump, or value-like (a
-     * string, boxed number, enum constant or class; see {@link #record}).
+     * The object that holds what the maps {@code group} index, when freeing the maps would not free it: their entries
+     * are also held by some other structure (the persistence context's list of entries beside its two maps of the same
+     * entities), so together the maps free no more than alone, and what keeps the entries is the object above all of
+     * them. It is the nearest object that is or dominates every member's anchor ({@code anchors}), when it dominates
+     * every member; and it must hold mostly what they index: the members ({@code alone}), and the entries' objects it
+     * dominates from outside the maps (those of the member whose sample holds most, scaled to all its entries), at
+     * least {@link #HOLDER_EXPLAINED} of what it retains (an application object that holds the maps among much else is
+     * not what holds their entries). -1 when there is no such object.
      */
-    private static int counted(DetectContext ctx, long id) {
-        int o = id == 0 ? -1 : ctx.index.indexOf(id);
-        return o < 0 || valueLike(ctx, o) ? -1 : o;
+    private static int holder(DetectContext ctx, List<MapView> group, int[] anchors, long alone) {
+        int a = anchors[0];
+        for (int i = 0; i < anchors.length && a >= 0; i++) {
+            // the nearest object above both (an anchor may be a structure inside the other's: the entry list's)
+            for (int steps = 0; a >= 0 && anchors[i] >= 0 && a != anchors[i] && !dominates(ctx, a, anchors[i]);
+                    steps++) {
+                a = steps < MAX_ANCHOR_STEPS ? ctx.tree.dominator(a) : -1;
+            }
+            if (anchors[i] < 0) {
+                return -1;
+            }
+        }
+        for (MapView m : group) {
+            if (a < 0 || !dominates(ctx, a, m.object())) {
+                return -1;
+            }
+        }
+        long entries = 0;
+        for (MapView m : group) {
+            entries = Math.max(entries, entriesHeldBy(ctx, m, a));
+        }
+        long retained = ctx.retained(a);
+        return retained > 0 && alone + entries >= HOLDER_EXPLAINED * retained ? a : -1;
     }
 
-    /** The immediate dominator of a counted key or value {@code o}, or -1 (none, the root, or {@code o} is -1). */
+    /** Share of a holder's retained size that its maps and their entries must make up. */
+    static final double HOLDER_EXPLAINED = 0.5;
+
+    /**
+     * What the objects of map {@code m}'s first {@link #SAMPLE} entries retain below {@code holder} and outside the
+     * map (a value its own key dominates counted within the key), scaled from the sample to all the map's entries.
+     */
+    private static long entriesHeldBy(DetectContext ctx, MapView m, int holder) {
+        int map = m.object();
+        long[] sum = new long[2]; // bytes, entries examined
+        int[] objects = new int[ENTRY_OBJECTS];
+        m.entries((node, key, value, hash, known, bin) -> {
+            int n = entryObjects(ctx, node, key, value, true, objects);
+            for (int j = 0; j < n; j++) {
+                // an object another of this entry's dominates is within that one's retained size
+                if (below(ctx, objects[j], holder, map, j == 0 ? -1 : objects[0])) {
+                    sum[0] += ctx.retained(objects[j]);
+                }
+            }
+            return ++sum[1] < SAMPLE;
+        });
+        return sum[1] == 0 ? 0 : (long) ((double) sum[0] * Math.max(sum[1], m.size()) / sum[1]);
+    }
+
+    /**
+     * Whether {@code holder} dominates {@code o} with neither {@code map} nor {@code besides} between them (nor
+     * {@code o} one of them).
+     */
+    private static boolean below(DetectContext ctx, int o, int holder, int map, int besides) {
+        for (int d = o, steps = 0; d >= 0 && steps < MAX_ANCHOR_STEPS; d = ctx.tree.dominator(d), steps++) {
+            if (d == holder) {
+                return d != o;
+            }
+            if (d == map || d == besides) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code a} dominates {@code o} (within {@link #MAX_ANCHOR_STEPS} steps up the dominator tree). */
+    private static boolean dominates(DetectContext ctx, int a, int o) {
+        for (int d = ctx.tree.dominator(o), steps = 0; d >= 0 && steps < MAX_ANCHOR_STEPS;
+                d = ctx.tree.dominator(d), steps++) {
+            if (d == a) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Objects of one entry looked at, at most: its key and value, or up to this many objects a wrapper refers to. */
+    static final int ENTRY_OBJECTS = 16;
+
+    /**
+     * The objects that stand for one entry (node {@code node}, key and value ids): its key and value, except that one
+     * held by this entry alone (its immediate dominator is the entry's node: a wrapper such as Hibernate's
+     * {@code EntityHolderImpl} around an entity) stands for the objects it refers to that it does not hold alone
+     * itself (the entity, which the persistence context's other structures hold too). With {@code all}, strings,
+     * boxed numbers and the like count too (see {@link #record}). Written to {@code out}; returns how many.
+     */
+    private static int entryObjects(DetectContext ctx, int node, long key, long value, boolean all, int[] out) {
+        int n = 0;
+        for (long id : new long[] {key, value}) {
+            int o = id == 0 ? -1 : ctx.index.indexOf(id);
+            if (o < 0 || !all && valueLike(ctx, o)) {
+                continue;
+            }
+            if (node < 0 || ctx.tree.dominator(o) != node) {
+                if (n < out.length && (n == 0 || out[0] != o)) {
+                    out[n++] = o;
+                }
+                continue;
+            }
+            for (int k = 0, degree = ctx.graph.degree(o); k < degree && n < out.length; k++) {
+                int r = ctx.graph.successor(o, k);
+                if (r >= 0 && r != o && !ctx.graph.isClassEdge(o, k) && ctx.tree.dominator(r) != o
+                        && ctx.tree.dominator(r) != node && (all || !valueLike(ctx, r))) {
+                    out[n++] = r;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static boolean contains(int[] a, int n, int v) {
+        for (int i = 0; i < n; i++) {
+            if (a[i] == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The immediate dominator of an entry object {@code o}, or -1 (none, or the root). */
     private static int dominatorOf(DetectContext ctx, int o) {
         int d = o < 0 ? -1 : ctx.tree.dominator(o);
         return d >= 0 ? d : -1;
@@ -227,10 +356,9 @@ final class SharedGroups {
     }
 
     /**
-     * Notes that map {@code me} holds object {@code o} (-1: nothing to note, see {@link #counted}); returns the other
-     * map that held it first, or -1. Strings, boxed numbers, enum constants and classes are not counted: many maps
-     * share them as keys (interned names, small cached numbers, a set's placeholder value) without indexing the same
-     * entries.
+     * Notes that map {@code me} holds object {@code o}; returns the other map that held it first, or -1. Strings,
+     * boxed numbers, enum constants and classes are not offered ({@link #entryObjects}): many maps share them as keys
+     * (interned names, small cached numbers, a set's placeholder value) without indexing the same entries.
      */
     private static int record(IntIntHashMap holder, int o, int me) {
         if (o < 0) {

@@ -562,8 +562,12 @@ public final class Ranker {
                 parts.add(leadClause);
             }
             if (share >= 0.001) {
-                String what = shared != null ? String.format(Locale.ROOT, "together these %d maps retain",
-                        members.size()) : "retains";
+                String what = shared == null ? "retains"
+                        : shared.holder() < 0
+                                ? String.format(Locale.ROOT, "together these %d maps retain", members.size())
+                                : String.format(Locale.ROOT, "with the %s that holds them and their entries, these %d"
+                                        + " maps retain", simple(ctx.index().classOf(shared.holder()).name()),
+                                        members.size());
                 parts.add(String.format(Locale.ROOT, "%s %.1f%% of the heap", what, 100 * share)
                         + (entries > 0 && !kinds.contains("stale-thread-locals")
                                 ? String.format(Locale.ROOT, " in %,d entr%s", entries, entries == 1 ? "y" : "ies")

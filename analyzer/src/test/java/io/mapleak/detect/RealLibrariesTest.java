@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -110,6 +111,33 @@ class RealLibrariesTest {
         }
         assertThat(unreachable).as("suspects on unreachable objects in %s; all suspects:%n%s", scenario,
                 SuspectLines.describeAll(report)).isEmpty();
+    }
+
+    /**
+     * Hibernate keeps each managed entity in the persistence context's two maps and in its list of entries, so neither
+     * map alone frees an entity: the suspect is both maps with the persistence context that holds them, and it retains
+     * at least the entities and what only they reach, as the fixture JVM measured them (each map alone retains less:
+     * its own nodes, keys and wrappers).
+     */
+    @Test
+    void hibernatesSuspectRetainsTheManagedEntities() {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "hibernate-session-leak");
+        long entities = dump.fact("entities.bytes");
+        JsonNode report = report("hibernate-session-leak");
+        String all = SuspectLines.describeAll(report);
+        JsonNode first = report.get("suspects").get(0);
+        assertThat(first.get("retainedBytes").asLong()).as("retained by suspect #1; all suspects:%n%s", all)
+                .isGreaterThanOrEqualTo(entities);
+        assertThat(first.get("mapCount").asInt()).as("maps of suspect #1; all suspects:%n%s", all).isEqualTo(2);
+        assertThat(first.get("shared").get("holder").get("className").asText())
+                .isEqualTo("org.hibernate.engine.internal.StatefulPersistenceContext");
+        List<String> owners = new ArrayList<>();
+        first.get("maps").forEach(m -> owners.add(m.get("owner").asText()));
+        assertThat(owners).containsExactlyInAnyOrder(dump.factString("leak.owner"), dump.factString("xref.owner"));
+        for (JsonNode m : first.get("maps")) {
+            assertThat(m.get("retainedBytes").asLong()).as("retained by %s alone", m.get("owner").asText())
+                    .isLessThan(entities);
+        }
     }
 
     /** Every suspect of the report, those nested inside another included. */

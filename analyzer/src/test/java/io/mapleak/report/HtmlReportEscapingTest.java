@@ -104,7 +104,8 @@ class HtmlReportEscapingTest {
         AnalysisResult.Suspect suspect = new AnalysisResult.Suspect(1, Severity.HIGH, 1.0, EVIL, EVIL, owner,
                 List.of(new AnalysisResult.PathStep("static " + EVIL, EVIL, 10, EVIL)), List.of(map, map), 2, 6, 100,
                 0, new AnalysisResult.Fix(EVIL, List.of("known map " + EVIL)),
-                new AnalysisResult.Known(EVIL, EVIL, EVIL, EVIL), new AnalysisResult.Shared(2, 100, 50, EVIL),
+                new AnalysisResult.Known(EVIL, EVIL, EVIL, EVIL), new AnalysisResult.Shared(2, 100, 50, EVIL,
+                        new AnalysisResult.EntryHolder(EVIL, EVIL, EVIL)),
                 findings, List.of(new AnalysisResult.Sample(EVIL, EVIL, 5)), List.of(nested), 0, List.of(EVIL));
         AnalysisResult.Dump dump = new AnalysisResult.Dump("/tmp/" + EVIL + ".hprof", 1000, EVIL, EVIL, 8, EVIL, 1, 1,
                 10, 3, 1000, true, new AnalysisResult.Layout(true, 12, 4, 8, false, EVIL, true, EVIL, 0), 900, 9,
