@@ -79,11 +79,19 @@ final class UniqueKeysDetector implements Detector {
         UniqueKeysEvidence e = new UniqueKeysEvidence(pattern, Math.round(share * 1000) / 10.0, texts.size(),
                 m.size(), sample, affixText, range);
         long retained = ctx.retained(m.object());
-        String advice = String.format("Keys look like %s (%s of the %,d keys sampled): each put adds an entry no "
-                + "later lookup will reuse, so %s grows with traffic. Remove each entry when the work it tracks ends "
-                + "(in a finally block), or use a cache that expires entries: Caffeine.newBuilder()"
-                + ".expireAfterAccess(Duration.ofMinutes(30)).maximumSize(N).", words(pattern),
-                EvidenceReader.percent(share), texts.size(), ctx.ownerLabel(m.object()));
+        // A map that is itself a running call's local variable goes when the call returns (as unbounded-growth says).
+        int[] path = ctx.paths.pathTo(m.object());
+        String local = path.length == 1 ? ctx.namer.localVariableOf(path) : null;
+        String keys = String.format("Keys look like %s (%s of the %,d keys sampled): each put adds an entry no later "
+                + "lookup will reuse", words(pattern), EvidenceReader.percent(share), texts.size());
+        String cache = "use a cache that expires entries: Caffeine.newBuilder()"
+                + ".expireAfterAccess(Duration.ofMinutes(30)).maximumSize(N).";
+        String advice = local != null
+                ? String.format("%s. The map is a local variable of %s, a call still running: its entries go when "
+                        + "that call returns. If it runs as long as its thread (a worker's loop, a long batch), remove "
+                        + "each entry when the work it tracks ends (in a finally block), or %s", keys, local, cache)
+                : String.format("%s, so %s grows with traffic. Remove each entry when the work it tracks ends (in a "
+                        + "finally block), or %s", keys, ctx.ownerLabel(m.object()), cache);
         out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained));
     }
 

@@ -159,6 +159,39 @@ class RankerTest {
         }
     }
 
+    /** The same for a map keyed by UUIDs, whose fix unique-keys leads: no "grows with traffic" for a local. */
+    @Test
+    void aLocalVariablesMapOfUniqueKeysIsSaidToGoWhenItsCallReturns() throws Exception {
+        for (boolean framed : new boolean[] {true, false}) {
+            SyntheticHeap heap = new SyntheticHeap();
+            Random random = new Random(11);
+            List<String> keys = new ArrayList<>();
+            List<Long> values = new ArrayList<>();
+            for (int i = 0; i < 11_000; i++) {
+                keys.add(new UUID(random.nextLong(), random.nextLong()).toString());
+                values.add(heap.bytes(500));
+            }
+            long map = heap.map(keys, values);
+            if (framed) {
+                heap.threadLocalVariable("importer", map, "t.Importer", "load", 42);
+            } else {
+                heap.threadLocalVariable("importer", map);
+            }
+
+            AnalysisResult r = analyse(heap, "local-uuids-" + framed);
+            AnalysisResult.Suspect s = r.suspects().get(0);
+
+            assertThat(s.fix().basedOn()).as(describe(r)).contains("unique-keys");
+            if (framed) {
+                assertThat(s.fix().text()).startsWith("Keys look like UUIDs").contains("The map is a local variable "
+                        + "of t.Importer.load (line 42), a call still running: its entries go when that call returns")
+                        .doesNotContain("grows with traffic");
+            } else {
+                assertThat(s.fix().text()).startsWith("Keys look like UUIDs").contains("grows with traffic");
+            }
+        }
+    }
+
     @Test
     void aFewLargeValuesAreALargeHolderNotASuspect() throws Exception {
         SyntheticHeap heap = new SyntheticHeap();
