@@ -206,17 +206,13 @@ final class SharedGroups {
      * not what holds their entries). -1 when there is no such object.
      */
     private static int holder(DetectContext ctx, List<MapView> group, int[] anchors, long alone) {
-        int a = anchors[0];
-        for (int i = 0; i < anchors.length && a >= 0; i++) {
-            // the nearest object above both (an anchor may be a structure inside the other's: the entry list's)
-            for (int steps = 0; a >= 0 && anchors[i] >= 0 && a != anchors[i] && !dominates(ctx, a, anchors[i]);
-                    steps++) {
-                a = steps < MAX_ANCHOR_STEPS ? ctx.tree.dominator(a) : -1;
-            }
-            if (anchors[i] < 0) {
+        for (int anchor : anchors) {
+            if (anchor < 0) {
                 return -1;
             }
         }
+        // the nearest object at or above every anchor (one may lie inside another's: the entry list's)
+        int a = SharedRetention.commonDominator(ctx.tree, anchors);
         for (MapView m : group) {
             if (a < 0 || !dominates(ctx, a, m.object())) {
                 return -1;
@@ -232,6 +228,11 @@ final class SharedGroups {
 
     /** Share of a holder's retained size that its maps and their entries must make up. */
     static final double HOLDER_EXPLAINED = 0.5;
+    /**
+     * Dominator-tree steps up from a member's sampled objects to the holder, at most (objects deep in a chain); the
+     * sample ends there, and the entries counted so far stand for the map.
+     */
+    private static final long MAX_HOLDER_STEPS = 1_000_000;
 
     /**
      * What the objects of map {@code m}'s first {@link #SAMPLE} entries retain below {@code holder} and outside the
@@ -239,27 +240,28 @@ final class SharedGroups {
      */
     private static long entriesHeldBy(DetectContext ctx, MapView m, int holder) {
         int map = m.object();
-        long[] sum = new long[2]; // bytes, entries examined
+        long[] sum = new long[3]; // bytes, entries examined, dominator steps left
+        sum[2] = MAX_HOLDER_STEPS;
         int[] objects = new int[ENTRY_OBJECTS];
         m.entries((node, key, value, hash, known, bin) -> {
             int n = entryObjects(ctx, node, key, value, true, objects);
             for (int j = 0; j < n; j++) {
                 // an object another of this entry's dominates is within that one's retained size
-                if (below(ctx, objects[j], holder, map, j == 0 ? -1 : objects[0])) {
+                if (below(ctx, objects[j], holder, map, j == 0 ? -1 : objects[0], sum)) {
                     sum[0] += ctx.retained(objects[j]);
                 }
             }
-            return ++sum[1] < SAMPLE;
+            return ++sum[1] < SAMPLE && sum[2] > 0;
         });
         return sum[1] == 0 ? 0 : (long) ((double) sum[0] * Math.max(sum[1], m.size()) / sum[1]);
     }
 
     /**
      * Whether {@code holder} dominates {@code o} with neither {@code map} nor {@code besides} between them (nor
-     * {@code o} one of them).
+     * {@code o} one of them), walking up at most the dominator steps left in {@code budget[2]}.
      */
-    private static boolean below(DetectContext ctx, int o, int holder, int map, int besides) {
-        for (int d = o, steps = 0; d >= 0 && steps < MAX_ANCHOR_STEPS; d = ctx.tree.dominator(d), steps++) {
+    private static boolean below(DetectContext ctx, int o, int holder, int map, int besides, long[] budget) {
+        for (int d = o; d >= 0 && budget[2]-- > 0; d = ctx.tree.dominator(d)) {
             if (d == holder) {
                 return d != o;
             }

@@ -58,7 +58,7 @@ public final class SharedRetention {
      * The nearest object that dominates every member (a member itself when it dominates the others), or -1 when only
      * the roots do (or a member is unreachable).
      */
-    static int commonDominator(DominatorTree tree, int[] group) {
+    public static int commonDominator(DominatorTree tree, int[] group) {
         if (group.length == 0) {
             return -1;
         }

@@ -12,6 +12,7 @@ import io.mapleak.heap.ReadOptions;
 import io.mapleak.hprof.DumpFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -281,6 +282,67 @@ class RankerTest {
             assertThat(s.owner().label()).isEqualTo("t.CustomerIndex.{byEmail, byId, byName}");
         }
         assertThat(s.title()).startsWith("3 maps index the same entries: ");
+    }
+
+    /**
+     * Two maps of the same 3,000 customers whose entries a linked list of the same object also holds: freeing both
+     * maps frees no customer, so they free no more together than alone; the object holding maps and list holds the
+     * customers, and the suspect is both maps with what that object retains (exactly everything written for it).
+     * When that object also holds much else (a buffer three times the customers' size), it is no holder of theirs.
+     */
+    @Test
+    void mapsWhoseEntriesAListAlsoHoldsAreOneSuspectRetainedByTheirHolder() throws Exception {
+        for (boolean muchElse : new boolean[] {false, true}) {
+            SyntheticHeap heap = new SyntheticHeap();
+            long recordType = heap.type("t.Customer", "profile");
+            int before = heap.written.size();
+            List<Long> records = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            List<String> emails = new ArrayList<>();
+            for (int i = 0; i < 3_000; i++) {
+                records.add(heap.object(recordType, Map.of("profile", heap.bytes(1_000))));
+                ids.add("c" + i);
+                emails.add("user" + i + "@example.com");
+            }
+            long byId = heap.map(ids, records);
+            long byEmail = heap.map(emails, records);
+            long linkType = heap.type("t.Link", "item", "next");
+            long head = 0;
+            for (int i = records.size() - 1; i >= 0; i--) {
+                head = heap.object(linkType, head == 0 ? Map.of("item", records.get(i))
+                        : Map.of("item", records.get(i), "next", head));
+            }
+            Map<String, Long> fields = new HashMap<>(Map.of("byId", byId, "byEmail", byEmail, "all", head));
+            if (muchElse) {
+                fields.put("buffer", heap.bytes(9_000_000));
+            }
+            long holder = heap.object(heap.type("t.CustomerIndex", "byId", "byEmail", "all", "buffer"), fields);
+            List<Long> structures = new ArrayList<>(heap.written.subList(before, heap.written.size()));
+            heap.staticField("t.Crm", "INDEX", holder);
+
+            AnalysisResult r = analyse(heap, "holder-" + muchElse);
+
+            if (muchElse) {
+                assertThat(r.suspects()).as(describe(r)).allMatch(s -> s.shared() == null);
+                continue;
+            }
+            long expected = 0;
+            try (HeapIndex hi = HeapIndex.build(DumpFile.open(dir.resolve("holder-false.hprof")),
+                    ReadOptions.defaults())) {
+                for (long id : structures) {
+                    expected += hi.shallowSize(hi.indexOf(id));
+                }
+            }
+            assertThat(r.suspects()).as(describe(r)).hasSize(1);
+            AnalysisResult.Suspect s = r.suspects().get(0);
+            assertThat(s.mapCount()).isEqualTo(2);
+            assertThat(s.shared().holder().className()).isEqualTo("t.CustomerIndex");
+            assertThat(s.shared().holder().owner()).isEqualTo("t.Crm.INDEX");
+            assertThat(s.retainedBytes()).isEqualTo(expected).isEqualTo(s.shared().retainedTogether());
+            assertThat(s.shared().largestAlone()).isLessThan(expected / 10);
+            assertThat(s.summary()).startsWith("With the CustomerIndex that holds them and their entries, these 2 maps"
+                    + " retain");
+        }
     }
 
     @Test
