@@ -1,5 +1,6 @@
 package io.mapleak.detect;
 
+import com.carrotsearch.hppc.IntHashSet;
 import com.carrotsearch.hppc.IntIntHashMap;
 import io.mapleak.graph.SharedRetention;
 import io.mapleak.maps.MapView;
@@ -86,8 +87,9 @@ final class SharedGroups {
             IntIntHashMap dominators = new IntIntHashMap();
             int[] objects = new int[ENTRY_OBJECTS];
             int[] seen = new int[ENTRY_OBJECTS];
+            IntHashSet met = new IntHashSet();
             big.get(i).entries((node, key, value, hash, known, bin) -> {
-                int n = entryObjects(ctx, node, key, value, false, objects);
+                int n = entryObjects(ctx, node, key, value, false, met, objects);
                 // An entry counts once per other map that holds one of its objects...
                 int distinct = 0;
                 for (int j = 0; j < n; j++) {
@@ -236,15 +238,17 @@ final class SharedGroups {
 
     /**
      * What the objects of map {@code m}'s first {@link #SAMPLE} entries retain below {@code holder} and outside the
-     * map (a value its own key dominates counted within the key), scaled from the sample to all the map's entries.
+     * map (a value its own key dominates counted within the key; an object several entries share, once), scaled from
+     * the sample to all the map's entries.
      */
     private static long entriesHeldBy(DetectContext ctx, MapView m, int holder) {
         int map = m.object();
         long[] sum = new long[3]; // bytes, entries examined, dominator steps left
         sum[2] = MAX_HOLDER_STEPS;
         int[] objects = new int[ENTRY_OBJECTS];
+        IntHashSet met = new IntHashSet();
         m.entries((node, key, value, hash, known, bin) -> {
-            int n = entryObjects(ctx, node, key, value, true, objects);
+            int n = entryObjects(ctx, node, key, value, true, met, objects);
             for (int j = 0; j < n; j++) {
                 // an object another of this entry's dominates is within that one's retained size
                 if (below(ctx, objects[j], holder, map, j == 0 ? -1 : objects[0], sum)) {
@@ -290,10 +294,14 @@ final class SharedGroups {
      * The objects that stand for one entry (node {@code node}, key and value ids): its key and value, except that one
      * held by this entry alone (its immediate dominator is the entry's node: a wrapper such as Hibernate's
      * {@code EntityHolderImpl} around an entity) stands for the objects it refers to that it does not hold alone
-     * itself (the entity, which the persistence context's other structures hold too). With {@code all}, strings,
-     * boxed numbers and the like count too (see {@link #record}). Written to {@code out}; returns how many.
+     * itself (the entity, which the persistence context's other structures hold too). An object the walk met already
+     * ({@code met}: in an earlier entry, or as this one's key) is left out: what many entries refer to (one value
+     * object every entry maps to, a manager every wrapper refers to) is no entry's own, and counted once per entry it
+     * would pass for an anchor or for entries two maps share. With {@code all}, strings, boxed numbers and the like
+     * count too (see {@link #record}). Written to {@code out}; returns how many.
      */
-    private static int entryObjects(DetectContext ctx, int node, long key, long value, boolean all, int[] out) {
+    private static int entryObjects(DetectContext ctx, int node, long key, long value, boolean all, IntHashSet met,
+            int[] out) {
         int n = 0;
         for (long id : new long[] {key, value}) {
             int o = id == 0 ? -1 : ctx.index.indexOf(id);
@@ -301,7 +309,7 @@ final class SharedGroups {
                 continue;
             }
             if (node < 0 || ctx.tree.dominator(o) != node) {
-                if (n < out.length && (n == 0 || out[0] != o)) {
+                if (n < out.length && met.add(o)) {
                     out[n++] = o;
                 }
                 continue;
@@ -309,7 +317,7 @@ final class SharedGroups {
             for (int k = 0, degree = ctx.graph.degree(o); k < degree && n < out.length; k++) {
                 int r = ctx.graph.successor(o, k);
                 if (r >= 0 && r != o && !ctx.graph.isClassEdge(o, k) && ctx.tree.dominator(r) != o
-                        && ctx.tree.dominator(r) != node && (all || !valueLike(ctx, r))) {
+                        && ctx.tree.dominator(r) != node && (all || !valueLike(ctx, r)) && met.add(r)) {
                     out[n++] = r;
                 }
             }

@@ -345,6 +345,37 @@ class RankerTest {
         }
     }
 
+    /**
+     * Two maps of sessions of their own, every session referring to one manager that the same object holds beside the
+     * maps: the maps share no entry, so they are no group of any kind, though their sessions' references all lead to
+     * one object under that holder. The same when every key of both maps maps to that one object itself.
+     */
+    @Test
+    void mapsWhoseValuesReferToOneSharedObjectAreNoGroup() throws Exception {
+        for (boolean direct : new boolean[] {false, true}) {
+            SyntheticHeap heap = new SyntheticHeap();
+            long manager = heap.object(heap.type("t.Manager", "buffer"), Map.of("buffer", heap.bytes(2_000_000)));
+            long sessionType = heap.type("t.Session", "manager", "data");
+            Map<String, Long> fields = new HashMap<>(Map.of("manager", manager));
+            for (String name : List.of("web", "api")) {
+                List<String> keys = new ArrayList<>();
+                List<Long> values = new ArrayList<>();
+                for (int i = 0; i < 2_000; i++) {
+                    keys.add(name + "-session-" + i);
+                    values.add(direct ? manager
+                            : heap.object(sessionType, Map.of("manager", manager, "data", heap.bytes(500))));
+                }
+                fields.put(name, heap.map(keys, values));
+            }
+            heap.staticField("t.App", "INSTANCE", heap.object(heap.type("t.Sessions", "manager", "web", "api"),
+                    fields));
+
+            AnalysisResult r = analyse(heap, "one-manager-" + direct);
+
+            assertThat(r.suspects()).as("direct %s: %s", direct, describe(r)).allMatch(s -> s.shared() == null);
+        }
+    }
+
     @Test
     void aSuspectInsideAnotherIsNestedUnderItNotRanked() throws Exception {
         SyntheticHeap heap = new SyntheticHeap();
