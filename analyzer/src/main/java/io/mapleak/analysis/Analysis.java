@@ -328,15 +328,12 @@ public final class Analysis {
                     largest = Math.max(largest, wb.dominators.retainedSize(m));
                 }
                 int h = s.shared().holder();
-                shared = h < 0
-                        ? new AnalysisResult.Shared(s.shared().maps().length, s.shared().retainedTogether(), largest,
-                                "exact: the bytes the GC roots no longer reach once every map of the group is gone",
-                                null)
-                        : new AnalysisResult.Shared(s.shared().maps().length, s.shared().retainedTogether(), largest,
-                                "holder: something else holds the entries too, so the maps free no more together than"
-                                        + " alone; the bytes the GC roots no longer reach once the object holding the"
-                                        + " maps and that structure is gone (its retained size)",
-                                new AnalysisResult.EntryHolder(id(h), wb.index.classOf(h).name(), ctx.owner(h)));
+                shared = new AnalysisResult.Shared(s.shared().maps().length, s.shared().retainedTogether(), largest,
+                        h < 0 ? "exact: the bytes the GC roots no longer reach once every map of the group is gone"
+                                : "holder: something else holds the entries too, so the maps free no more together"
+                                        + " than alone; the bytes the GC roots no longer reach once the object holding"
+                                        + " the maps and that structure is gone (its retained size)",
+                        h < 0 ? null : new AnalysisResult.EntryHolder(id(h), wb.index.classOf(h).name(), ctx.owner(h)));
             }
             List<AnalysisResult.Suspect> nested = new ArrayList<>();
             for (Suspect n : s.nested()) {
