@@ -569,9 +569,7 @@ public final class Ranker {
                                         + " maps retain", simple(ctx.index().classOf(shared.holder()).name()),
                                         members.size());
                 parts.add(String.format(Locale.ROOT, "%s %.1f%% of the heap", what, 100 * share)
-                        + (entries > 0 && !kinds.contains("stale-thread-locals")
-                                ? String.format(Locale.ROOT, " in %,d entr%s", entries, entries == 1 ? "y" : "ies")
-                                : ""));
+                        + (entries > 0 && !kinds.contains("stale-thread-locals") ? inEntries(ctx) : ""));
             }
             for (Finding f : findings) {
                 if (f.info().role() == Role.DAMAGE) {
@@ -590,6 +588,25 @@ public final class Ranker {
             }
             String s = String.join(", ", parts);
             return Character.toUpperCase(s.charAt(0)) + s.substring(1) + ".";
+        }
+
+        /**
+         * The entries the summary names: a map's own; for maps indexing the same entries, not their sum (the same
+         * entries counted once per map) but each map's when they hold as many, else the sum and the largest.
+         */
+        private String inEntries(DetectContext ctx) {
+            if (shared == null) {
+                return String.format(Locale.ROOT, " in %,d entr%s", entries, entries == 1 ? "y" : "ies");
+            }
+            long largest = 0;
+            for (int m : members) {
+                MapView v = ctx.view(m);
+                largest = Math.max(largest, v == null ? 0 : v.size());
+            }
+            return largest * members.size() == entries
+                    ? String.format(Locale.ROOT, " in %,d entr%s each", largest, largest == 1 ? "y" : "ies")
+                    : String.format(Locale.ROOT, " in %,d entries over the %d maps (the largest %,d)", entries,
+                            members.size(), largest);
         }
 
         /**
