@@ -357,12 +357,7 @@ final class SharedGroups {
         if (best < 0 || count < OVERLAP * examined) {
             return -1;
         }
-        for (int d = best, steps = 0; d >= 0 && steps < MAX_ANCHOR_STEPS; d = ctx.tree.dominator(d), steps++) {
-            if (d == map) {
-                return -1;
-            }
-        }
-        return best;
+        return best == map || dominates(ctx, map, best) ? -1 : best;
     }
 
     /**
