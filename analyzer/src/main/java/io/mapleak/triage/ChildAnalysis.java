@@ -2,7 +2,9 @@ package io.mapleak.triage;
 
 import io.mapleak.cli.CompilerOptions;
 import io.mapleak.cli.ExitCodes;
+import io.mapleak.heap.columns.ColumnStore;
 import io.mapleak.hprof.DumpFile;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -116,6 +118,7 @@ final class ChildAnalysis {
         command.add("-XX:-UsePerfData"); // no hsperfdata file in /tmp for a child that may be killed
         command.add("-XX:-HeapDumpOnOutOfMemoryError");
         command.addAll(compilerOptions(estimatedBytes(size, isGzipped(dump))));
+        command.addAll(ColumnStore.JVM_OPTIONS); // the child runs this JVM's java
         List<String> cds = archive.options(work);
         command.addAll(cds);
         command.add("-Djava.io.tmpdir=" + tmp);

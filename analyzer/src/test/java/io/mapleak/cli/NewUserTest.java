@@ -161,15 +161,7 @@ class NewUserTest {
      */
     @Test
     void theLauncherPicksTheQuickCompilerOnlyForReportOnlyCommands() throws Exception {
-        Path root = dir.resolve("repo");
-        Files.createDirectories(root.resolve("bin"));
-        Files.createDirectories(root.resolve("analyzer").resolve("target"));
-        Files.copy(Path.of("..", "bin", "mapleak"), root.resolve("bin").resolve("mapleak"));
-        Files.writeString(root.resolve("analyzer").resolve("target").resolve("mapleak.jar"), "");
-        Path jdk = Files.createDirectories(dir.resolve("jdk").resolve("bin"));
-        Path java = jdk.resolve("java");
-        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path root = repoWithEchoingJava();
         Path report = dir.resolve("r.json");
         Files.writeString(report, "{\"schemaVersion\": \"2.1\"}");
         String dump = smoke();
@@ -197,6 +189,33 @@ class NewUserTest {
         }
         assertThat(launch(root, Map.of("MAPLEAK_CDS", "0", "MAPLEAK_JAVA_OPTS", "-XX:+UseParallelGC -Xmx1g"),
                 "analyze", dump)).startsWith("-Xmn64m -XX:InlineSmallCode");
+    }
+
+    /**
+     * A JDK of 23 or later, told by the release file beside its bin directory, gets the option that lets columns be
+     * read by address and unmapped when closed (ColumnStore.JVM_OPTIONS, as the triage job's children get it); an
+     * older one, or one without a release file, would refuse it or might, and gets nothing.
+     */
+    @Test
+    void theLauncherAllowsUnsafeMemoryAccessOnlyToAJdkThatKnowsTheOption() throws Exception {
+        Path root = repoWithEchoingJava();
+        String dump = smoke();
+        String allow = "--sun-misc-unsafe-memory-access=allow";
+
+        assertThat(launch(root, "analyze", dump)).doesNotContain("memory-access");
+        Path release = dir.resolve("jdk").resolve("release");
+        for (String version : List.of("17.0.15", "22")) {
+            Files.writeString(release, "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + version + "\"\nOS_NAME=\"Linux\"\n");
+            assertThat(launch(root, "analyze", dump)).as(version).doesNotContain("memory-access");
+        }
+        for (String version : List.of("23", "25.0.3", "26-ea")) {
+            Files.writeString(release, "JAVA_VERSION=\"" + version + "\"\n");
+            assertThat(launch(root, "analyze", dump)).as(version).contains(allow).endsWith("-jar "
+                    + root.resolve("analyzer").resolve("target").resolve("mapleak.jar") + " analyze " + dump);
+        }
+        // The user's options come after it: a --sun-misc-unsafe-memory-access of theirs is the one the JVM keeps.
+        assertThat(launch(root, Map.of("MAPLEAK_CDS", "0", "MAPLEAK_JAVA_OPTS", "--sun-misc-unsafe-memory-access=deny"),
+                "analyze", dump)).containsSubsequence(allow, "=deny");
     }
 
     /**
@@ -246,6 +265,19 @@ class NewUserTest {
         assertThat(launch(root, Map.of(), "demo")).contains("-XX:ArchiveClassesAtExit=");
         assertThat(archives(target)).containsExactly(archive);
         assertThat(launch(root, Map.of(), "analyze", dump)).contains(use);
+    }
+
+    /** A copy of the launcher beside an empty jar, and a JDK (JAVA_HOME is {@code dir/jdk}) that echoes its options. */
+    private Path repoWithEchoingJava() throws java.io.IOException {
+        Path root = dir.resolve("repo");
+        Files.createDirectories(root.resolve("bin"));
+        Files.createDirectories(root.resolve("analyzer").resolve("target"));
+        Files.copy(Path.of("..", "bin", "mapleak"), root.resolve("bin").resolve("mapleak"));
+        Files.writeString(root.resolve("analyzer").resolve("target").resolve("mapleak.jar"), "");
+        Path java = Files.createDirectories(dir.resolve("jdk").resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return root;
     }
 
     private static List<Path> archives(Path dir) throws java.io.IOException {

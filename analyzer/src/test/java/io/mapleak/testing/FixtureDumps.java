@@ -91,7 +91,7 @@ public final class FixtureDumps {
     }
 
     /** Skips the test when {@code jvm} is not installed, or fails it when the environment has {@code CI=true}. */
-    static void requireAvailable(Jvm jvm) {
+    public static void requireAvailable(Jvm jvm) {
         if (jvm.isAvailable()) {
             return;
         }

@@ -30,6 +30,15 @@ import java.util.function.LongSupplier;
  */
 public final class ColumnStore implements AutoCloseable {
     /**
+     * Options for a JVM of this JDK that analyses a dump: on JDK 23 and later {@code
+     * --sun-misc-unsafe-memory-access=allow}, without which columns are read through their buffers' checks and
+     * unmapped only by the garbage collector (see {@code RawMemory}); none on earlier JDKs, which would refuse it.
+     * bin/mapleak passes the same to such a JDK; the triage job gives it to its children.
+     */
+    public static final List<String> JVM_OPTIONS = Runtime.version().feature() >= 23
+            ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
+
+    /**
      * 2^24 ints a chunk, 2^23 longs: 64 MB either way, so that any closed column's slot fits any new chunk. Heap
      * chunks small enough for a fragmented heap to place, mapped chunks few enough (about 300 for a 10 GB dump) to
      * stay far below the kernel's map count limit.
