@@ -82,7 +82,7 @@ public final class Workbench implements Closeable {
         long started = System.nanoTime();
         DumpFile file = DumpFile.open(dump);
         HeapIndex index;
-        long length = file.knownLength();
+        long length = file.fileBytes(); // progress comes in bytes on disk, compressed ones for gzip (DumpFile.onDisk)
         listener.phase("Indexing", length > 0 ? 2 * length : -1);
         try {
             index = HeapIndex.build(file, read.withProgress(bothPasses(length, listener)));

@@ -35,7 +35,7 @@ final class HistogramCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DumpFile file = DumpFile.open(dump.dump);
         Histogram h;
-        try (Progress p = Progress.bytes("Reading", file.knownLength())) {
+        try (Progress p = Progress.bytes("Reading", file.fileBytes())) { // compressed bytes for gzip
             h = HistogramBuilder.build(file, dump.readOptions().withProgress(p.consumer()));
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -48,9 +48,9 @@ final class InfoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         HeapIndex index;
         TerminalListener progress = new TerminalListener();
-        progress.phase("Indexing", file.knownLength() > 0 ? 2 * file.knownLength() : -1);
+        progress.phase("Indexing", 2 * file.fileBytes()); // in bytes on disk, compressed ones for gzip
         try {
-            index = HeapIndex.build(file, dump.readOptions().withProgress(Workbench.bothPasses(file.knownLength(),
+            index = HeapIndex.build(file, dump.readOptions().withProgress(Workbench.bothPasses(file.fileBytes(),
                     progress)));
         } finally {
             progress.phaseDone();

@@ -10,6 +10,7 @@ import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds a {@link Histogram} in one streaming pass, without an object index: per class a count, and for
@@ -27,11 +28,14 @@ public final class HistogramBuilder {
     public static Histogram build(DumpFile file, ReadOptions options) throws IOException {
         ReadSummary summary;
         Pass pass;
+        AtomicLong fileRead = new AtomicLong();
         try (ReadableByteChannel ch = file.openStream()) {
             var header = HprofReader.readHeader(ch);
-            pass = new Pass(new ClassCatalog(header.idSize()), options);
+            // progress in bytes on disk, which a compressed file knows the end of (see DumpFile.onDisk)
+            pass = new Pass(new ClassCatalog(header.idSize()),
+                    options.withProgress(file.onDisk(options.progress(), fileRead)));
         }
-        try (ReadableByteChannel ch = file.openStream()) {
+        try (ReadableByteChannel ch = file.openStream(fileRead)) {
             summary = new HprofReader(ch, file.knownLength()).read(pass);
         }
         return pass.finish(summary, options);

@@ -2,6 +2,7 @@ package io.mapleak.hprof;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -143,11 +146,42 @@ public final class DumpFile {
 
     /** The uncompressed bytes from offset 0; the caller closes it. */
     public ReadableByteChannel openStream() throws IOException {
+        return openStream(new AtomicLong());
+    }
+
+    /**
+     * Like {@link #openStream()}, adding to {@code fileRead} the bytes read from the file on disk as the stream is
+     * read: for a compressed file its compressed bytes, a measure of how far the read has come that, unlike the
+     * uncompressed offset, knows its end ({@link #fileBytes()}). Left alone for a plain file, whose offsets are that.
+     */
+    public ReadableByteChannel openStream(AtomicLong fileRead) throws IOException {
         if (compression == Compression.NONE) {
             return FileChannel.open(path, StandardOpenOption.READ);
         }
-        InputStream gz = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16), 1 << 16);
+        InputStream counted = new FilterInputStream(Files.newInputStream(path)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    fileRead.addAndGet(n);
+                }
+                return n;
+            }
+        };
+        InputStream gz = new GZIPInputStream(new BufferedInputStream(counted, 1 << 16), 1 << 16);
         return new ForgivingChannel(gz);
+    }
+
+    /**
+     * Progress for a read of this dump's uncompressed bytes in units of {@link #fileBytes()}, so that a bar can show
+     * how much is left: {@code progress} itself for a plain file (its offsets are file positions); for a compressed
+     * one, whatever offset is reported, the bytes {@code fileRead} counts (see {@link #openStream(AtomicLong)}).
+     */
+    public LongConsumer onDisk(LongConsumer progress, AtomicLong fileRead) {
+        if (progress == null || !compressed()) {
+            return progress;
+        }
+        return offset -> progress.accept(fileRead.get());
     }
 
     /**
