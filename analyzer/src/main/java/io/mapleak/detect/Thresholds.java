@@ -42,6 +42,8 @@ public final class Thresholds {
         def("collision.chance", 1e-4, "and a bin that long counts only where uniform hashing would make one in "
                 + "fewer than one table in 10,000 of that size and load: in a large table, a bin of 8 is luck");
         def("collision.binShare", 0.50, "fewer than half the bins uniform hashing would fill");
+        def("collision.mediumChain", 8, "collisions make a suspect medium when the used bins hold this many entries "
+                + "on average (a lookup walks a chain or tree that long); a poor hash below that is real but cheap");
         def("mutated.sample", 5000, "entries whose key hash is recomputed per map");
         def("severity.highShare", 0.05, "a specific leak pattern over a twentieth of the live heap can exhaust it");
         def("severity.highMinBytes", 1 << 20, "below 1 MB nothing causes an OutOfMemoryError, whatever its share");

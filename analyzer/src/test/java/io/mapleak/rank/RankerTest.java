@@ -452,6 +452,49 @@ class RankerTest {
     }
 
     @Test
+    void collisionsAreMediumOnlyWhereLookupsWalkLongChains() throws Exception {
+        // t.Hot.BY_NAME: 128 keys with one hash code, one bin. t.Cheap.BY_NAME: 80 keys in 16 groups of five
+        // sharing a hash code (about 16 bins of five, where uniform hashing would use 59): a poor hash, cheap
+        // lookups, as in Derby's container cache.
+        SyntheticHeap heap = new SyntheticHeap();
+        List<String> hot = new ArrayList<>();
+        for (int i = 0; i < 128; i++) {
+            hot.add(sameHash("", i, 7));
+        }
+        List<String> cheap = new ArrayList<>();
+        for (int group = 0; group < 16; group++) {
+            for (int i = 0; i < 5; i++) {
+                cheap.add(sameHash("g" + (char) ('a' + group) + "-", i, 3));
+            }
+        }
+        heap.staticField("t.Hot", "BY_NAME", heap.map(hot, hot.stream().map(k -> heap.bytes(64)).toList()));
+        heap.staticField("t.Cheap", "BY_NAME", heap.map(cheap, cheap.stream().map(k -> heap.bytes(64)).toList()));
+
+        AnalysisResult r = analyse(heap, "collision-cost");
+
+        AnalysisResult.Suspect hotSuspect = suspectOwnedBy(r, "t.Hot.BY_NAME");
+        AnalysisResult.Suspect cheapSuspect = suspectOwnedBy(r, "t.Cheap.BY_NAME");
+        assertThat(hotSuspect.finding("collision-hotspot")).isNotNull();
+        assertThat(cheapSuspect.finding("collision-hotspot")).as(describe(r)).isNotNull();
+        assertThat(hotSuspect.severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(cheapSuspect.severity()).as(describe(r)).isEqualTo(Severity.LOW);
+    }
+
+    /** {@code prefix} and {@code blocks} blocks of "Aa" or "BB" chosen by the bits of {@code i}: one hash code. */
+    private static String sameHash(String prefix, int i, int blocks) {
+        StringBuilder b = new StringBuilder(prefix);
+        for (int bit = 0; bit < blocks; bit++) {
+            b.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+        }
+        return b.toString();
+    }
+
+    private static AnalysisResult.Suspect suspectOwnedBy(AnalysisResult r, String owner) {
+        return r.suspects().stream().filter(x -> x.owner().label().equals(owner)).findFirst()
+                .orElseThrow(() -> new AssertionError(describe(r)));
+    }
+
+    @Test
     void aLargeMapHeldInAnotherMapIsToldApartByItsKey() throws Exception {
         // t.Tenants.BY_ID holds one tenant's large map: the owner label names the outer field, the note the key;
         // t.Regions.BY_ID holds two, a group of maps under different keys: no key, and each clause said once
