@@ -100,7 +100,24 @@ final class HeapIndexBuilder {
         IndexPass1 p1 = null;
         try {
             ReadSummary summary;
-            if (file.compressed()) {
+            if (ParallelInflate.suits(file) && options.readThreads() != 1) {
+                // The JVM's chunked gzip: inflated on every core into a temp file with no name on disk (see
+                // TempFiles), then read as a plain dump. Progress in compressed bytes: the inflating as the first
+                // half of pass 1, the reading as the second.
+                LongConsumer progress = options.progress();
+                long half = file.fileBytes() / 2;
+                r.randomAccess = TempFiles.create(options.tempDir(), "mapleak-", ".hprof");
+                int cores = Runtime.getRuntime().availableProcessors();
+                long inflated = ParallelInflate.inflate(file, r.randomAccess, cores,
+                        progress == null ? null : done -> progress.accept(done / 2));
+                double scale = (double) (file.fileBytes() - half) / Math.max(1, inflated);
+                ReadOptions reading = options.withProgress(progress == null ? null
+                        : offset -> progress.accept(half + (long) (offset * scale)));
+                p1 = new IndexPass1(r.catalog, reading, r.store, r.randomAccess, options.readThreads());
+                // The temp file's own channel, from offset 0 (nothing has moved its position): not closed here.
+                r.randomAccess.position(0);
+                summary = new HprofReader(r.randomAccess, inflated).read(p1, p1);
+            } else if (file.compressed()) {
                 // Progress in compressed bytes, whose end is known (see DumpFile.onDisk).
                 AtomicLong compressedRead = new AtomicLong();
                 p1 = new IndexPass1(r.catalog, options.withProgress(file.onDisk(options.progress(), compressedRead)),

@@ -204,6 +204,12 @@ class GzipDumpsTest {
         Histogram fromFixture = HistogramBuilder.build(DumpFile.open(dir.resolve("smoke.hprof")), ReadOptions.defaults());
         assertThat(fromGz.facts().truncated()).isFalse();
         assertThat(fromGz.facts().layout()).isEqualTo(fromJcmdPlain.facts().layout());
+        // The index inflates the JVM's members on every core (ParallelInflate): the same classes as the stream.
+        Path indexTemp = Files.createDirectory(dir.resolve("index-temp"));
+        try (HeapIndex index = HeapIndex.build(file, new ReadOptions(1, null, null, indexTemp))) {
+            assertThat(index.facts().truncated()).isFalse();
+            assertThat(rows(index.histogram())).containsExactlyElementsOf(rows(fromGz));
+        }
 
         Map<String, Long> gzCounts = instancesByName(fromGz);
         assertThat(differences(fromJcmdPlain, fromGz)).as("jcmd's plain dump against its gzip")
