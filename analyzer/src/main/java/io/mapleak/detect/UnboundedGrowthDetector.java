@@ -20,16 +20,23 @@ final class UnboundedGrowthDetector implements Detector {
 
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
-        if (m.size() < ctx.thresholds.get("growth.minEntries") && m.size() < ctx.thresholds.get("growth.entries")) {
+        // A weak-keyed map's entries whose keys the collector has cleared are still counted until its next write
+        // expunges them (WeakHashMap, Guava's weak interners and weakKeys() maps): they are not growth.
+        long live = m.kind() == MapKind.WEAK_KEYED ? m.size() - m.consistency().staleEntries() : m.size();
+        if (live < ctx.thresholds.get("growth.minEntries") && live < ctx.thresholds.get("growth.entries")) {
             return; // too few entries to be big, whatever it holds: no need to weigh its table
         }
         long retained = ctx.held(m.object());
         SharedGroup group = ctx.groupOf(m.object());
         // Empty slots are not growth: a table that grew and was emptied is a hollow table, not a map that only grows.
+        // Nor are stale weak entries, which the map's next write expunges with what they hold: their share is left out.
         long held = retained - emptySlotBytes(ctx, m);
+        if (live < m.size() && m.size() > 0) {
+            held = (long) (held * ((double) live / m.size()));
+        }
         boolean big = ctx.share(held) >= ctx.thresholds.get("growth.heapShare")
-                && m.size() >= ctx.thresholds.get("growth.minEntries")
-                || m.size() >= ctx.thresholds.get("growth.entries");
+                && live >= ctx.thresholds.get("growth.minEntries")
+                || live >= ctx.thresholds.get("growth.entries");
         if (!big || bounded(m)) {
             return;
         }

@@ -65,10 +65,19 @@ public final class ObjectReader {
 
     /** Like {@link #fieldOffset}, preferring a field declared by a JDK or library class over a subclass's. */
     public int libraryFieldOffset(int classIndex, String name, int type) {
+        return libraryFieldOffset(classIndex, name, type, null);
+    }
+
+    /**
+     * {@link #libraryFieldOffset(int, String, int)}, leaving out a field that class {@code notDeclaredBy} declares
+     * (Guava's weak map entries extend {@code java.lang.ref.Reference}, whose {@code next} links a reference queue:
+     * the last entry of a bin has no {@code next} of its own).
+     */
+    public int libraryFieldOffset(int classIndex, String name, int type, String notDeclaredBy) {
         FieldTable t = table(classIndex);
         int first = -1;
         for (int i = 0; i < t.names.length; i++) {
-            if (t.names[i].equals(name) && t.types[i] == type) {
+            if (t.names[i].equals(name) && t.types[i] == type && !t.declaringClasses[i].equals(notDeclaredBy)) {
                 if (first < 0) {
                     first = t.offsets[i];
                 }

@@ -149,7 +149,7 @@ final class HashMapDecoder implements MapDecoder {
                 stats.bin(length);
                 return false;
             }
-            id = k >= 0 ? read.next(k) : reader.idAtFields(fields, layout[3]);
+            id = k >= 0 ? read.next(k) : layout[3] < 0 ? 0 : reader.idAtFields(fields, layout[3]);
             k = k >= 0 ? read.child(k) : -1;
         }
         stats.bin(length);

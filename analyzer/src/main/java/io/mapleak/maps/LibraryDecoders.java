@@ -18,6 +18,9 @@ final class LibraryDecoders {
                 "com.google.common.collect.JdkBackedImmutableMap", "com.google.common.collect.JdkBackedImmutableBiMap",
                 "com.google.common.collect.ImmutableSortedMap");
         c.register(new HashBiMapDecoder(), "com.google.common.collect.HashBiMap");
+        c.register(new MapMakerDecoder(), MapMakerDecoder.CLASS);
+        // An interner is the set of the objects it interned, in its map.
+        c.register(new DelegatingDecoder(c, true, "map"), "com.google.common.collect.Interners$InternerImpl");
 
         // BoundedLocalCache is abstract: the generated subclasses (SSMS, WSLMSW...) find it as their superclass.
         c.register(new CaffeineCacheDecoder(c), "com.github.benmanes.caffeine.cache.UnboundedLocalCache",

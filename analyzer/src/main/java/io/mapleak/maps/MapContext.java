@@ -63,14 +63,19 @@ public final class MapContext {
         int[] layout = nodeLayouts.get(slot);
         if (layout == null) {
             ClassInfo c = index.classInfo(classIndex);
-            int next = index.reader().libraryFieldOffset(classIndex, "next", BasicType.OBJECT);
+            // Guava's MapMakerInternalMap (since 21) gives a bin's last entry a class without a next field of its
+            // own; its weak entries' Reference.next links the reference queue, not the bin.
+            boolean mapMaker = c.name().startsWith(MapMakerDecoder.ENTRY_PREFIX);
+            int next = index.reader().libraryFieldOffset(classIndex, "next", BasicType.OBJECT,
+                    mapMaker ? "java.lang.ref.Reference" : null);
+            boolean lastOfChain = next < 0 && mapMaker;
             layout = new int[] {
                 index.reader().libraryFieldOffset(classIndex, "hash", BasicType.INT),
                 index.reader().libraryFieldOffset(classIndex, "key", BasicType.OBJECT),
                 index.reader().libraryFieldOffset(classIndex, valueField, BasicType.OBJECT),
                 next,
                 c.name().endsWith("$TreeNode") ? 1 : 0,
-                next < 0 || c.isArray() ? 1 : 0,
+                next < 0 && !lastOfChain || c.isArray() ? 1 : 0,
                 0};
             layout[6] = Math.max(Math.max(layout[0] + 4, layout[1] + index.idSize()),
                     Math.max(layout[2], layout[3]) + index.idSize());

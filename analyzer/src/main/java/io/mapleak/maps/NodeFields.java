@@ -238,12 +238,12 @@ final class NodeFields {
             hashes[k] = layout[0] >= 0 ? run.getInt(at + layout[0]) : 0;
             keys[k] = layout[1] >= 0 ? id(run, at + layout[1], idSize) : 0;
             values[k] = layout[2] >= 0 ? id(run, at + layout[2], idSize) : 0;
-            nexts[k] = id(run, at + layout[3], idSize);
+            nexts[k] = layout[3] >= 0 ? id(run, at + layout[3], idSize) : 0;
         } else {
             hashes[k] = layout[0] >= 0 ? reader.intAtFields(fields, layout[0]) : 0;
             keys[k] = layout[1] >= 0 ? reader.idAtFields(fields, layout[1]) : 0;
             values[k] = layout[2] >= 0 ? reader.idAtFields(fields, layout[2]) : 0;
-            nexts[k] = reader.idAtFields(fields, layout[3]);
+            nexts[k] = layout[3] >= 0 ? reader.idAtFields(fields, layout[3]) : 0;
         }
     }
 

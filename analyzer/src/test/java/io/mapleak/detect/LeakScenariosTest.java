@@ -50,7 +50,8 @@ class LeakScenariosTest {
     private static final List<String> JDK17_SCENARIOS = List.of("session-registry", "purged-map", "cleared-cache",
             "weak-values-hold-keys", "pooled-thread-locals", "racy-hashmap", "mutated-keys", "poor-hashcode",
             "tiny-maps", "unbounded-guava-cache", "unbounded-caffeine-cache", "lru-without-eviction",
-            "bounded-caches", "legit-large-map", "ordinary-app", "class-name-index", "weak-map-in-cache");
+            "bounded-caches", "legit-large-map", "ordinary-app", "class-name-index", "weak-map-in-cache",
+            "guava-interner-leak", "guava-interner-healthy");
     /** Scenarios also analysed on JDK 25, whose JDK classes lay out the maps differently. */
     private static final List<String> JDK25_SCENARIOS = List.of("session-registry", "purged-map",
             "pooled-thread-locals", "weak-values-hold-keys");
@@ -312,6 +313,38 @@ class LeakScenariosTest {
         // the numbers last: retained sizes depend on the whole graph stage, the rest on this detector
         assertBasics(a, s);
         assertSingleMap(a, s);
+    }
+
+    /**
+     * Guava's strong interner of request ids (its map a {@code MapMakerInternalMap}, which MapMaker and the interners
+     * share): the interner is suspect #1, high, keyed by UUIDs, with the fixture JVM's own numbers.
+     */
+    @Test
+    void aStrongGuavaInternerOfRequestIdsIsALeak() {
+        Analysis a = analysis(Jvm.JDK17, "guava-interner-leak");
+        JsonNode s = suspect(a, 1);
+        assertThat(s.path("severity").asText()).isEqualTo("high");
+        assertThat(kinds(s)).contains("unique-keys", "unbounded-growth");
+        assertThat(evidence(s, "unique-keys").path("pattern").asText()).isEqualTo("UUID");
+        assertBasics(a, s);
+        assertSingleMap(a, s);
+    }
+
+    /**
+     * Its healthy twin: the same ids through a weak interner, a strong one of a fixed vocabulary, a MapMaker map with
+     * weak keys of the requests in flight. No suspect is any of them.
+     */
+    @Test
+    void weakInternersAndAFixedVocabularyAreNoSuspects() {
+        Analysis a = analysis(Jvm.JDK17, "guava-interner-healthy");
+        List<String> owners = List.of(a.factString("weak.owner"), a.factString("codes.owner"),
+                a.factString("tracked.owner"));
+        for (JsonNode s : a.json().path("suspects")) {
+            assertThat(s.path("owner").path("label").asText()).as(s.path("title").asText()).isNotIn(owners);
+            assertThat(s.path("severity").asText()).as(s.path("title").asText()).isNotEqualTo("high");
+        }
+        // the maps are decoded all the same: the vocabulary's interner holds its 2,000 codes
+        assertThat(a.json().path("mapCount").asLong()).isPositive();
     }
 
     // ---------------------------------------------------------------- healthy programs
