@@ -34,27 +34,9 @@ final class GuavaCacheDecoder implements MapDecoder {
         if (m == null || !m.has("segments")) {
             return null;
         }
-        long[] segmentIds = ctx.elements(ctx.ref(m, "segments"));
-        int[] tables = new int[segmentIds.length];
-        long size = 0;
-        long capacity = 0;
-        long threshold = 0;
-        long modCount = 0;
-        long totalWeight = 0;
-        for (int s = 0; s < segmentIds.length; s++) {
-            Instance seg = ctx.instance(ctx.object(segmentIds[s]));
-            tables[s] = -1;
-            if (seg == null) {
-                continue;
-            }
-            size += ctx.intOr(seg, "count", 0);
-            modCount += ctx.intOr(seg, "modCount", 0);
-            threshold += ctx.intOr(seg, "threshold", 0);
-            totalWeight += ctx.longOr(seg, "totalWeight", ctx.intOr(seg, "totalWeight", 0)); // int before Guava 17
-            Instance atomicArray = ctx.instance(ctx.ref(seg, "table"));
-            tables[s] = ctx.ref(atomicArray, "array");
-            capacity += Math.max(0, ctx.arrayLength(tables[s]));
-        }
+        Segments segs = Segments.of(ctx, m);
+        int[] tables = segs.tables();
+        long size = segs.size();
 
         String keyStrength = enumName(ctx, ctx.ref(m, "keyStrength"));
         String valueStrength = enumName(ctx, ctx.ref(m, "valueStrength"));
@@ -100,12 +82,42 @@ final class GuavaCacheDecoder implements MapDecoder {
         if (concurrency >= 0) {
             settings.put("concurrencyLevel", concurrency);
         }
-        settings.put("segments", segmentIds.length);
-        settings.put("totalWeight", totalWeight);
+        settings.put("segments", tables.length);
+        settings.put("totalWeight", segs.totalWeight());
 
         return new MapView(object, object, ctx.className(object), MapKind.CACHE, false, size, stats.entries,
-                capacity, LOAD_FACTOR, threshold, modCount, true, stats.result(size), settings,
+                segs.capacity(), LOAD_FACTOR, segs.threshold(), segs.modCount(), true, stats.result(size), settings,
                 (self, sink) -> walk(ctx, tables, new WalkStats(), sink));
+    }
+
+    /**
+     * A Guava segmented table's segments (LocalCache's and MapMakerInternalMap's alike): each one's table (the
+     * {@code AtomicReferenceArray}'s array, -1 for none), and their counts summed.
+     */
+    record Segments(int[] tables, long size, long capacity, long threshold, long modCount, long totalWeight) {
+        static Segments of(MapContext ctx, Instance m) {
+            long[] segmentIds = ctx.elements(ctx.ref(m, "segments"));
+            int[] tables = new int[segmentIds.length];
+            long size = 0;
+            long capacity = 0;
+            long threshold = 0;
+            long modCount = 0;
+            long totalWeight = 0;
+            for (int s = 0; s < segmentIds.length; s++) {
+                Instance seg = ctx.instance(ctx.object(segmentIds[s]));
+                tables[s] = -1;
+                if (seg == null) {
+                    continue;
+                }
+                size += ctx.intOr(seg, "count", 0);
+                modCount += ctx.intOr(seg, "modCount", 0);
+                threshold += ctx.intOr(seg, "threshold", 0);
+                totalWeight += ctx.longOr(seg, "totalWeight", ctx.intOr(seg, "totalWeight", 0)); // int before 17
+                tables[s] = ctx.ref(ctx.instance(ctx.ref(seg, "table")), "array");
+                capacity += Math.max(0, ctx.arrayLength(tables[s]));
+            }
+            return new Segments(tables, size, capacity, threshold, modCount, totalWeight);
+        }
     }
 
     /** Every segment's table; the sink sees keys and values unwrapped. Weak keys' hashes are identity hashes. */

@@ -34,24 +34,9 @@ final class MapMakerDecoder implements MapDecoder {
         if (m == null || !m.has("segments")) {
             return null;
         }
-        long[] segmentIds = ctx.elements(ctx.ref(m, "segments"));
-        int[] tables = new int[segmentIds.length];
-        long size = 0;
-        long capacity = 0;
-        long threshold = 0;
-        long modCount = 0;
-        for (int s = 0; s < segmentIds.length; s++) {
-            Instance seg = ctx.instance(ctx.object(segmentIds[s]));
-            tables[s] = -1;
-            if (seg == null) {
-                continue;
-            }
-            size += ctx.intOr(seg, "count", 0);
-            modCount += ctx.intOr(seg, "modCount", 0);
-            threshold += ctx.intOr(seg, "threshold", 0);
-            tables[s] = ctx.ref(ctx.instance(ctx.ref(seg, "table")), "array");
-            capacity += Math.max(0, ctx.arrayLength(tables[s]));
-        }
+        GuavaCacheDecoder.Segments segs = GuavaCacheDecoder.Segments.of(ctx, m);
+        int[] tables = segs.tables();
+        long size = segs.size();
         // The helper's class names the strengths: MapMakerInternalMap$WeakKeyDummyValueEntry$Helper...
         int helper = ctx.ref(m, "entryHelper");
         String helperClass = helper >= 0 ? ctx.className(helper) : "";
@@ -82,10 +67,10 @@ final class MapMakerDecoder implements MapDecoder {
         if (concurrency >= 0) {
             settings.put("concurrencyLevel", concurrency);
         }
-        settings.put("segments", segmentIds.length);
+        settings.put("segments", tables.length);
         return new MapView(object, object, ctx.className(object), weakKeys ? MapKind.WEAK_KEYED : MapKind.HASH_TABLE,
-                "NONE".equals(valueStrength), size, stats.entries, capacity, LOAD_FACTOR, threshold, modCount, true,
-                stats.result(size), settings, (self, sink) -> walk(ctx, tables, new WalkStats(), sink));
+                "NONE".equals(valueStrength), size, stats.entries, segs.capacity(), LOAD_FACTOR, segs.threshold(),
+                segs.modCount(), true, stats.result(size), settings, (self, sink) -> walk(ctx, tables, new WalkStats(), sink));
     }
 
     /**
