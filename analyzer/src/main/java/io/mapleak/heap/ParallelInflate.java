@@ -163,8 +163,16 @@ final class ParallelInflate {
         Inflater inflater = new Inflater(true);
         CRC32 crc = new CRC32();
         try (FileChannel in = FileChannel.open(file.path(), StandardOpenOption.READ)) {
+            // Deflate stores incompressible data with 5 bytes per 64 KB block: a member of a block's worth is never
+            // much longer compressed. A longer one is no member of this format (a file with the comment and one big
+            // member): streamed, not read into memory.
+            long longest = 2L * file.blockSize() + (1 << 16);
             for (int i; (i = next.getAndIncrement()) < members.size() && i < firstBad.get(); ) {
                 long[] m = members.get(i);
+                if (m[1] - m[0] > longest) {
+                    firstBad.accumulateAndGet(i, Math::min);
+                    continue;
+                }
                 int length = (int) (m[1] - m[0]);
                 if (compressed.length < length) {
                     compressed = new byte[length];

@@ -94,6 +94,16 @@ class ParallelInflateTest {
         assertThat(Arrays.copyOf(dump, inflated.length)).isEqualTo(inflated);
     }
 
+    @Test
+    void oneMemberLargerThanTheBlockIsStreamed() throws IOException {
+        // the comment of a chunked gzip, but the whole dump in one member: streamed, the same bytes
+        byte[] gz = HprofWriter.gzipChunked(dump, BLOCK, 1, new int[] {dump.length}, 1);
+        DumpFile file = DumpFile.open(Files.write(dir.resolve("one.hprof.gz"), gz));
+        assertThat(ParallelInflate.suits(file)).isTrue();
+        assertThat(gz.length).as("compressed, longer than the longest member read whole").isGreaterThan(2 * BLOCK);
+        assertThat(inflate(file, 2, null)).isEqualTo(dump);
+    }
+
     /** What ParallelInflate writes into a temp file, read back. */
     private byte[] inflate(DumpFile file, int threads, List<Long> progress) throws IOException {
         try (FileChannel out = FileChannel.open(dir.resolve("out-" + System.nanoTime()), StandardOpenOption.CREATE_NEW,
