@@ -1,12 +1,10 @@
 package io.mapleak.heap;
 
 import io.mapleak.hprof.DumpFile;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
-import java.util.zip.ZipException;
 
 /**
  * Inflates the chunked gzip that the JVM writes ({@code jcmd GC.heap_dump -gz}, {@code -XX:HeapDumpGzipLevel}) on
@@ -30,7 +26,7 @@ import java.util.zip.ZipException;
  * <p>A member is taken only where its inflated bytes check out: the deflate stream ends exactly at its trailer, its
  * CRC-32 and length match. From the first that does not (a cut file, a damaged one, or a header the scan took for
  * one inside another member's data, which the checks make as good as impossible to miss), the rest is inflated
- * one member after another as before ({@link GZIPInputStream}), as far as it goes: what a truncated or damaged
+ * one member after another as before ({@link DumpFile#openGzipFrom}), as far as it goes: what a truncated or damaged
  * dump is, the reader then says, exactly as for the stream.
  */
 final class ParallelInflate {
@@ -121,7 +117,7 @@ final class ParallelInflate {
             long found = -1;
             for (int i = at; i < limit; i++) {
                 if (b[i] == 0x1f && (b[i + 1] & 0xFF) == 0x8b && b[i + 2] == 8 && (b[i + 3] & 0xE0) == 0) {
-                    long isize = isizeBefore(b, i);
+                    long isize = u4Before(b, i);
                     if (isize > 0 && isize <= blockSize) {
                         found = base + i;
                         break;
@@ -132,7 +128,7 @@ final class ParallelInflate {
                 p = base + limit; // beyond at: the next window starts 8 bytes before the end of this one
                 continue;
             }
-            members.add(new long[] {start, found, offset, isizeBefore(b, (int) (found - base))});
+            members.add(new long[] {start, found, offset, u4Before(b, (int) (found - base))});
             offset += members.get(members.size() - 1)[3];
             start = found;
             p = found + MIN_MEMBER;
@@ -143,15 +139,15 @@ final class ParallelInflate {
             while (trailer.hasRemaining() && in.read(trailer, size - 4 + trailer.position()) > 0) {
                 continue;
             }
-            members.add(new long[] {start, size, offset, Math.min(isizeBefore(trailer.array(), 4), blockSize)});
+            members.add(new long[] {start, size, offset, Math.min(u4Before(trailer.array(), 4), blockSize)});
         } else if (size > start) {
             members.add(new long[] {start, size, offset, 0}); // too short to be whole: streamed
         }
         return members;
     }
 
-    /** The little-endian u4 in the 4 bytes before {@code b[i]}: the trailer's ISIZE of the member ending there. */
-    private static long isizeBefore(byte[] b, int i) {
+    /** The little-endian u4 in the 4 bytes before {@code b[i]} (before a member's header: its predecessor's ISIZE). */
+    private static long u4Before(byte[] b, int i) {
         return (b[i - 4] & 0xFFL) | (b[i - 3] & 0xFFL) << 8 | (b[i - 2] & 0xFFL) << 16 | (b[i - 1] & 0xFFL) << 24;
     }
 
@@ -246,11 +242,8 @@ final class ParallelInflate {
         if (!inflater.finished() || n >= out.length || inflater.getRemaining() != 8) {
             return -1;
         }
-        int t = length - 8;
-        long storedCrc = (member[t] & 0xFFL) | (member[t + 1] & 0xFFL) << 8 | (member[t + 2] & 0xFFL) << 16
-                | (member[t + 3] & 0xFFL) << 24;
-        long storedSize = (member[t + 4] & 0xFFL) | (member[t + 5] & 0xFFL) << 8 | (member[t + 6] & 0xFFL) << 16
-                | (member[t + 7] & 0xFFL) << 24;
+        long storedCrc = u4Before(member, length - 4);
+        long storedSize = u4Before(member, length);
         crc.reset();
         crc.update(out, 0, n);
         return crc.getValue() == storedCrc && storedSize == n ? n : -1;
@@ -258,26 +251,16 @@ final class ParallelInflate {
 
     /**
      * Inflates the gzip members from compressed offset {@code from} on, one after another, into {@code out} from
-     * {@code at}, as far as they inflate (a cut or damaged stream ends there, as {@code DumpFile.openStream} reads
-     * it); returns where the inflated bytes end.
+     * {@code at}, as far as they inflate ({@link DumpFile#openGzipFrom}); returns where the inflated bytes end.
      */
     private static long streamFrom(DumpFile file, long from, FileChannel out, long at) throws IOException {
-        byte[] piece = new byte[1 << 20];
-        try (FileChannel in = FileChannel.open(file.path(), StandardOpenOption.READ)) {
-            in.position(from);
-            try (InputStream gz = new GZIPInputStream(Channels.newInputStream(in), 1 << 16)) {
-                while (true) {
-                    int n = gz.read(piece);
-                    if (n < 0) {
-                        break;
-                    }
-                    ByteBuffer write = ByteBuffer.wrap(piece, 0, n);
-                    while (write.hasRemaining()) {
-                        at += out.write(write, at);
-                    }
+        ByteBuffer piece = ByteBuffer.allocate(1 << 20); // on the heap: DumpFile's stream reads into its array
+        try (ReadableByteChannel in = file.openGzipFrom(from, new AtomicLong())) {
+            while (in.read(piece.clear()) >= 0) {
+                piece.flip();
+                while (piece.hasRemaining()) {
+                    at += out.write(piece, at);
                 }
-            } catch (EOFException | ZipException e) {
-                // cut or damaged: what inflated so far is all there is
             }
         }
         return at;

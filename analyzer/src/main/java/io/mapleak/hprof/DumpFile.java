@@ -158,7 +158,17 @@ public final class DumpFile {
         if (compression == Compression.NONE) {
             return FileChannel.open(path, StandardOpenOption.READ);
         }
-        InputStream counted = new FilterInputStream(Files.newInputStream(path)) {
+        return openGzipFrom(0, fileRead);
+    }
+
+    /**
+     * The inflated bytes of the gzip members from compressed offset {@code from} (a member's start) to the end, read
+     * as {@link #openStream()} reads them (a cut or damaged stream ends there), counting the compressed bytes read in
+     * {@code fileRead}; the caller closes it.
+     */
+    public ReadableByteChannel openGzipFrom(long from, AtomicLong fileRead) throws IOException {
+        FileChannel file = FileChannel.open(path, StandardOpenOption.READ).position(from);
+        InputStream counted = new FilterInputStream(java.nio.channels.Channels.newInputStream(file)) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);

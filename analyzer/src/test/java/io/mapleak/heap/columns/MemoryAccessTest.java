@@ -59,12 +59,16 @@ class MemoryAccessTest {
         command.addAll(options);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), MemoryAccessTest.class.getName(),
                 temp.toString()));
-        Process p = new ProcessBuilder(command).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(err).as("standard error of %s", command).isEmpty();
-        assertThat(p.exitValue()).isZero();
-        return out;
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s ended", command).isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(err).as("standard error of %s", command).isEmpty();
+            assertThat(p.exitValue()).isZero();
+            return out;
+        } finally {
+            p.destroyForcibly(); // a child that hangs or fails does not outlive the test
+        }
     }
 }
