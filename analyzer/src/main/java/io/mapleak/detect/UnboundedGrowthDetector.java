@@ -57,6 +57,9 @@ final class UnboundedGrowthDetector implements Detector {
                         + "batch), nothing removes them: remove each entry when the work it tracks ends, or bound the "
                         + "map (Caffeine.newBuilder().maximumSize(N)); if it is a batch's working set, process the "
                         + "input in chunks.", local, m.size(), EvidenceReader.percent(ctx.share(retained)))
+                : UniqueKeysDetector.strongInterner(m) ? String.format("%s holds %,d values (%s of the heap). %s",
+                        owner, m.size(), EvidenceReader.percent(ctx.share(retained)),
+                        UniqueKeysDetector.INTERNER_REMEDY)
                 : String.format("%s holds %,d entries (%s of the heap) and nothing removes them. Decide what "
                 + "ends an entry's life and remove it then (e.g. when the session or request completes, in a finally "
                 + "block), or replace the map with a bounded cache (Caffeine.newBuilder().maximumSize(N)) that evicts "

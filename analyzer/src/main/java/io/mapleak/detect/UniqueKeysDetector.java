@@ -90,9 +90,26 @@ final class UniqueKeysDetector implements Detector {
                 ? String.format("%s. The map is a local variable of %s, a call still running: its entries go when "
                         + "that call returns. If it runs as long as its thread (a worker's loop, a long batch), remove "
                         + "each entry when the work it tracks ends (in a finally block), or %s", keys, local, cache)
+                : strongInterner(m) ? String.format("%s, so %s grows with traffic. %s", keys,
+                        ctx.ownerLabel(m.object()), INTERNER_REMEDY)
                 : String.format("%s, so %s grows with traffic. Remove each entry when the work it tracks ends (in a "
                         + "finally block), or %s", keys, ctx.ownerLabel(m.object()), cache);
         out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained));
+    }
+
+    /**
+     * What ends a strong interner's growth: it has no entries to remove, each distinct value it was given is kept
+     * for good, so the values it is given must be few, or it must let them go.
+     */
+    static final String INTERNER_REMEDY = "A strong interner (Interners.newStrongInterner()) keeps every distinct "
+            + "value it was ever given and never lets one go: intern only values drawn from a bounded set (codes, "
+            + "names, enum-like strings), or use Interners.newWeakInterner(), which drops a value once nothing else "
+            + "holds it.";
+
+    /** Whether {@code m} is a Guava interner whose values are strongly held (no weak keys). */
+    static boolean strongInterner(MapView m) {
+        return m.implementation().equals("com.google.common.collect.Interners$InternerImpl")
+                && !"WEAK".equals(m.settings().get("keyStrength"));
     }
 
     @Override

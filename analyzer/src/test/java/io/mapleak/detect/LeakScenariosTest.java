@@ -120,6 +120,7 @@ class LeakScenariosTest {
         assertBasics(a, s);
         assertThat(keys.path("pattern").asText()).isEqualTo(a.factString("keys.pattern"));
         assertThat(keys.path("matchingPercent").asDouble()).isEqualTo(100.0);
+        assertThat(s.path("fix").path("text").asText()).contains("Remove each entry").doesNotContain("Interner");
 
         JsonNode root = evidence(s, "static-root");
         assertBasics(a, s);
@@ -328,6 +329,16 @@ class LeakScenariosTest {
         assertThat(evidence(s, "unique-keys").path("pattern").asText()).isEqualTo("UUID");
         assertBasics(a, s);
         assertSingleMap(a, s);
+        // an interner has no entries to remove: the remedy is to intern less, or weakly
+        assertThat(s.path("fix").path("text").asText()).contains("Interners.newWeakInterner()")
+                .doesNotContain("Remove each entry");
+        assertThat(a.stdout()).contains("Interners.newWeakInterner()");
+        for (JsonNode f : s.path("findings")) {
+            if (f.path("kind").asText().equals("unbounded-growth")) {
+                assertThat(f.path("advice").asText()).contains("Interners.newWeakInterner()")
+                        .contains(String.format(java.util.Locale.ROOT, "%,d values", a.fact("entries")));
+            }
+        }
     }
 
     /**
