@@ -169,9 +169,10 @@ public final class HtmlReport {
         facts.add(new Fact("Objects", String.format(Locale.ROOT, "%,d live of %,d; %,d classes", dump.liveObjects(),
                 dump.objects(), dump.classes()), ""));
         if (dump.unreachable() != null && dump.unreachable().objects() > 0) {
-            facts.add(new Fact("Garbage", String.format(Locale.ROOT, "%s in %,d unreachable objects, not analysed",
-                    bytes(dump.unreachable().bytes()), dump.unreachable().objects()),
-                    "objects no GC root reaches: the next collection frees them"));
+            facts.add(new Fact("Unreachable", String.format(Locale.ROOT, "%s in %,d objects no GC root reaches, not "
+                    + "analysed", bytes(dump.unreachable().bytes()), dump.unreachable().objects()),
+                    "garbage the dump kept, or objects held only through java.lang.Class fields such as reflection "
+                    + "caches, which HPROF does not record"));
         }
         if (dump.truncation() != null) {
             AnalysisResult.Truncation t = dump.truncation();

@@ -30,10 +30,13 @@ public final class TerminalReport {
             }
         }
         String name = d.file() == null ? "dump" : Path.of(d.file()).getFileName().toString();
-        out.printf(Locale.ROOT, "%s: %s live in %s; %s; %s (%d high, %d medium); %.1f s%n", safe(name),
+        // the counts add up to the suspects (nested ones included); low ones named when there are any
+        int low = bySeverity[Severity.LOW.ordinal()];
+        out.printf(Locale.ROOT, "%s: %s live in %s; %s; %s (%d high, %d medium%s); %.1f s%n", safe(name),
                 bytes(d.liveBytes()), Words.count(d.liveObjects(), "object", "objects"),
                 Words.count(r.mapCount(), "map", "maps"), Words.count(all, "suspect", "suspects"),
-                bySeverity[Severity.HIGH.ordinal()], bySeverity[Severity.MEDIUM.ordinal()], r.seconds());
+                bySeverity[Severity.HIGH.ordinal()], bySeverity[Severity.MEDIUM.ordinal()],
+                low > 0 ? ", " + low + " low" : "", r.seconds());
         if (d.truncation() != null) {
             out.printf(Locale.ROOT, "The dump is truncated: %s read in %s before the cut; %s point past it.%n",
                     bytes(d.truncation().heapBytesRead()), Words.count(d.truncation().objectsRead(), "object",
@@ -69,8 +72,9 @@ public final class TerminalReport {
             }
         }
         if (d.unreachable() != null && d.unreachable().objects() > 0) {
-            out.printf(Locale.ROOT, "%nThe dump also holds %s of garbage in %s no GC root reaches; they are "
-                    + "not analysed.%n", bytes(d.unreachable().bytes()),
+            out.printf(Locale.ROOT, "%nThe dump also holds %s in %s no GC root reaches (garbage it kept, or "
+                    + "objects held only through java.lang.Class fields such as reflection caches, which HPROF does "
+                    + "not record); they are not analysed.%n", bytes(d.unreachable().bytes()),
                     Words.count(d.unreachable().objects(), "object", "objects"));
         }
     }

@@ -111,6 +111,9 @@ class NewUserTest {
         Run r = run("analyze", dump.hprof().toString());
         assertThat(r.out().lines().findFirst().orElse("")).contains("; 1 suspect (1 high, 0 medium);")
                 .doesNotContain("1 suspects");
+        // the counts add up to the suspects: low ones are named when there are any
+        Run low = run("analyze", FixtureDumps.get(Jvm.JDK17, "tiny-maps").hprof().toString());
+        assertThat(low.out().lines().findFirst().orElse("")).contains("; 2 suspects (0 high, 0 medium, 2 low);");
     }
 
     @Test
