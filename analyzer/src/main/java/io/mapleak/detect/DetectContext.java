@@ -32,6 +32,7 @@ public final class DetectContext {
     final long liveBytes;
     private final ConcurrentHashMap<Integer, String> ownerLabels = new ConcurrentHashMap<>();
     private Map<String, List<MapView>> mapsByOwner;
+    private SpringBeans springBeans;
     private final List<SharedGroup> sharedGroups;
     private final com.carrotsearch.hppc.IntObjectHashMap<SharedGroup> groupByMap =
             new com.carrotsearch.hppc.IntObjectHashMap<>();
@@ -232,6 +233,14 @@ public final class DetectContext {
             return o < 0 ? (id == 0 ? "null" : "<redacted>") : "<" + index.classOf(o).name() + ">";
         }
         return text.of(id);
+    }
+
+    /** The Spring singletons of the dump's application contexts (read once, when first asked). */
+    synchronized SpringBeans springBeans() {
+        if (springBeans == null) {
+            springBeans = SpringBeans.read(index, paths, views);
+        }
+        return springBeans;
     }
 
     String className(long id) {

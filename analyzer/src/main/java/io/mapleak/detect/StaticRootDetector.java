@@ -33,12 +33,28 @@ final class StaticRootDetector implements Detector {
             return;
         }
         String field = owner.path().get(0).substring("static ".length());
-        String advice = String.format("%s lives as long as its class loader, so every entry in it stays until it is "
+        // A Spring singleton on the way: the map lives as long as the bean's application context, which is what
+        // holds it, whatever static field the search reached the context from first.
+        SpringBeans.Bean bean = ctx.springBeans().nearest(path);
+        String beanClass = bean == null ? null : ctx.index.classOf(bean.object()).name();
+        String beanName = bean == null || ctx.redact ? null : bean.name();
+        String advice = bean != null
+                ? String.format("%s belongs to %s, which lives as long as its application context, so every entry "
+                        + "in it stays until it is removed by hand. Remove each entry when what it tracks ends, or "
+                        + "make the map a bounded cache (or a Spring cache whose manager evicts).",
+                        ctx.ownerLabel(m.object()), beanWords(beanName, beanClass))
+                : String.format("%s lives as long as its class loader, so every entry in it stays until it is "
                 + "removed by hand. Give the map an owner with a lifecycle (the session, the request, an object "
                 + "that is closed) instead of a static field, or make the static field a bounded cache and remove "
                 + "entries when their owner ends.", field);
-        out.add(new Finding(id(), new int[] {m.object()},
-                new StaticRootEvidence(field, owner.path(), retained, ctx.heapPercent(retained)), advice, retained));
+        out.add(new Finding(id(), new int[] {m.object()}, new StaticRootEvidence(field, owner.path(), retained,
+                ctx.heapPercent(retained), beanName, beanClass), advice, retained));
+    }
+
+    /** {@code the Spring bean 'name' (SimpleClass)}; with {@code --redact} (no name) {@code a Spring bean (Class)}. */
+    private static String beanWords(String name, String className) {
+        return name == null ? "a Spring bean (" + className + ")"
+                : "the Spring bean '" + name + "' (" + className.substring(className.lastIndexOf('.') + 1) + ")";
     }
 
     @Override
@@ -48,7 +64,11 @@ final class StaticRootDetector implements Detector {
 
     @Override
     public String clause(Finding f, Subject s) {
-        String field = ((StaticRootEvidence) f.evidence()).field();
-        return field.equals(s.owner()) ? "lives in a static field" : "is held from the static field " + field;
+        StaticRootEvidence e = (StaticRootEvidence) f.evidence();
+        if (e.beanClass() != null) {
+            return "belongs to " + beanWords(e.bean(), e.beanClass()) + ", which lives as long as its application "
+                    + "context";
+        }
+        return e.field().equals(s.owner()) ? "lives in a static field" : "is held from the static field " + e.field();
     }
 }

@@ -140,6 +140,30 @@ class RealLibrariesTest {
         }
     }
 
+    /**
+     * The cache that leaks belongs to the Spring context's cache manager bean, reached from a static field: the
+     * suspect says it belongs to that bean, named as the fixture's context names it, not just to the static field.
+     */
+    @Test
+    void aMapOfASpringSingletonIsNamedAfterItsBean() {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "spring-cache-leak");
+        JsonNode first = report("spring-cache-leak").get("suspects").get(0);
+        JsonNode root = null;
+        for (JsonNode f : first.get("findings")) {
+            if (f.get("kind").asText().equals("static-root")) {
+                root = f.get("evidence");
+            }
+        }
+        assertThat(root).as("static-root finding of suspect #1").isNotNull();
+        String bean = dump.factString("leak.managerBean");
+        assertThat(root.get("bean").asText()).isEqualTo(bean);
+        assertThat(root.get("beanClass").asText())
+                .isEqualTo("org.springframework.cache.concurrent.ConcurrentMapCacheManager");
+        assertThat(first.get("summary").asText()).contains("belongs to the Spring bean '" + bean
+                + "' (ConcurrentMapCacheManager), which lives as long as its application context")
+                .doesNotContain("static field");
+    }
+
     /** Every suspect of the report, those nested inside another included. */
     private static List<JsonNode> withNested(JsonNode report) {
         List<JsonNode> all = new ArrayList<>();
