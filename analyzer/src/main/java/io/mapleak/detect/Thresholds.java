@@ -45,6 +45,11 @@ public final class Thresholds {
         def("collision.mediumChain", 8, "collisions make a suspect medium when the used bins hold this many entries "
                 + "on average (a lookup walks a chain or tree that long); a poor hash below that is real but cheap");
         def("mutated.sample", 5000, "entries whose key hash is recomputed per map");
+        def("sessions.maxTimeout", 4 * 3600, "servlet sessions that all expire within this many seconds idle (and "
+                + "are not overdue) leave their map as their timeout bounds it: a large share of the heap then makes it "
+                + "high, not its random session ids");
+        def("sessions.overdueShare", 0.01, "sessions idle past their timeout and still there, beyond this share of "
+                + "those sampled, mean the container does not expire them");
         def("severity.highShare", 0.05, "a specific leak pattern over a twentieth of the live heap can exhaust it");
         def("severity.highMinBytes", 1 << 20, "below 1 MB nothing causes an OutOfMemoryError, whatever its share");
         def("severity.growthHighShare", 0.50, "a map holding over half the live heap through many entries is the "

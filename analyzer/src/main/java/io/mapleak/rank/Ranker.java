@@ -7,6 +7,7 @@ import io.mapleak.detect.DetectorInfo;
 import io.mapleak.detect.DetectorInfo.Role;
 import io.mapleak.detect.Detectors;
 import io.mapleak.detect.Finding;
+import io.mapleak.detect.SessionLifetimeEvidence;
 import io.mapleak.detect.Severity;
 import io.mapleak.detect.SharedGroup;
 import io.mapleak.detect.SmallMapsEvidence;
@@ -482,7 +483,9 @@ public final class Ranker {
             PathNamer.Owner owner = owner(ctx);
             Detector.Subject subject = subject(ctx);
             Finding leadFinding = leadFinding();
-            String title = Detectors.detector(leadFinding.kind()).title(leadFinding, subject);
+            // sessions their container expires: what they are and their timeout, not the ids that are random anyway
+            Finding titled = expiringSessions() ? sessionLifetime() : leadFinding;
+            String title = Detectors.detector(titled.kind()).title(titled, subject);
             if (shared != null) {
                 title = String.format(Locale.ROOT, "%d maps index the same entries: %s", members.size(), title);
             }
@@ -515,8 +518,11 @@ public final class Ranker {
             boolean material = retained >= t.get("severity.highMinBytes");
             // A map that nothing bounds, known to be one whose entries only a lifecycle removes (sessions, a cache,
             // a persistence context, meters, loggers), is as specific as a key pattern: its library says so.
-            boolean specific = roles.contains(Role.SPECIFIC_LEAK)
-                    || roles.contains(Role.GROWTH) && known != null && KnownMap.ACCUMULATING.contains(known.role());
+            // Servlet sessions their container expires: random session ids and the sessions role say nothing more
+            // than that it is a session map, which holds what its timeout's worth of traffic leaves: only its size
+            // can make it high.
+            boolean specific = !expiringSessions() && (roles.contains(Role.SPECIFIC_LEAK)
+                    || roles.contains(Role.GROWTH) && known != null && KnownMap.ACCUMULATING.contains(known.role()));
             double high = t.get("severity.highShare");
             if (specific && material && (share >= high
                     || kinds.contains("stale-thread-locals") && share >= high / 5)) {
@@ -534,6 +540,22 @@ public final class Ranker {
                 return Severity.MEDIUM;
             }
             return Severity.LOW;
+        }
+
+        /** The {@code session-lifetime} finding, or null. */
+        private Finding sessionLifetime() {
+            for (Finding f : findings) {
+                if (f.evidence() instanceof SessionLifetimeEvidence) {
+                    return f;
+                }
+            }
+            return null;
+        }
+
+        /** Whether the map holds servlet sessions that expire (see {@code session-lifetime}). */
+        private boolean expiringSessions() {
+            Finding f = sessionLifetime();
+            return f != null && ((SessionLifetimeEvidence) f.evidence()).expiring();
         }
 
         /**
@@ -588,9 +610,10 @@ public final class Ranker {
                 parts.add(String.format(Locale.ROOT, "%s %.1f%% of the heap", what, 100 * share)
                         + (entries > 0 && !kinds.contains("stale-thread-locals") ? inEntries(ctx) : ""));
             }
+            boolean expiring = expiringSessions();
             for (Finding f : findings) {
-                if (f.info().role() == Role.DAMAGE) {
-                    continue;
+                if (f.info().role() == Role.DAMAGE || expiring && f.kind().equals("unbounded-growth")) {
+                    continue; // their timeout bounds expiring sessions: not "nothing bounds it"
                 }
                 String c = Detectors.detector(f.kind()).clause(f, subject);
                 if (c != null && !parts.contains(c)) {
@@ -634,6 +657,13 @@ public final class Ranker {
             List<String> basedOn = new ArrayList<>();
             StringBuilder text = new StringBuilder();
             if (known != null && !damaged()) {
+                // what the sessions' own timeout says first: the library's remedy may be one already applied
+                for (Finding f : findings) {
+                    if (f.evidence() instanceof SessionLifetimeEvidence) {
+                        text.append(f.advice()).append(' ');
+                        basedOn.add(f.kind());
+                    }
+                }
                 text.append(known.fix());
                 basedOn.add("known map " + known.id());
             } else {

@@ -43,6 +43,9 @@ class DetectorMatrixTest {
         "collision-hotspot,     poor-hashcode,          owner",
         "concurrent-corruption, racy-hashmap,           owner",
         "mutated-keys,          mutated-keys,           owner",
+        "session-lifetime,      tomcat-session-leak,    sessions.owner",
+        "session-lifetime,      tomcat-sessions-expiring, sessions.owner",
+        "session-lifetime,      jetty-session-leak,     leak.owner",
     })
     void detectorFiresOnTheMapItsScenarioBuilt(String detector, String scenario, String ownerFact) {
         FixtureDump dump = FixtureDumps.get(Jvm.JDK17, scenario);
@@ -66,6 +69,7 @@ class DetectorMatrixTest {
         "collision-hotspot,     session-registry,       hash-table",
         "concurrent-corruption, purged-map,             hash-table",
         "mutated-keys,          ordinary-app,           hash-table",
+        "session-lifetime,      session-registry,       hash-table",
     })
     void detectorIsSilentOnAHealthyTwin(String detector, String scenario, String kindExamined) {
         Map<String, List<String>> found = found(scenario);
@@ -77,7 +81,7 @@ class DetectorMatrixTest {
 
     @Test
     void theMatrixCoversEveryDetector() {
-        assertThat(Detectors.ids()).hasSize(12);
+        assertThat(Detectors.ids()).hasSize(13);
     }
 
     private static Map<String, List<String>> found(String scenario) {

@@ -100,6 +100,63 @@ class RealProgramsTest {
         // Sessions hold 2 KB each, so the map holds at least that much of the heap.
         assertThat(suspect.get("retainedBytes").asLong())
                 .isGreaterThanOrEqualTo(sessions * dump.fact("profileBytes"));
+        // every session sampled was read as one that never expires
+        JsonNode lifetime = finding(suspect, "session-lifetime");
+        assertThat(lifetime.get("container").asText()).isEqualTo("Tomcat");
+        assertThat(lifetime.get("sampled").asLong()).isEqualTo(Math.min(2000, sessions));
+        assertThat(lifetime.get("neverExpire").asLong()).isEqualTo(lifetime.get("sampled").asLong());
+        assertThat(lifetime.get("timeoutSeconds").asLong()).isEqualTo(-1);
+        assertThat(lifetime.get("expiring").asBoolean()).isFalse();
+        assertThat(suspect.get("summary").asText()).as(all).contains("its sessions never expire");
+        assertThat(suspect.get("severity").asText()).as(all).isEqualTo("high");
+    }
+
+    /**
+     * Sessions of a 30-minute timeout, 8,000 of them from clients that never send their cookie back: their random ids
+     * and their growth say only that this is a session map, which its timeout empties. Named as such, with the
+     * timeout read from the sessions, none overdue, and high only for a size it does not have here.
+     */
+    @Test
+    void tomcatSessionsThatExpireAreWeighedByTheirSize() throws IOException {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "tomcat-sessions-expiring");
+        String owner = dump.factString("sessions.owner");
+        long sessions = dump.fact("sessions.active");
+        assertThat(sessions).as("sessions the manager holds").isGreaterThanOrEqualTo(8_000);
+
+        JsonNode report = analyze(dump);
+
+        String all = SuspectLines.describeAll(report);
+        JsonNode suspect = null;
+        for (JsonNode s : report.get("suspects")) {
+            if (s.get("owner").get("label").asText().equals(owner)) {
+                suspect = s;
+            }
+        }
+        assertThat(suspect).as("the session map's suspect; all suspects:%n%s", all).isNotNull();
+        assertThat(suspect.get("severity").asText()).as(all).isIn("low", "medium");
+        assertThat(suspect.get("title").asText()).isEqualTo(String.format(java.util.Locale.ROOT,
+                "%,d Tomcat sessions (they expire after %d min idle): %s", sessions,
+                dump.fact("sessionTimeoutMinutes"), owner));
+        assertThat(suspect.get("summary").asText()).contains("its sessions expire after 30 min idle, none overdue")
+                .doesNotContain("nothing bounds it");
+        JsonNode lifetime = finding(suspect, "session-lifetime");
+        assertThat(lifetime.get("timeoutSeconds").asLong()).isEqualTo(dump.fact("sessionTimeoutMinutes") * 60);
+        assertThat(lifetime.get("sampled").asLong()).isEqualTo(Math.min(2000, sessions));
+        assertThat(lifetime.get("neverExpire").asLong()).isZero();
+        assertThat(lifetime.get("overdue").asLong()).isZero();
+        assertThat(lifetime.get("expiring").asBoolean()).isTrue();
+        assertThat(suspect.get("fix").get("text").asText()).startsWith("The sessions in " + owner + " expire after "
+                + "30 min idle and none is overdue");
+    }
+
+    /** The evidence of the suspect's finding of this kind. */
+    private static JsonNode finding(JsonNode suspect, String kind) {
+        for (JsonNode f : suspect.get("findings")) {
+            if (f.get("kind").asText().equals(kind)) {
+                return f.get("evidence");
+            }
+        }
+        throw new AssertionError("no " + kind + " finding in " + suspect.get("title").asText());
     }
 
     /** Runs {@code mapleak analyze DUMP --json FILE} and returns the report; any exit code but 0 fails. */
