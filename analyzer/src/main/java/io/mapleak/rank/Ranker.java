@@ -306,11 +306,13 @@ public final class Ranker {
             long r = 0;
             long n = 0;
             for (int m : list) {
+                // A member inside another (Log4j's registry keeps a map per logger name in its map of names): its
+                // bytes and its entries are the outer one's already, each logger counted once.
                 if (!nestedInAnother(ctx.tree(), m, maps)) {
                     r += ctx.tree().retainedSize(m);
+                    MapView v = ctx.view(m);
+                    n += v == null ? 0 : Math.max(0, v.size());
                 }
-                MapView v = ctx.view(m);
-                n += v == null ? 0 : Math.max(0, v.size());
             }
             this.retained = Math.min(group != null ? group.retainedTogether() : r, ctx.liveBytes());
             this.entries = n;

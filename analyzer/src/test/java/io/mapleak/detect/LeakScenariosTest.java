@@ -291,6 +291,10 @@ class LeakScenariosTest {
         }
         JsonNode orders = suspectOwnedBy(a, a.factString("orders.owner"));
         assertThat(orders.path("retainedBytes").asLong()).isEqualTo(a.fact("orders.retainedBytes"));
+        // the stock suspect is the map of SKUs and the small map under each: its entries are the SKUs, one per small
+        // map, not those plus the small maps' own entries again
+        assertThat(suspectOwnedBy(a, a.factString("stock.owner")).path("entries").asLong())
+                .isEqualTo(a.fact("stock.maps") - 1);
     }
 
     @ParameterizedTest
