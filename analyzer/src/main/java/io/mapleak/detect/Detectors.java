@@ -18,7 +18,7 @@ public final class Detectors {
             new ValueRetentionDetector(), new UniqueKeysDetector(), new WeakMapNoReleaseDetector(),
             new StaleThreadLocalsDetector(), new UnboundedCacheDetector(), new HollowTableDetector(),
             new SmallMapOverheadDetector(), new CollisionHotspotDetector(), new ConcurrentCorruptionDetector(),
-            new MutatedKeysDetector(), new SessionLifetimeDetector());
+            new MutatedKeysDetector(), new SessionLifetimeDetector(), new DefinedClassesDetector());
     private static final Map<String, Detector> BY_ID = byId();
     /** Failures described in words, at most; the count carries the rest. */
     private static final int FAILURES_KEPT = 5;

@@ -45,6 +45,12 @@ public final class Thresholds {
         def("collision.mediumChain", 8, "collisions make a suspect medium when the used bins hold this many entries "
                 + "on average (a lookup walks a chain or tree that long); a poor hash below that is real but cheap");
         def("mutated.sample", 5000, "entries whose key hash is recomputed per map");
+        def("classes.minClasses", 500, "a map keeping this many classes defined at run time holds megabytes of "
+                + "metaspace that the heap does not show");
+        def("classes.loaderShare", 0.5, "and they come from at least this many class loaders per class: one loader "
+                + "per script, template or proxy, not an application's or a framework's own classes");
+        def("classes.highClasses", 5000, "from this many such classes the metaspace they hold (tens of KB each) is "
+                + "a leak on any JVM: high");
         def("sessions.maxTimeout", 4 * 3600, "servlet sessions that all expire within this many seconds idle (and "
                 + "are not overdue) leave their map as their timeout bounds it: a large share of the heap then makes it "
                 + "high, not its random session ids");

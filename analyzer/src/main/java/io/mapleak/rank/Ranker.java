@@ -1,6 +1,7 @@
 package io.mapleak.rank;
 
 import io.mapleak.detect.CollisionEvidence;
+import io.mapleak.detect.DefinedClassesEvidence;
 import io.mapleak.detect.DetectContext;
 import io.mapleak.detect.Detector;
 import io.mapleak.detect.DetectorInfo;
@@ -45,8 +46,9 @@ import java.util.Set;
  * inner suspect is nested: shown under the outer ("inside #1"), not ranked.</li>
  * <li><b>Severity from evidence</b> (see {@link #severity}): the share of the heap, the entries, the pattern of
  * the keys, whether anything bounds the map, damage. Not the kind of root that holds it.</li>
- * <li><b>Score</b>: the share of the live heap retained (0-100) plus each finding's weight from its detector, plus
- * 50 × the share wasted, so the order can be read as one sentence. Ties go to the larger retained size.</li>
+ * <li><b>Order</b>: by severity, then by score: the share of the live heap retained (0-100) plus each finding's
+ * weight from its detector, plus 50 × the share wasted, so the order can be read as one sentence. Ties go to the
+ * larger retained size.</li>
  * </ol>
  */
 public final class Ranker {
@@ -112,7 +114,10 @@ public final class Ranker {
                 top.add(byDraft.get(d));
             }
         }
-        top.sort(Comparator.comparingDouble(Suspect::score).reversed()
+        // Severity first: a medium suspect whose cost the heap does not show (classes kept in metaspace) or that is a
+        // specific pattern on a smaller share goes before a low one that is only large.
+        top.sort(Comparator.comparing(Suspect::severity).reversed()
+                .thenComparing(Comparator.comparingDouble(Suspect::score).reversed())
                 .thenComparing(Comparator.comparingLong(Suspect::retainedBytes).reversed()));
         Map<Draft, Integer> ranks = new HashMap<>();
         // By identity: each draft built its own suspect (and hashing records goes through spun method handles).
@@ -335,7 +340,8 @@ public final class Ranker {
          */
         boolean tooSmallALeak(Thresholds t) {
             boolean onlyLeakSignals = roles.stream().allMatch(r -> r == Role.SPECIFIC_LEAK || r == Role.GROWTH
-                    || r == Role.CONTEXT) && !kinds.contains("mutated-keys") && !kinds.contains("stale-thread-locals");
+                    || r == Role.CONTEXT) && !kinds.contains("mutated-keys") && !kinds.contains("stale-thread-locals")
+                    && !kinds.contains("defined-classes"); // its memory is in metaspace, not in its heap share
             return onlyLeakSignals && retained < t.get("report.minShare") * live;
         }
 
@@ -535,6 +541,12 @@ public final class Ranker {
             if (growth && material && share >= t.get("severity.growthHighShare")
                     && entries >= t.get("severity.growthHighEntries")) {
                 return Severity.HIGH;
+            }
+            // Classes defined at run time and kept: their cost is metaspace, which the heap share does not show.
+            for (Finding f : findings) {
+                if (f.evidence() instanceof DefinedClassesEvidence e) {
+                    return e.estimatedClasses() >= t.get("classes.highClasses") ? Severity.HIGH : Severity.MEDIUM;
+                }
             }
             double medium = t.get("severity.mediumShare");
             if ((specific || growth) && share >= medium || wasteShare >= medium && (wasted >= floor || kinds.contains("hollow-table"))

@@ -46,6 +46,7 @@ class DetectorMatrixTest {
         "session-lifetime,      tomcat-session-leak,    sessions.owner",
         "session-lifetime,      tomcat-sessions-expiring, sessions.owner",
         "session-lifetime,      jetty-session-leak,     leak.owner",
+        "defined-classes,       groovy-scripts-leak,    leak.owner",
     })
     void detectorFiresOnTheMapItsScenarioBuilt(String detector, String scenario, String ownerFact) {
         FixtureDump dump = FixtureDumps.get(Jvm.JDK17, scenario);
@@ -70,6 +71,7 @@ class DetectorMatrixTest {
         "concurrent-corruption, purged-map,             hash-table",
         "mutated-keys,          ordinary-app,           hash-table",
         "session-lifetime,      session-registry,       hash-table",
+        "defined-classes,       groovy-scripts-healthy, hash-table",
     })
     void detectorIsSilentOnAHealthyTwin(String detector, String scenario, String kindExamined) {
         Map<String, List<String>> found = found(scenario);
@@ -81,7 +83,7 @@ class DetectorMatrixTest {
 
     @Test
     void theMatrixCoversEveryDetector() {
-        assertThat(Detectors.ids()).hasSize(13);
+        assertThat(Detectors.ids()).hasSize(14);
     }
 
     private static Map<String, List<String>> found(String scenario) {

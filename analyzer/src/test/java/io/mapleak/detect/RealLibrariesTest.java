@@ -97,7 +97,8 @@ class RealLibrariesTest {
     @ValueSource(strings = {"spring-cache-leak", "spring-cache-healthy", "jetty-session-leak",
         "jetty-sessions-healthy", "hibernate-session-leak", "hibernate-batch-healthy", "micrometer-tag-leak",
         "micrometer-tags-healthy", "logback-logger-leak", "logback-loggers-healthy", "ehcache-jcache-leak",
-        "ehcache-bounded-healthy", "real-tomcat", "tomcat-session-leak", "real-h2", "real-lucene"})
+        "ehcache-bounded-healthy", "real-tomcat", "tomcat-session-leak", "real-h2", "real-lucene",
+        "groovy-scripts-leak", "groovy-scripts-healthy", "tomcat-sessions-expiring"})
     void noSuspectIsOnUnreachableObjects(String scenario) {
         FixtureDumps.get(Jvm.JDK17, scenario);
 
@@ -162,6 +163,52 @@ class RealLibrariesTest {
         assertThat(first.get("summary").asText()).contains("belongs to the Spring bean '" + bean
                 + "' (ConcurrentMapCacheManager), which lives as long as its application context")
                 .doesNotContain("static field");
+    }
+
+    /**
+     * Scripts parsed per request by one shared GroovyShell: its class loader's cache keeps every script class, each
+     * in a class loader of its own. Little heap, much metaspace: suspect #1, medium, named after the cache's field,
+     * with the fixture JVM's count of classes and Groovy's own remedy.
+     */
+    @Test
+    void scriptClassesKeptByASharedGroovyShellAreFound() {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "groovy-scripts-leak");
+        long classes = dump.fact("leak.entries");
+        assertThat(classes).as("script classes in the shell's cache").isEqualTo(dump.fact("scripts"));
+        JsonNode report = report("groovy-scripts-leak");
+        String all = SuspectLines.describeAll(report);
+        JsonNode first = report.get("suspects").get(0);
+        assertThat(first.get("owner").get("label").asText()).as(all).isEqualTo(dump.factString("leak.owner"));
+        assertThat(first.get("severity").asText()).as(all).isEqualTo("medium");
+        JsonNode e = null;
+        for (JsonNode f : first.get("findings")) {
+            if (f.get("kind").asText().equals("defined-classes")) {
+                e = f.get("evidence");
+            }
+        }
+        assertThat(e).as("defined-classes finding of suspect #1; all suspects:%n%s", all).isNotNull();
+        long sampled = Math.min(2000, classes);
+        assertThat(e.get("sampled").asLong()).isEqualTo(sampled);
+        assertThat(e.get("classes").asLong()).isEqualTo(sampled);
+        assertThat(e.get("loaders").asLong()).as("a class loader per script").isEqualTo(sampled);
+        assertThat(e.get("estimatedClasses").asLong()).isEqualTo(classes);
+        assertThat(e.get("loaderClass").asText()).isEqualTo("groovy.lang.GroovyClassLoader$InnerLoader");
+        e.get("sampleClasses").forEach(c -> assertThat(c.asText()).startsWith("Script"));
+        assertThat(first.get("title").asText()).contains(String.format(java.util.Locale.ROOT, "keeps %,d classes "
+                + "defined at run time", classes));
+        assertThat(first.get("fix").get("text").asText()).contains("parse each distinct script text once");
+    }
+
+    /** The same service compiling its 20 rules once: the cache holds 20 classes, no finding about classes. */
+    @Test
+    void scriptClassesCompiledOnceAreNoSuspect() {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "groovy-scripts-healthy");
+        assertThat(dump.fact("cache.entries")).isEqualTo(dump.fact("rules"));
+        JsonNode report = report("groovy-scripts-healthy");
+        for (JsonNode s : withNested(report)) {
+            assertThat(s.get("severity").asText()).as(SuspectLines.describe(s)).isNotEqualTo("high");
+            s.get("findings").forEach(f -> assertThat(f.get("kind").asText()).isNotEqualTo("defined-classes"));
+        }
     }
 
     /** Every suspect of the report, those nested inside another included. */
