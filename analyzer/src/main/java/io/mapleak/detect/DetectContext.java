@@ -33,6 +33,7 @@ public final class DetectContext {
     private final ConcurrentHashMap<Integer, String> ownerLabels = new ConcurrentHashMap<>();
     private Map<String, List<MapView>> mapsByOwner;
     private SpringBeans springBeans;
+    private ExpungedValues expunged;
     private final List<SharedGroup> sharedGroups;
     private final com.carrotsearch.hppc.IntObjectHashMap<SharedGroup> groupByMap =
             new com.carrotsearch.hppc.IntObjectHashMap<>();
@@ -233,6 +234,46 @@ public final class DetectContext {
             return o < 0 ? (id == 0 ? "null" : "<redacted>") : "<" + index.classOf(o).name() + ">";
         }
         return text.of(id);
+    }
+
+    /**
+     * The entries of {@code m} that stay: a weak-keyed map's whose keys are not cleared; a map's whose values are not
+     * cleared references its owner expunges (see {@link ExpungedValues}, from a sample of {@code keys.sample}).
+     */
+    long liveEntries(MapView m) {
+        if (m.kind() == io.mapleak.maps.MapKind.WEAK_KEYED) {
+            return m.size() - m.consistency().staleEntries();
+        }
+        return valueReferences(m).live(m.size());
+    }
+
+    /** {@code m}'s values read as references, from a sample of {@code keys.sample} (see {@link ExpungedValues}). */
+    ExpungedValues.Sample valueReferences(MapView m) {
+        ExpungedValues e;
+        synchronized (this) {
+            if (expunged == null) {
+                expunged = ExpungedValues.of(index);
+            }
+            e = expunged;
+        }
+        return e.sample(m, (int) thresholds.getLong("keys.sample"));
+    }
+
+    /**
+     * A sentence for a map whose values are mostly cleared references with no queue (empty otherwise): its entries
+     * outlive their values, since nothing tells it they are gone.
+     */
+    String orphanedValues(MapView m) {
+        ExpungedValues.Sample s = m.kind() == io.mapleak.maps.MapKind.WEAK_KEYED ? ExpungedValues.Sample.NONE
+                : valueReferences(m);
+        if (!s.mostlyOrphaned()) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, " Its values are references the collector has already cleared "
+                + "(%s of the %,d sampled), registered with no queue: nothing tells the map they are gone, so "
+                + "their entries stay. Register them with a ReferenceQueue and remove the entries it returns, or "
+                + "let the cache do it (Caffeine.newBuilder().weakValues()).",
+                EvidenceReader.percent((double) s.orphaned() / s.sampled()), s.sampled());
     }
 
     /** The Spring singletons of the dump's application contexts (read once, when first asked). */

@@ -21,8 +21,9 @@ final class UnboundedGrowthDetector implements Detector {
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
         // A weak-keyed map's entries whose keys the collector has cleared are still counted until its next write
-        // expunges them (WeakHashMap, Guava's weak interners and weakKeys() maps): they are not growth.
-        long live = m.kind() == MapKind.WEAK_KEYED ? m.size() - m.consistency().staleEntries() : m.size();
+        // expunges them (WeakHashMap, Guava's weak interners and weakKeys() maps): they are not growth. Nor are
+        // entries whose values are cleared references that their owner expunges (Log4j 2.25+'s loggers).
+        long live = ctx.liveEntries(m);
         if (live < ctx.thresholds.get("growth.minEntries") && live < ctx.thresholds.get("growth.entries")) {
             return; // too few entries to be big, whatever it holds: no need to weigh its table
         }
@@ -64,7 +65,7 @@ final class UnboundedGrowthDetector implements Detector {
                 + "ends an entry's life and remove it then (e.g. when the session or request completes, in a finally "
                 + "block), or replace the map with a bounded cache (Caffeine.newBuilder().maximumSize(N)) that evicts "
                 + "the oldest entries.", owner, m.size(), EvidenceReader.percent(ctx.share(retained)));
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained));
+        out.add(new Finding(id(), new int[] {m.object()}, e, advice + ctx.orphanedValues(m), retained));
     }
 
     @Override

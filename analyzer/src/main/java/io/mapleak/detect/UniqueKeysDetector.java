@@ -23,8 +23,9 @@ final class UniqueKeysDetector implements Detector {
 
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
-        if (m.size() < ctx.thresholds.get("keys.minEntries") || UnboundedGrowthDetector.bounded(m)) {
-            return;
+        if (m.size() < ctx.thresholds.get("keys.minEntries") || UnboundedGrowthDetector.bounded(m)
+                || ctx.liveEntries(m) < ctx.thresholds.get("keys.minEntries")) {
+            return; // entries on their way out (cleared weak keys or expunged values) do not accumulate
         }
         int limit = (int) ctx.thresholds.getLong("keys.sample");
         List<String> classes = new ArrayList<>();
@@ -94,7 +95,7 @@ final class UniqueKeysDetector implements Detector {
                         ctx.ownerLabel(m.object()), INTERNER_REMEDY)
                 : String.format("%s, so %s grows with traffic. Remove each entry when the work it tracks ends (in a "
                         + "finally block), or %s", keys, ctx.ownerLabel(m.object()), cache);
-        out.add(new Finding(id(), new int[] {m.object()}, e, advice, retained));
+        out.add(new Finding(id(), new int[] {m.object()}, e, advice + ctx.orphanedValues(m), retained));
     }
 
     /**

@@ -51,7 +51,7 @@ class LeakScenariosTest {
             "weak-values-hold-keys", "pooled-thread-locals", "racy-hashmap", "mutated-keys", "poor-hashcode",
             "tiny-maps", "unbounded-guava-cache", "unbounded-caffeine-cache", "lru-without-eviction",
             "bounded-caches", "legit-large-map", "ordinary-app", "class-name-index", "weak-map-in-cache",
-            "guava-interner-leak", "guava-interner-healthy");
+            "guava-interner-leak", "guava-interner-healthy", "weak-value-caches");
     /** Scenarios also analysed on JDK 25, whose JDK classes lay out the maps differently. */
     private static final List<String> JDK25_SCENARIOS = List.of("session-registry", "purged-map",
             "pooled-thread-locals", "weak-values-hold-keys");
@@ -360,6 +360,28 @@ class LeakScenariosTest {
         }
         // the maps are decoded all the same: the vocabulary's interner holds its 2,000 codes
         assertThat(a.json().path("mapCount").asLong()).isPositive();
+    }
+
+    /**
+     * Two caches of weak values by request id, every value cleared: the one whose references have a queue and that
+     * removes what the queue announces is on its way to empty (Log4j 2.25+'s logger registry), no suspect; the one
+     * with no queue keeps every entry (Log4j 2.24's): #1 high, and its fix says why and what to do.
+     */
+    @Test
+    void clearedWeakValuesLeakOnlyWhereNothingExpungesThem() {
+        Analysis a = analysis(Jvm.JDK17, "weak-value-caches");
+        assertThat(a.fact("leaking.cleared")).isEqualTo(a.fact("leaking.entries"));
+        assertThat(a.fact("expunging.cleared")).isEqualTo(a.fact("expunging.entries"));
+        JsonNode s = suspect(a, 1);
+        assertThat(s.path("owner").path("label").asText()).isEqualTo(a.factString("leaking.owner"));
+        assertThat(s.path("severity").asText()).isEqualTo("high");
+        assertThat(kinds(s)).contains("unique-keys");
+        assertThat(s.path("fix").path("text").asText()).contains("Its values are references the collector has "
+                + "already cleared (100.0% of the 2,000 sampled), registered with no queue");
+        for (JsonNode x : a.json().path("suspects")) {
+            assertThat(x.path("owner").path("label").asText()).as(x.path("title").asText())
+                    .isNotEqualTo(a.factString("expunging.owner"));
+        }
     }
 
     // ---------------------------------------------------------------- healthy programs
