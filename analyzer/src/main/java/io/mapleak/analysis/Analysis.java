@@ -307,9 +307,23 @@ public final class Analysis {
                 roles.put(c.map(), c.role());
             }
             List<PathStep> steps = new ArrayList<>();
-            for (PathNamer.Step step : ctx.namer().readable(path, wb.dominators)) {
-                steps.add(new PathStep(step.label(), step.className(), step.retainedBytes(),
-                        roles.get(step.object())));
+            List<PathNamer.Step> named = ctx.namer().readable(path, wb.dominators);
+            for (int i = 0; i < named.size(); ) {
+                PathNamer.Step step = named.get(i);
+                // a run down a linked list is one step with its count, as in the owner's path (PathNamer.runs)
+                int j = i + 1;
+                while (j < named.size() && named.get(j).label().equals(step.label())
+                        && named.get(j).className().equals(step.className())
+                        && !roles.containsKey(named.get(j).object())) {
+                    j++;
+                }
+                String label = j - i >= PathNamer.RUN
+                        ? String.format(java.util.Locale.ROOT, "%s (%,d times)", step.label(), j - i) : step.label();
+                steps.add(new PathStep(label, step.className(), step.retainedBytes(), roles.get(step.object())));
+                if (j - i < PathNamer.RUN) {
+                    j = i + 1;
+                }
+                i = j;
             }
             List<MapRef> maps = new ArrayList<>();
             for (int m : s.maps().subList(0, Math.min(MAPS_LISTED, s.maps().size()))) {

@@ -240,7 +240,31 @@ public final class PathNamer {
             label = labels.get(0);
         }
         boolean staticOnPath = labels.get(0).startsWith("static ");
-        return new Owner(label, isStatic || staticOnPath ? "static-field" : rootKind(path), labels);
+        return new Owner(label, isStatic || staticOnPath ? "static-field" : rootKind(path), runs(labels));
+    }
+
+    /** Steps repeated this many times in a row or more are written once, with the count. */
+    public static final int RUN = 3;
+
+    /**
+     * {@code labels} with each run of {@link #RUN} or more equal steps as one, {@code .next (4,998 times)}: a path
+     * down a linked list (a queue's nodes, a chain of wrappers) is otherwise as long as the list.
+     */
+    static List<String> runs(List<String> labels) {
+        List<String> out = new ArrayList<>(labels.size());
+        for (int i = 0; i < labels.size(); ) {
+            int j = i + 1;
+            while (j < labels.size() && labels.get(j).equals(labels.get(i))) {
+                j++;
+            }
+            if (j - i >= RUN) {
+                out.add(String.format(java.util.Locale.ROOT, "%s (%,d times)", labels.get(i), j - i));
+            } else {
+                out.addAll(labels.subList(i, j));
+            }
+            i = j;
+        }
+        return out;
     }
 
     /**
