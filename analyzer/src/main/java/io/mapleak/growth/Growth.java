@@ -238,6 +238,19 @@ public final class Growth {
                 largest = r;
             }
         }
+
+        /** This sum with {@code other}'s rows added. */
+        void add(Sum other) {
+            size += other.size;
+            if (other.capacity >= 0) {
+                capacity = Math.max(0, capacity) + other.capacity;
+            }
+            retained += other.retained;
+            maps += other.maps;
+            if (largest == null || other.largest.retainedBytes() > largest.retainedBytes()) {
+                largest = other.largest;
+            }
+        }
     }
 
     private static List<GrowthResult.MapGrowth> maps(List<GrowthInput> inputs, double[] minutes,
@@ -302,11 +315,16 @@ public final class Growth {
      * JDK's module descriptors moved from {@code BuiltinClassLoader.packageToModule} to {@code System.bootLayer} once
      * the JVM had loaded its time-zone data, and read as three maps gone and three new). A key listed in every dump
      * up to one and in none after, and another listed from the next on, with the same owner label, class and number
-     * of maps at the seam, are one series under the newer path; only when each is the single such key on its side.
+     * of maps at the seam, are one series, when each is the single such key on its side. Beyond those, the keys of one
+     * owner label and class that end at a seam and those that start after it are one series when they hold as many
+     * maps and about as many entries together on both sides (see {@link #same}): the same maps split over new paths
+     * or merged into one (two modules' descriptors under one path, then each under its own, as in another
+     * growth-series dump).
      */
     private static void joinMovedOwners(Map<String, Sum[]> byKey, int n) {
         Map<String, List<String>> ending = new HashMap<>();
         Map<String, List<String>> starting = new HashMap<>();
+        Map<String, long[]> seamSize = new HashMap<>(); // by key: its entries and maps on its side of the seam
         for (Map.Entry<String, Sum[]> e : byKey.entrySet()) {
             Sum[] sums = e.getValue();
             int first = 0;
@@ -326,21 +344,84 @@ public final class Growth {
             }
             if (first == 0 && last < n - 1) {
                 ending.computeIfAbsent(seam(sums[last], last), k -> new ArrayList<>()).add(e.getKey());
+                seamSize.put(e.getKey(), new long[] {sums[last].size, sums[last].maps});
             } else if (first > 0 && last == n - 1) {
                 starting.computeIfAbsent(seam(sums[first], first - 1), k -> new ArrayList<>()).add(e.getKey());
+                seamSize.put(e.getKey(), new long[] {sums[first].size, sums[first].maps});
             }
         }
+        Map<String, List<String>> endingLoose = new HashMap<>();
+        Map<String, List<String>> startingLoose = new HashMap<>();
         for (Map.Entry<String, List<String>> e : ending.entrySet()) {
-            List<String> later = starting.get(e.getKey());
-            if (e.getValue().size() != 1 || later == null || later.size() != 1) {
+            List<String> earlier = e.getValue();
+            List<String> later = starting.remove(e.getKey());
+            if (later != null && earlier.size() == 1 && later.size() == 1) {
+                join(byKey, earlier, later, n);
                 continue;
             }
-            Sum[] before = byKey.get(e.getValue().get(0));
-            Sum[] after = byKey.remove(later.get(0));
+            endingLoose.computeIfAbsent(loose(e.getKey()), k -> new ArrayList<>()).addAll(earlier);
+            if (later != null) {
+                startingLoose.computeIfAbsent(loose(e.getKey()), k -> new ArrayList<>()).addAll(later);
+            }
+        }
+        for (Map.Entry<String, List<String>> e : starting.entrySet()) {
+            startingLoose.computeIfAbsent(loose(e.getKey()), k -> new ArrayList<>()).addAll(e.getValue());
+        }
+        // The same maps under other paths, split or merged (two modules' descriptors under one path, then each
+        // under its own): same owner label and class, and as many maps and entries on both sides of the seam.
+        for (Map.Entry<String, List<String>> e : endingLoose.entrySet()) {
+            List<String> later = startingLoose.get(e.getKey());
+            if (later != null && same(total(e.getValue(), seamSize), total(later, seamSize))) {
+                join(byKey, e.getValue(), later, n);
+            }
+        }
+    }
+
+    /** A seam without its count of maps: owner label, class and the dump it follows. */
+    private static String loose(String seam) {
+        String[] p = seam.split("\u0000", -1);
+        return p[0] + '\u0000' + p[1] + '\u0000' + p[3];
+    }
+
+    /**
+     * Whether two totals (entries, maps) are the same maps across a seam: entries and maps each within a hundredth
+     * (at least one) of each other, as maps that changed a little between the dumps while their path moved (the
+     * JDK's module descriptors: 77 export-target sets of 200 entries, then 78 of 201).
+     */
+    private static boolean same(List<Long> a, List<Long> b) {
+        return near(a.get(0), b.get(0)) && near(a.get(1), b.get(1));
+    }
+
+    private static boolean near(long a, long b) {
+        return Math.abs(a - b) <= Math.max(1, Math.max(a, b) / 100);
+    }
+
+    /** Entries and maps of {@code keys} together at the seam. */
+    private static List<Long> total(List<String> keys, Map<String, long[]> seamSize) {
+        long entries = 0;
+        long maps = 0;
+        for (String k : keys) {
+            entries += seamSize.get(k)[0];
+            maps += seamSize.get(k)[1];
+        }
+        return List.of(entries, maps);
+    }
+
+    /** The rows of every key of {@code later} join those of the first of {@code earlier}, as do the other earlier. */
+    private static void join(Map<String, Sum[]> byKey, List<String> earlier, List<String> later, int n) {
+        Sum[] into = byKey.get(earlier.get(0));
+        List<String> others = new ArrayList<>(earlier.subList(1, earlier.size()));
+        others.addAll(later);
+        for (String k : others) {
+            Sum[] from = byKey.remove(k);
             for (int i = 0; i < n; i++) {
-                if (before[i] == null) {
-                    before[i] = after[i];
+                if (from[i] == null) {
+                    continue;
                 }
+                if (into[i] == null) {
+                    into[i] = new Sum();
+                }
+                into[i].add(from[i]);
             }
         }
     }
