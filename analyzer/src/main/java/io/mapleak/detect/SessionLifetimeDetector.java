@@ -21,6 +21,8 @@ final class SessionLifetimeDetector implements Detector {
     private static final String TOMCAT = "org.apache.catalina.session.StandardSession";
     private static final String[] JETTY = {"org.eclipse.jetty.session.ManagedSession",
         "org.eclipse.jetty.server.session.Session"};
+    /** Session maps smaller than this are not read. */
+    private static final int MIN_SESSIONS = 100;
     /** Idle past the timeout by more than this is overdue: containers expire sessions every minute or so. */
     private static final long GRACE_MILLIS = 5 * 60_000L;
 
@@ -31,8 +33,8 @@ final class SessionLifetimeDetector implements Detector {
 
     @Override
     public void examine(DetectContext ctx, MapView m, List<Finding> out) {
-        if (m.size() < 1) {
-            return;
+        if (m.size() < MIN_SESSIONS) {
+            return; // a handful of sessions is no suspect's context: no need to look at every small map's values
         }
         HeapIndex index = ctx.index;
         int first = firstValue(ctx, m);

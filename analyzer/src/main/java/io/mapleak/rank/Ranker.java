@@ -670,6 +670,9 @@ public final class Ranker {
         Suspect.Fix fix(Finding lead) {
             List<String> basedOn = new ArrayList<>();
             StringBuilder text = new StringBuilder();
+            boolean jdk = (known == null || damaged()) && jdkOwned(ownerKey) && !damaged()
+                    && (lead.info().role() == Role.SPECIFIC_LEAK || lead.info().role() == Role.GROWTH)
+                    && !kinds.contains("stale-thread-locals");
             if (known != null && !damaged()) {
                 // what the sessions' own timeout says first: the library's remedy may be one already applied
                 for (Finding f : findings) {
@@ -680,13 +683,16 @@ public final class Ranker {
                 }
                 text.append(known.fix());
                 basedOn.add("known map " + known.id());
+            } else if (jdk) {
+                text.append(jdkAdvice());
+                basedOn.add(lead.kind());
             } else {
                 text.append(lead.advice());
                 basedOn.add(lead.kind());
             }
             for (Finding f : findings) {
                 if (f != lead && f.evidence() instanceof ValueRetentionEvidence v && v.entriesExamined() > 0
-                        && lead.info().role() != Role.WASTE && !damaged()) {
+                        && lead.info().role() != Role.WASTE && !damaged() && !jdk) {
                     long perEntry = Math.max(v.keyRetainedBytes(), v.valueRetainedBytes()) / v.entriesExamined();
                     String where = v.bytesByClass().isEmpty() ? "" : ", most of it in "
                             + v.bytesByClass().get(0).className() + " objects";
@@ -697,6 +703,25 @@ public final class Ranker {
                 }
             }
             return new Suspect.Fix(text.toString(), basedOn);
+        }
+
+        /**
+         * The fix for a JDK map that grows: the usual advice (remove entries, bound the map) is not the
+         * application's to take; what it can change is what it hands the JDK (classes it keeps defining, logger
+         * names it keeps making).
+         */
+        private String jdkAdvice() {
+            String keys = "";
+            for (Finding f : findings) {
+                if (f.evidence() instanceof io.mapleak.detect.GrowthEvidence g && !g.keyClasses().isEmpty()) {
+                    keys = String.format(Locale.ROOT, " (its keys are %s: %,d of the %,d sampled)",
+                            g.keyClasses().get(0).className(), g.keyClasses().get(0).count(), g.sampled());
+                }
+            }
+            return String.format(Locale.ROOT, "%s is the JDK's own map: nothing outside the JDK can bound or clear "
+                    + "it, and it keeps an entry for each key the application's work hands it%s. It grows because "
+                    + "those keep coming: find what makes them and make fewer (a class defined again and again, a "
+                    + "name made per request), and the JDK's map stops growing with them.", ownerKey, keys);
         }
 
         /** Whether another map of the group dominates this one (its bytes are already counted there). */

@@ -197,6 +197,16 @@ class RealLibrariesTest {
         assertThat(first.get("title").asText()).contains(String.format(java.util.Locale.ROOT, "keeps %,d classes "
                 + "defined at run time", classes));
         assertThat(first.get("fix").get("text").asText()).contains("parse each distinct script text once");
+        // the JDK's bean-info cache grows with the same classes: its fix is about what the application hands it
+        JsonNode beans = null;
+        for (JsonNode s : withNested(report)) {
+            if (s.get("owner").get("label").asText().equals("java.beans.ThreadGroupContext.beanInfoCache")) {
+                beans = s;
+            }
+        }
+        assertThat(beans).as("the bean-info cache's suspect; all suspects:%n%s", all).isNotNull();
+        assertThat(beans.get("fix").get("text").asText()).startsWith("java.beans.ThreadGroupContext.beanInfoCache "
+                + "is the JDK's own map").contains("its keys are java.lang.Class").doesNotContain("Caffeine");
     }
 
     /** The same service compiling its 20 rules once: the cache holds 20 classes, no finding about classes. */
