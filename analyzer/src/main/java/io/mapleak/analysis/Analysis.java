@@ -312,7 +312,8 @@ public final class Analysis {
                 PathNamer.Step step = named.get(i);
                 // a run down a linked list is one step with its count, as in the owner's path (PathNamer.runs)
                 int j = i + 1;
-                while (j < named.size() && named.get(j).label().equals(step.label())
+                while (!roles.containsKey(step.object()) && j < named.size()
+                        && named.get(j).label().equals(step.label())
                         && named.get(j).className().equals(step.className())
                         && !roles.containsKey(named.get(j).object())) {
                     j++;

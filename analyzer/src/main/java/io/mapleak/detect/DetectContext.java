@@ -279,7 +279,11 @@ public final class DetectContext {
     /** The Spring singletons of the dump's application contexts (read once, when first asked). */
     synchronized SpringBeans springBeans() {
         if (springBeans == null) {
-            springBeans = SpringBeans.read(index, paths, views);
+            try {
+                springBeans = SpringBeans.read(index, paths, views);
+            } catch (RuntimeException unreadable) { // a registry cut short or damaged: no bean names, read once
+                springBeans = SpringBeans.read(index, paths, List.of());
+            }
         }
         return springBeans;
     }

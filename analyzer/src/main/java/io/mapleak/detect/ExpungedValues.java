@@ -56,6 +56,26 @@ final class ExpungedValues {
         }
     }
 
+    /**
+     * A reference's state: 2 cleared and registered with a queue, 3 cleared with none, 0 otherwise or when it cannot
+     * be read (a record cut short, a subclass shadowing the fields).
+     */
+    private int state(int reference) {
+        try {
+            Instance r = index.reader().instance(reference);
+            if (r == null) {
+                return 0;
+            }
+            Instance ref = r.preferringLibraryFields();
+            if (ref.ref("referent") != 0) {
+                return 0;
+            }
+            return ref.ref("queue") == nullQueue ? 3 : 2;
+        } catch (RuntimeException unreadable) {
+            return 0;
+        }
+    }
+
     /** Up to {@code limit} of {@code m}'s entries, their values read as references (see {@link Sample}). */
     Sample sample(MapView m, int limit) {
         if (nullQueue == 0 || m.size() <= 0) {
@@ -67,10 +87,9 @@ final class ExpungedValues {
             int v = value == 0 ? -1 : index.indexOf(value);
             if (v >= 0 && references[index.classIndexOf(v)]) {
                 counts[1]++;
-                Instance r = index.reader().instance(v);
-                if (r != null && r.ref("referent") == 0) {
-                    long queue = r.ref("queue");
-                    counts[queue == nullQueue ? 3 : 2]++;
+                int state = state(v);
+                if (state > 0) {
+                    counts[state]++;
                 }
             }
             // values of another kind: no need to read on (a map holds one kind of value)

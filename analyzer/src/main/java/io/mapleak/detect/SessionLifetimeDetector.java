@@ -67,7 +67,7 @@ final class SessionLifetimeDetector implements Detector {
             return;
         }
         long timeout = counts[1] > 0 ? -1 : longest[0] / 1000;
-        boolean expiring = counts[1] == 0 && timeout <= ctx.thresholds.getLong("sessions.maxTimeout")
+        boolean expiring = now > 0 && counts[1] == 0 && timeout <= ctx.thresholds.getLong("sessions.maxTimeout")
                 && counts[2] <= ctx.thresholds.get("sessions.overdueShare") * counts[0];
         SessionLifetimeEvidence e = new SessionLifetimeEvidence(container, m.size(), counts[0], timeout, counts[1],
                 now > 0 ? counts[2] : -1, expiring);
@@ -115,7 +115,7 @@ final class SessionLifetimeDetector implements Detector {
             int seconds = s.getInt("maxInactiveInterval");
             return new long[] {seconds <= 0 ? -1 : seconds * 1000L, s.getLong("thisAccessedTime")};
         }
-        int data = s.refIndex("_sessionData");
+        int data = s.has("_sessionData") ? s.refIndex("_sessionData") : -1;
         Instance d = data < 0 ? null : index.reader().instance(data);
         if (d == null || !d.has("_maxInactiveMs") || !d.has("_accessed")) {
             return null;
@@ -126,6 +126,9 @@ final class SessionLifetimeDetector implements Detector {
 
     /** "30 min", "24 h", "90 s". */
     static String duration(long seconds) {
+        if (seconds < 60) {
+            return seconds + " s";
+        }
         if (seconds % 3600 == 0) {
             return seconds / 3600 + " h";
         }
@@ -143,11 +146,12 @@ final class SessionLifetimeDetector implements Detector {
                     + "blocked). Find what stops it.", e.overdue(), e.sampled(), owner);
         }
         return e.expiring()
-                ? String.format(Locale.ROOT, "The sessions in %s expire after %s idle and none is overdue: the map "
-                        + "holds what that long of traffic leaves. If that is too much, shorten the timeout or keep "
-                        + "less in each session.", owner, duration(e.timeoutSeconds()))
-                : String.format(Locale.ROOT, "The sessions in %s expire only after %s idle: the map holds that long "
-                        + "of traffic's sessions. Shorten the timeout.", owner, duration(e.timeoutSeconds()));
+                ? String.format(Locale.ROOT, "The sessions in %s expire after %s idle%s: the map holds what that "
+                        + "long of traffic leaves. If that is too much, shorten the timeout or keep less in each "
+                        + "session.", owner, duration(e.timeoutSeconds()), e.overdue() == 0 ? " and none is overdue"
+                                : "")
+                : String.format(Locale.ROOT, "The sessions in %s expire only after %s idle: the map holds the "
+                        + "sessions of that much traffic. Shorten the timeout.", owner, duration(e.timeoutSeconds()));
     }
 
     @Override

@@ -23,6 +23,9 @@ final class UnboundedGrowthDetector implements Detector {
         // A weak-keyed map's entries whose keys the collector has cleared are still counted until its next write
         // expunges them (WeakHashMap, Guava's weak interners and weakKeys() maps): they are not growth. Nor are
         // entries whose values are cleared references that their owner expunges (Log4j 2.25+'s loggers).
+        if (m.size() < ctx.thresholds.get("growth.minEntries") && m.size() < ctx.thresholds.get("growth.entries")) {
+            return; // before sampling its values for the live entries
+        }
         long live = ctx.liveEntries(m);
         if (live < ctx.thresholds.get("growth.minEntries") && live < ctx.thresholds.get("growth.entries")) {
             return; // too few entries to be big, whatever it holds: no need to weigh its table

@@ -492,7 +492,7 @@ public final class Ranker {
             Detector.Subject subject = subject(ctx);
             Finding leadFinding = leadFinding();
             // sessions their container expires: what they are and their timeout, not the ids that are random anyway
-            Finding titled = expiringSessions() ? sessionLifetime() : leadFinding;
+            Finding titled = expiringSessions() && members.size() == 1 ? sessionLifetime() : leadFinding;
             String title = Detectors.detector(titled.kind()).title(titled, subject);
             if (shared != null) {
                 title = String.format(Locale.ROOT, "%d maps index the same entries: %s", members.size(), title);
@@ -566,10 +566,21 @@ public final class Ranker {
             return null;
         }
 
-        /** Whether the map holds servlet sessions that expire (see {@code session-lifetime}). */
+        /**
+         * Whether the suspect's maps hold servlet sessions that expire (see {@code session-lifetime}): every session
+         * map among them (maps of one owner label, such as several web applications' managers) does.
+         */
         private boolean expiringSessions() {
-            Finding f = sessionLifetime();
-            return f != null && ((SessionLifetimeEvidence) f.evidence()).expiring();
+            boolean any = false;
+            for (Finding f : findings) {
+                if (f.evidence() instanceof SessionLifetimeEvidence e) {
+                    if (!e.expiring()) {
+                        return false;
+                    }
+                    any = true;
+                }
+            }
+            return any;
         }
 
         /**
@@ -670,17 +681,23 @@ public final class Ranker {
         Suspect.Fix fix(Finding lead) {
             List<String> basedOn = new ArrayList<>();
             StringBuilder text = new StringBuilder();
-            boolean jdk = (known == null || damaged()) && jdkOwned(ownerKey) && !damaged()
-                    && (lead.info().role() == Role.SPECIFIC_LEAK || lead.info().role() == Role.GROWTH)
-                    && !kinds.contains("stale-thread-locals");
-            if (known != null && !damaged()) {
-                // what the sessions' own timeout says first: the library's remedy may be one already applied
-                for (Finding f : findings) {
-                    if (f.evidence() instanceof SessionLifetimeEvidence) {
-                        text.append(f.advice()).append(' ');
-                        basedOn.add(f.kind());
-                    }
+            boolean jdk = known == null && !damaged() && jvmOwned(ownerKey)
+                    && (lead.kind().equals("unbounded-growth") || lead.kind().equals("unique-keys"));
+            Finding sessions = damaged() ? null : sessionLifetime();
+            if (sessions != null) {
+                // what the sessions' own timeout says first; for sessions that expire, the library's remedy (set a
+                // timeout) is one already applied: fewer sessions is what is left
+                text.append(sessions.advice());
+                basedOn.add(sessions.kind());
+                if (expiringSessions()) {
+                    text.append(" Fewer sessions: create one only when a client needs it (request.getSession(false) "
+                            + "for clients that never send the cookie back: health checks, crawlers, API clients), "
+                            + "and invalidate it at logout.");
+                } else if (known != null) {
+                    text.append(' ').append(known.fix());
+                    basedOn.add("known map " + known.id());
                 }
+            } else if (known != null && !damaged()) {
                 text.append(known.fix());
                 basedOn.add("known map " + known.id());
             } else if (jdk) {
@@ -718,8 +735,8 @@ public final class Ranker {
                             g.keyClasses().get(0).className(), g.keyClasses().get(0).count(), g.sampled());
                 }
             }
-            return String.format(Locale.ROOT, "%s is the JDK's own map: nothing outside the JDK can bound or clear "
-                    + "it, and it keeps an entry for each key the application's work hands it%s. It grows because "
+            return String.format(Locale.ROOT, "%s is the JDK's own map: nothing outside the JDK can bound it, and it "
+                    + "keeps an entry for each key the application's work hands it%s. It grows because "
                     + "those keep coming: find what makes them and make fewer (a class defined again and again, a "
                     + "name made per request), and the JDK's map stops growing with them.", ownerKey, keys);
         }
@@ -736,6 +753,11 @@ public final class Ranker {
     }
 
     /** Owner labels of the JDK's own classes ({@code java.lang.ClassLoader.parallelLockMap}). */
+    /** Owned by the JVM's own classes ({@code java.}, {@code jdk.}, {@code sun.}), not javax or com.sun libraries. */
+    static boolean jvmOwned(String owner) {
+        return owner.startsWith("java.") || owner.startsWith("jdk.") || owner.startsWith("sun.");
+    }
+
     static boolean jdkOwned(String owner) {
         return owner.startsWith("java.") || owner.startsWith("jdk.") || owner.startsWith("sun.")
                 || owner.startsWith("javax.") || owner.startsWith("com.sun.");

@@ -143,6 +143,13 @@ class GrowthRulesTest {
         assertThat(m.trend()).isEqualTo(Trend.STABLE);
         assertThat(m.sizes()).containsExactly(200L, 200L, 201L);
 
+        // below 50 maps the counts must be equal: a small new map of the same class is not the old one's part
+        InventoryRow one = moved("static jdk.internal.loader.BuiltinClassLoader.packageToModule", 1, 500);
+        InventoryRow same = moved("static jdk.internal.loader.ClassLoaders.BOOT_LOADER", 1, 500);
+        InventoryRow small = moved("static java.lang.System.bootLayer", 1, 3);
+        assertThat(new Inputs().at(0, 100 * MB, one).at(10, 100 * MB, same, small).compare().maps())
+                .extracting(g -> g.trend().word()).containsExactlyInAnyOrder("new", "new", "gone");
+
         InventoryRow more = moved("static java.lang.System.bootLayer", 38, 90);
         assertThat(new Inputs().at(0, 100 * MB, together).at(10, 100 * MB, first, more).compare().maps())
                 .extracting(g -> g.trend().word()).containsExactlyInAnyOrder("new", "new", "gone");
