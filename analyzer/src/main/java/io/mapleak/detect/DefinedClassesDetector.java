@@ -57,7 +57,8 @@ final class DefinedClassesDetector implements Detector {
                     names.add(c.name());
                 }
             }
-            return counts[0] < limit;
+            // no class among the first entries: a map of something else, no need to read on
+            return counts[0] < limit && !(counts[0] >= 16 && counts[1] == 0);
         });
         int sampled = counts[0];
         int classes = counts[1];
