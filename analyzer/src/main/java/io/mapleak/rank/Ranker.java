@@ -55,6 +55,14 @@ public final class Ranker {
     private Ranker() {
     }
 
+    /**
+     * Severity first: a medium suspect whose cost the heap does not show (classes kept in metaspace) or that is a
+     * specific pattern on a smaller share goes before a low one that is only large; then score, then retained bytes.
+     */
+    private static final Comparator<Suspect> BY_SEVERITY_THEN_SCORE = Comparator.comparing(Suspect::severity)
+            .reversed().thenComparing(Comparator.comparingDouble(Suspect::score).reversed())
+            .thenComparing(Comparator.comparingLong(Suspect::retainedBytes).reversed());
+
     /** The suspects, the most important first, and the large holders that are not suspects. */
     public record Ranking(List<Suspect> suspects, List<Holder> holders) {
     }
@@ -114,11 +122,7 @@ public final class Ranker {
                 top.add(byDraft.get(d));
             }
         }
-        // Severity first: a medium suspect whose cost the heap does not show (classes kept in metaspace) or that is a
-        // specific pattern on a smaller share goes before a low one that is only large.
-        top.sort(Comparator.comparing(Suspect::severity).reversed()
-                .thenComparing(Comparator.comparingDouble(Suspect::score).reversed())
-                .thenComparing(Comparator.comparingLong(Suspect::retainedBytes).reversed()));
+        top.sort(BY_SEVERITY_THEN_SCORE);
         Map<Draft, Integer> ranks = new HashMap<>();
         // By identity: each draft built its own suspect (and hashing records goes through spun method handles).
         Map<Suspect, Draft> draftOf = new java.util.IdentityHashMap<>();
@@ -135,7 +139,7 @@ public final class Ranker {
                     nested.add(byDraft.get(n).withRank(i + 1, i + 1, List.of()));
                 }
             }
-            nested.sort(Comparator.comparingDouble(Suspect::score).reversed());
+            nested.sort(BY_SEVERITY_THEN_SCORE);
             ranked.add(top.get(i).withRank(i + 1, 0, nested));
         }
         holders.sort(Comparator.comparingLong(Holder::retainedBytes).reversed());
