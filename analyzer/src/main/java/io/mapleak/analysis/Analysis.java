@@ -319,7 +319,7 @@ public final class Analysis {
                     j++;
                 }
                 String label = j - i >= PathNamer.RUN
-                        ? String.format(java.util.Locale.ROOT, "%s (%,d times)", step.label(), j - i) : step.label();
+                        ? PathNamer.run(step.label(), j - i) : step.label();
                 steps.add(new PathStep(label, step.className(), step.retainedBytes(), roles.get(step.object())));
                 if (j - i < PathNamer.RUN) {
                     j = i + 1;

@@ -31,6 +31,8 @@ public final class DetectContext {
     final ValueText text;
     final long liveBytes;
     private final ConcurrentHashMap<Integer, String> ownerLabels = new ConcurrentHashMap<>();
+    /** Each map's values read as references, once: growth, unique keys and their advice all ask. */
+    private final ConcurrentHashMap<Integer, ExpungedValues.Sample> valueSamples = new ConcurrentHashMap<>();
     private Map<String, List<MapView>> mapsByOwner;
     private SpringBeans springBeans;
     private ExpungedValues expunged;
@@ -256,7 +258,8 @@ public final class DetectContext {
             }
             e = expunged;
         }
-        return e.sample(m, (int) thresholds.getLong("keys.sample"));
+        return valueSamples.computeIfAbsent(m.object(),
+                k -> e.sample(m, (int) thresholds.getLong("keys.sample")));
     }
 
     /**
@@ -282,7 +285,7 @@ public final class DetectContext {
             try {
                 springBeans = SpringBeans.read(index, paths, views);
             } catch (RuntimeException unreadable) { // a registry cut short or damaged: no bean names, read once
-                springBeans = SpringBeans.read(index, paths, List.of());
+                springBeans = SpringBeans.NONE;
             }
         }
         return springBeans;

@@ -20,6 +20,9 @@ final class SpringBeans {
     record Bean(String name, int object) {
     }
 
+    /** No beans: a dump without Spring, or whose registries could not be read. */
+    static final SpringBeans NONE = new SpringBeans(new IntObjectHashMap<>());
+
     private final IntObjectHashMap<String> names;
 
     private SpringBeans(IntObjectHashMap<String> names) {
@@ -35,7 +38,7 @@ final class SpringBeans {
             any |= r;
         }
         if (!any) {
-            return new SpringBeans(names);
+            return NONE;
         }
         for (MapView m : views) {
             int holder = paths.parent(m.object());
@@ -57,10 +60,6 @@ final class SpringBeans {
             });
         }
         return new SpringBeans(names);
-    }
-
-    boolean isEmpty() {
-        return names.isEmpty();
     }
 
     /**

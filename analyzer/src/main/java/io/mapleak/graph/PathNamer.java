@@ -246,6 +246,11 @@ public final class PathNamer {
     /** Steps repeated this many times in a row or more are written once, with the count. */
     public static final int RUN = 3;
 
+    /** A step taken {@code times} times in a row, as one: {@code .next (4,998 times)}. */
+    public static String run(String label, int times) {
+        return String.format(java.util.Locale.ROOT, "%s (%,d times)", label, times);
+    }
+
     /**
      * {@code labels} with each run of {@link #RUN} or more equal steps as one, {@code .next (4,998 times)}: a path
      * down a linked list (a queue's nodes, a chain of wrappers) is otherwise as long as the list.
@@ -258,7 +263,7 @@ public final class PathNamer {
                 j++;
             }
             if (j - i >= RUN) {
-                out.add(String.format(java.util.Locale.ROOT, "%s (%,d times)", labels.get(i), j - i));
+                out.add(run(labels.get(i), j - i));
             } else {
                 out.addAll(labels.subList(i, j));
             }
