@@ -125,6 +125,9 @@ class LeakScenariosTest {
         JsonNode root = evidence(s, "static-root");
         assertBasics(a, s);
         assertThat(root.path("field").asText()).isEqualTo(a.factString("owner"));
+        // no Spring here: no bean to name
+        assertThat(root.path("bean").isNull()).isTrue();
+        assertThat(root.path("beanClass").isNull()).isTrue();
 
         JsonNode growth = evidence(s, "unbounded-growth");
         assertBasics(a, s);
