@@ -47,22 +47,65 @@ final class KeyPatterns {
 
     /** The common prefix and suffix of the sampled string keys (at least two of them). */
     static Affixes affixes(List<String> classes, List<String> texts) {
-        String prefix = null;
-        String suffix = null;
-        int strings = 0;
+        return affixes(classes, texts, 1.0);
+    }
+
+    /**
+     * The longest prefix and suffix that at least {@code share} of the sampled keys carry (a map of generated class
+     * names also holds a few the library put there itself, such as {@code int}, which share nothing with the rest;
+     * with a share of 1, what every key shares). Empty strings where no such affix exists, fewer than two keys are
+     * strings, or fewer than that share.
+     */
+    static Affixes affixes(List<String> classes, List<String> texts, double share) {
+        List<String> strings = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            if (!classes.get(i).equals("java.lang.String") || texts.get(i).length() < 2) {
+            if (classes.get(i).equals("java.lang.String") && texts.get(i).length() >= 2) {
+                strings.add(texts.get(i).substring(1, texts.get(i).length() - 1));
+            } else if (share >= 1.0) {
                 return Affixes.NONE;
             }
-            String s = texts.get(i).substring(1, texts.get(i).length() - 1);
-            prefix = prefix == null ? s : s.substring(0, common(prefix, s));
-            suffix = suffix == null ? s : s.substring(s.length() - commonTail(suffix, s));
-            strings++;
         }
-        if (strings < 2) {
+        if (strings.size() < 2) {
             return Affixes.NONE;
         }
+        int quorum = (int) Math.min(texts.size(), Math.ceil(share * texts.size()));
+        if (strings.size() < quorum) {
+            return Affixes.NONE;
+        }
+        // The longest prefix a quorum shares, then the suffix those keys share with each other while a quorum still
+        // carries both.
+        String prefix = quorumAffix(strings, quorum, false);
+        List<String> prefixed = new ArrayList<>();
+        for (String s : strings) {
+            if (s.startsWith(prefix)) {
+                prefixed.add(s.substring(prefix.length()));
+            }
+        }
+        String suffix = quorumAffix(prefixed, quorum, true);
         return new Affixes(prefix, suffix);
+    }
+
+    /**
+     * The longest start (or end, with {@code tail}) that {@code quorum} of {@code strings} share: for a few strings
+     * spread over them, the quorum-th longest common start with the others (a string outside the quorum finds a
+     * short one; one inside, the quorum's). With every string in the quorum, what all of them share; empty when
+     * there are fewer strings than the quorum.
+     */
+    private static String quorumAffix(List<String> strings, int quorum, boolean tail) {
+        String best = "";
+        for (int r = 0; r < 8 && strings.size() >= quorum && quorum > 0; r++) {
+            String ref = strings.get((int) ((long) r * strings.size() / 8));
+            int[] lengths = new int[strings.size()];
+            for (int i = 0; i < lengths.length; i++) {
+                lengths[i] = tail ? commonTail(ref, strings.get(i)) : common(ref, strings.get(i));
+            }
+            java.util.Arrays.sort(lengths);
+            int length = lengths[lengths.length - quorum];
+            if (length > best.length()) {
+                best = tail ? ref.substring(ref.length() - length) : ref.substring(0, length);
+            }
+        }
+        return best;
     }
 
     private static int common(String a, String b) {

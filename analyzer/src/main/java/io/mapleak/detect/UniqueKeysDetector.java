@@ -40,28 +40,40 @@ final class UniqueKeysDetector implements Detector {
         if (texts.isEmpty()) {
             return;
         }
-        KeyPatterns.Affixes affixes = KeyPatterns.affixes(classes, texts);
-        Map<String, Integer> counts = new HashMap<>();
-        for (int i = 0; i < texts.size(); i++) {
-            String p = KeyPatterns.classify(classes.get(i), texts.get(i), affixes);
-            if (p != null) {
-                counts.merge(p, 1, Integer::sum);
+        double quorum = ctx.thresholds.get("keys.share");
+        Patterns best = Patterns.of(classes, texts, quorum);
+        // Composite keys (Arrays.asList(path, status), List.of(tenant, id): how metrics libraries key their series)
+        // are judged by the element that varies most like an id.
+        int element = -1;
+        List<String> judgedClasses = classes;
+        List<String> judgedTexts = texts;
+        if (best.share() < quorum) {
+            List<List<String>> elementClasses = new ArrayList<>();
+            List<List<String>> elementTexts = new ArrayList<>();
+            int lists = listElements(ctx, ids, elementClasses, elementTexts);
+            for (int j = 0; lists >= quorum * ids.size() && j < elementTexts.size(); j++) {
+                Patterns p = Patterns.of(elementClasses.get(j), elementTexts.get(j), quorum);
+                if (p.matched() > best.matched()) {
+                    best = p;
+                    element = j;
+                    judgedClasses = elementClasses.get(j);
+                    judgedTexts = elementTexts.get(j);
+                }
             }
         }
-        String pattern = null;
-        int matched = 0;
-        for (var e : counts.entrySet()) {
-            if (e.getValue() > matched || e.getValue() == matched && e.getKey().compareTo(pattern) < 0) {
-                matched = e.getValue();
-                pattern = e.getKey();
-            }
-        }
-        double share = (double) matched / texts.size();
+        KeyPatterns.Affixes affixes = best.affixes();
+        String pattern = best.pattern();
+        double share = best.share();
         String range = null;
         boolean affixed = pattern != null && affixes.present() && KeyPatterns.RANDOM.contains(pattern);
         if (share < ctx.thresholds.get("keys.share")) {
-            KeyPatterns.Sequence seq = m.size() < ctx.thresholds.get("keys.sequentialEntries") ? null
-                    : KeyPatterns.sequential(classes, texts, m.size());
+            boolean many = m.size() >= ctx.thresholds.get("keys.sequentialEntries");
+            KeyPatterns.Sequence seq = many ? KeyPatterns.sequential(classes, texts, m.size()) : null;
+            if (seq != null) {
+                element = -1;
+            } else if (many && element >= 0) {
+                seq = KeyPatterns.sequential(judgedClasses, judgedTexts, m.size());
+            }
             if (seq == null) {
                 return;
             }
@@ -83,8 +95,11 @@ final class UniqueKeysDetector implements Detector {
         // A map that is itself a running call's local variable goes when the call returns (as unbounded-growth says).
         int[] path = ctx.paths.pathTo(m.object());
         String local = path.length == 1 ? ctx.namer.localVariableOf(path) : null;
-        String keys = String.format("Keys look like %s (%s of the %,d keys sampled): each put adds an entry no later "
-                + "lookup will reuse", words(pattern), EvidenceReader.percent(share), texts.size());
+        String keys = element < 0 ? String.format("Keys look like %s (%s of the %,d keys sampled): each put adds an "
+                + "entry no later lookup will reuse", words(pattern), EvidenceReader.percent(share), texts.size())
+                : String.format("Keys are lists whose %s element looks like %s (%s of the %,d keys sampled): each put "
+                + "adds an entry no later lookup will reuse", ordinal(element), words(pattern),
+                EvidenceReader.percent(share), texts.size());
         String cache = "use a cache that expires entries: Caffeine.newBuilder()"
                 + ".expireAfterAccess(Duration.ofMinutes(30)).maximumSize(N).";
         String advice = local != null
@@ -96,6 +111,72 @@ final class UniqueKeysDetector implements Detector {
                 : String.format("%s, so %s grows with traffic. Remove each entry when the work it tracks ends (in a "
                         + "finally block), or %s", keys, ctx.ownerLabel(m.object()), cache);
         out.add(new Finding(id(), new int[] {m.object()}, e, advice + ctx.orphanedValues(m), retained));
+    }
+
+    /** The share of sampled keys one pattern matches, with the affixes it was matched within. */
+    private record Patterns(String pattern, int matched, int sampled, KeyPatterns.Affixes affixes) {
+        static Patterns of(List<String> classes, List<String> texts, double quorum) {
+            KeyPatterns.Affixes affixes = KeyPatterns.affixes(classes, texts, quorum);
+            Map<String, Integer> counts = new HashMap<>();
+            for (int i = 0; i < texts.size(); i++) {
+                String p = KeyPatterns.classify(classes.get(i), texts.get(i), affixes);
+                if (p != null) {
+                    counts.merge(p, 1, Integer::sum);
+                }
+            }
+            String pattern = null;
+            int matched = 0;
+            for (var e : counts.entrySet()) {
+                if (e.getValue() > matched || e.getValue() == matched && e.getKey().compareTo(pattern) < 0) {
+                    matched = e.getValue();
+                    pattern = e.getKey();
+                }
+            }
+            return new Patterns(pattern, matched, texts.size(), affixes);
+        }
+
+        double share() {
+            return (double) matched / sampled;
+        }
+    }
+
+    /**
+     * The sampled keys' elements by position, for keys that are the JDK's lists (a key that is no list, or shorter,
+     * adds an empty text at that position); returns how many keys are lists.
+     */
+    private static int listElements(DetectContext ctx, List<Long> ids, List<List<String>> classes,
+            List<List<String>> texts) {
+        long[][] keys = new long[ids.size()][];
+        int lists = 0;
+        int width = 0;
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = ctx.text.elements(ids.get(i));
+            if (keys[i] != null) {
+                lists++;
+                width = Math.max(width, Math.min(keys[i].length, io.mapleak.maps.ValueText.LIST_ELEMENTS));
+            }
+        }
+        for (int j = 0; j < width; j++) {
+            List<String> c = new ArrayList<>();
+            List<String> t = new ArrayList<>();
+            for (long[] key : keys) {
+                boolean has = key != null && j < key.length && key[j] != 0;
+                c.add(has ? ctx.className(key[j]) : "");
+                t.add(has ? ctx.text.of(key[j]) : "");
+            }
+            classes.add(c);
+            texts.add(t);
+        }
+        return lists;
+    }
+
+    private static String ordinal(int element) {
+        return switch (element) {
+            case 0 -> "first";
+            case 1 -> "second";
+            case 2 -> "third";
+            default -> (element + 1) + "th";
+        };
     }
 
     /**

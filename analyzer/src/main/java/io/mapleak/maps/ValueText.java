@@ -11,8 +11,9 @@ import java.util.UUID;
  * by name, UUIDs in their usual form, files and paths as {@code File "/srv/a"} or {@code UnixPath "/srv/a"}, URIs
  * and URLs as {@code URI "https://h/a"}, points in time in ISO-8601 ({@code Instant 2026-12-07T14:50:00Z}; a
  * {@code Date} or {@code Timestamp} in UTC), local dates and times ({@code LocalDate 2026-12-07}), atomic numbers
- * ({@code AtomicLong 42}), {@code null}, and {@code ClassName@0xid} for anything else. Text is cut at a length
- * limit; callers escape it for where it goes (it is data from the dump).
+ * ({@code AtomicLong 42}), the JDK's lists (composite keys such as {@code Arrays.asList(path, status)}) as their
+ * first elements ({@code ["/orders/7", "200"]}), {@code null}, and {@code ClassName@0xid} for anything else. Text is
+ * cut at a length limit; callers escape it for where it goes (it is data from the dump).
  */
 public final class ValueText {
     private final HeapIndex index;
@@ -78,6 +79,10 @@ public final class ValueText {
         String known = i == null ? null : library(name, i);
         if (known != null) {
             return known;
+        }
+        long[] elements = i == null ? null : listElements(name, i);
+        if (elements != null) {
+            return listText(elements);
         }
         if (i != null && isEnum(c)) {
             int n = i.refIndexDeclaredIn("java.lang.Enum", "name");
@@ -147,6 +152,101 @@ public final class ValueText {
             default:
                 return null;
         }
+    }
+
+    /** The most elements a list key shows; an ellipsis stands for the rest. */
+    public static final int LIST_ELEMENTS = 6;
+    /** The lists whose elements {@link #elements} reads. */
+    private static final java.util.Set<String> LISTS = java.util.Set.of("java.util.Arrays$ArrayList",
+            "java.util.ArrayList", "java.util.ImmutableCollections$ListN", "java.util.ImmutableCollections$List12",
+            "java.util.Collections$SingletonList", "java.util.Collections$UnmodifiableRandomAccessList",
+            "java.util.Collections$UnmodifiableList");
+
+    /**
+     * The elements of a list the JDK makes (up to {@link #LIST_ELEMENTS} + 1, to tell that there are more), or null
+     * for any other object. Composite keys are such lists ({@code Arrays.asList(path, status)}, {@code List.of(a,
+     * b)}): metrics libraries key their series by them.
+     */
+    public long[] elements(long id) {
+        int o = id == 0 ? -1 : index.indexOf(id);
+        if (o < 0 || !LISTS.contains(index.classOf(o).name()) || index.isMirror(o)) {
+            return null;
+        }
+        try {
+            return listElements(index.classOf(o).name(), index.reader().instance(o));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private long[] listElements(String name, Instance i) {
+        switch (name) {
+            case "java.util.Arrays$ArrayList":
+                return arrayElements(i, "a", Integer.MAX_VALUE);
+            case "java.util.ArrayList":
+                return i.type("size") == BasicType.INT ? arrayElements(i, "elementData", i.getInt("size")) : null;
+            case "java.util.ImmutableCollections$ListN":
+                return arrayElements(i, "elements", Integer.MAX_VALUE);
+            case "java.util.ImmutableCollections$List12": {
+                if (i.type("e0") != BasicType.OBJECT || i.type("e1") != BasicType.OBJECT) {
+                    return null;
+                }
+                long e1 = i.ref("e1");
+                int e1Index = e1 == 0 ? -1 : index.indexOf(e1);
+                // A one-element List12 holds ImmutableCollections.EMPTY, a plain Object, in e1 (nulls are refused).
+                boolean one = e1 == 0 || e1Index >= 0 && index.classOf(e1Index).name().equals("java.lang.Object");
+                return one ? new long[] {i.ref("e0")} : new long[] {i.ref("e0"), e1};
+            }
+            case "java.util.Collections$SingletonList":
+                return i.type("element") == BasicType.OBJECT ? new long[] {i.ref("element")} : null;
+            case "java.util.Collections$UnmodifiableRandomAccessList":
+            case "java.util.Collections$UnmodifiableList": {
+                if (i.type("list") != BasicType.OBJECT) {
+                    return null;
+                }
+                int inner = i.refIndex("list");
+                String innerName = inner < 0 ? null : index.classOf(inner).name();
+                return innerName == null || innerName.startsWith("java.util.Collections$Unmodifiable") ? null
+                        : listElements(innerName, index.reader().instance(inner));
+            }
+            default:
+                return null;
+        }
+    }
+
+    /** Up to {@link #LIST_ELEMENTS} + 1 of the first {@code size} elements of the object array in {@code field}. */
+    private long[] arrayElements(Instance i, String field, int size) {
+        if (i.type(field) != BasicType.OBJECT) {
+            return null;
+        }
+        int array = i.refIndex(field);
+        if (array < 0 || index.classOf(array).arrayElementType() != BasicType.OBJECT || size < 0) {
+            return null;
+        }
+        return index.reader().objectArray(array, 0, Math.min(size, LIST_ELEMENTS + 1));
+    }
+
+    /** {@code ["/orders/…", "200"]}: each element as a key would read, nested lists by class and id. */
+    private String listText(long[] elements) {
+        StringBuilder b = new StringBuilder("[");
+        int shown = Math.min(elements.length, LIST_ELEMENTS);
+        for (int k = 0; k < shown; k++) {
+            if (k > 0) {
+                b.append(", ");
+            }
+            if (b.length() > maxChars * 2) {
+                shown = k;
+                break;
+            }
+            long e = elements[k];
+            int o = e == 0 ? -1 : index.indexOf(e);
+            b.append(o >= 0 && LISTS.contains(index.classOf(o).name())
+                    ? index.classOf(o).name() + "@0x" + Long.toHexString(e) : of(e));
+        }
+        if (shown < elements.length) {
+            b.append(shown > 0 && b.charAt(b.length() - 1) != ' ' ? ", …" : "…");
+        }
+        return b.append(']').toString();
     }
 
     private static java.time.LocalDate localDate(Instance d) {

@@ -94,4 +94,57 @@ class ValueTextTest {
             assertThat(new ValueText(index, 10).of(resolved)).isEqualTo("URI \"https://u@…\"");
         }
     }
+    /**
+     * The JDK's lists, as composite keys are made (Arrays.asList, List.of with one, two and more elements, an
+     * ArrayList with room to spare, an unmodifiable view): their first elements, a nested list by class and id, the
+     * rest after six as an ellipsis; a list class with other fields than the JDK's by class and id.
+     */
+    @Test
+    void listsReadAsTheirFirstElements(@TempDir Path dir) throws Exception {
+        HprofWriter.Heap h = new HprofWriter(HprofWriter.V102, 8).heap().withJdkBasics();
+        long objects = h.classId("java.lang.Object[]");
+        long object = h.classId("java.lang.Object");
+        long asList = h.newClass("java.util.Arrays$ArrayList").field("a", HprofWriter.OBJECT).define();
+        long arrayList = h.newClass("java.util.ArrayList").field("size", HprofWriter.INT)
+                .field("elementData", HprofWriter.OBJECT).define();
+        long list12 = h.newClass("java.util.ImmutableCollections$List12").field("e0", HprofWriter.OBJECT)
+                .field("e1", HprofWriter.OBJECT).define();
+        long listN = h.newClass("java.util.ImmutableCollections$ListN").field("elements", HprofWriter.OBJECT)
+                .field("allowNulls", HprofWriter.BOOLEAN).define();
+        long unmodifiable = h.newClass("java.util.Collections$UnmodifiableRandomAccessList")
+                .field("c", HprofWriter.OBJECT).field("list", HprofWriter.OBJECT).define();
+        long empty = h.instance(object, Map.of()); // ImmutableCollections.EMPTY
+        long path = h.string("/orders/7");
+        long status = h.string("200");
+        long pair = h.instance(asList, Map.of("a", Value.ofObject(h.objectArray(objects, path, status))));
+        long spare = h.instance(arrayList, Map.of("size", Value.ofInt(1),
+                "elementData", Value.ofObject(h.objectArray(objects, path, 0, 0, 0))));
+        long one = h.instance(list12, Map.of("e0", Value.ofObject(path), "e1", Value.ofObject(empty)));
+        long two = h.instance(list12, Map.of("e0", Value.ofObject(path), "e1", Value.ofObject(pair)));
+        long[] eight = new long[8];
+        for (int i = 0; i < eight.length; i++) {
+            eight[i] = h.string("t" + i);
+        }
+        long many = h.instance(listN, Map.of("elements", Value.ofObject(h.objectArray(objects, eight))));
+        long view = h.instance(unmodifiable, Map.of("c", Value.ofObject(pair), "list", Value.ofObject(pair)));
+        long odd = h.newClass("java.util.Arrays$ArrayList").field("b", HprofWriter.OBJECT).define(); // not the JDK's
+        long notJdk = h.instance(odd, Map.of("b", Value.ofObject(path)));
+        h.stickyClassRoots();
+        Path dump = h.write().writeTo(dir.resolve("lists.hprof"));
+        try (HeapIndex index = HeapIndex.build(DumpFile.open(dump), ReadOptions.defaults())) {
+            ValueText text = new ValueText(index, 40);
+            assertThat(text.of(pair)).isEqualTo("[\"/orders/7\", \"200\"]");
+            assertThat(text.elements(pair)).containsExactly(path, status);
+            assertThat(text.of(spare)).isEqualTo("[\"/orders/7\"]");
+            assertThat(text.of(one)).isEqualTo("[\"/orders/7\"]");
+            assertThat(text.of(two)).isEqualTo("[\"/orders/7\", java.util.Arrays$ArrayList@0x"
+                    + Long.toHexString(pair) + "]");
+            assertThat(text.of(many)).isEqualTo("[\"t0\", \"t1\", \"t2\", \"t3\", \"t4\", \"t5\", …]");
+            assertThat(text.elements(many)).hasSize(ValueText.LIST_ELEMENTS + 1);
+            assertThat(text.of(view)).isEqualTo(text.of(pair));
+            assertThat(text.of(notJdk)).startsWith("java.util.Arrays$ArrayList@0x");
+            assertThat(text.elements(notJdk)).isNull();
+            assertThat(text.elements(path)).isNull();
+        }
+    }
 }
