@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -471,10 +472,13 @@ public final class Analysis {
                     continue;
                 }
                 long size = 0;
+                Set<Integer> members = members(g);
                 long bytes = 0;
                 for (MapView v : g) {
                     size += Math.max(0, v.size());
-                    bytes += tree.retainedSize(v.object());
+                    if (!tree.dominatedByAny(v.object(), members::contains)) {
+                        bytes += tree.retainedSize(v.object());
+                    }
                 }
                 if (size >= minEntries || bytes >= minBytes) {
                     rows.add(row(g));
@@ -489,6 +493,14 @@ public final class Analysis {
             return new AnalysisResult.Inventory(rule, total, kept);
         }
 
+        private static Set<Integer> members(List<MapView> group) {
+            Set<Integer> members = new java.util.HashSet<>();
+            for (MapView v : group) {
+                members.add(v.object());
+            }
+            return members;
+        }
+
         /** Whether a map gets an inventory row of its own. */
         private boolean big(MapView v, long minEntries, long minBytes) {
             return v.size() >= minEntries || wb.dominators.retainedSize(v.object()) >= minBytes;
@@ -500,6 +512,7 @@ public final class Analysis {
             long size = 0;
             long capacity = 0;
             long bytes = 0;
+            Set<Integer> members = group.size() > 1 ? members(group) : Set.of();
             for (MapView v : group) {
                 long r = wb.dominators.retainedSize(v.object());
                 if (r > wb.dominators.retainedSize(largest.object())) {
@@ -507,7 +520,9 @@ public final class Analysis {
                 }
                 size += Math.max(0, v.size());
                 capacity += Math.max(0, v.capacity());
-                bytes += r;
+                if (!wb.dominators.dominatedByAny(v.object(), members::contains)) {
+                    bytes += r; // a map nested in another of the group (a JSON tree's) is inside its size already
+                }
             }
             int o = largest.object();
             int[] path = paths().pathTo(o);

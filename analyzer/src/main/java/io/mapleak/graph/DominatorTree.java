@@ -72,6 +72,23 @@ public final class DominatorTree {
         return retainedUnits != null;
     }
 
+    /** How far up {@link #dominatedByAny} looks: nesting deeper than this counts as not nested. */
+    public static final int NESTING_STEPS = 64;
+
+    /**
+     * Whether an object of {@code among} dominates {@code object}, looking at most {@link #NESTING_STEPS}
+     * dominators up: a map nested in another of a group (a map in a map's value) is inside the other's retained
+     * size, and sums over the group count it once.
+     */
+    public boolean dominatedByAny(int object, java.util.function.IntPredicate among) {
+        for (int d = dominator(object), i = 0; d >= 0 && i < NESTING_STEPS; d = dominator(d), i++) {
+            if (among.test(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean reachable(int object) {
         return idom.get(object) != UNREACHABLE;
     }

@@ -317,7 +317,7 @@ public final class Ranker {
             for (int m : list) {
                 // A member inside another (Log4j's registry keeps a map per logger name in its map of names): its
                 // bytes and its entries are the outer one's already, each logger counted once.
-                if (!nestedInAnother(ctx.tree(), m, maps)) {
+                if (!ctx.tree().dominatedByAny(m, maps::contains)) {
                     r += ctx.tree().retainedSize(m);
                     MapView v = ctx.view(m);
                     n += v == null ? 0 : Math.max(0, v.size());
@@ -604,8 +604,35 @@ public final class Ranker {
         }
 
         /** The finding that leads the title and the fix: the most specific diagnosis that is not context. */
+        /**
+         * The finding the title and the fix come from: the first of the leading kind, and of those (one per map, where
+         * several maps share an owner label) the one about the lead map, the largest, whose numbers the fix quotes.
+         */
+        /**
+         * The findings, one of each kind (in the order the kinds first appear): where several maps share an owner
+         * label and a detector found the same about each, the lead map's, else the first; the summary and the fix
+         * say each thing once.
+         */
+        List<Finding> onePerKind() {
+            Map<String, Finding> byKind = new LinkedHashMap<>();
+            for (Finding f : findings) {
+                Finding had = byKind.putIfAbsent(f.kind(), f);
+                if (had != null && f.maps().length > 0 && f.maps()[0] == lead
+                        && (had.maps().length == 0 || had.maps()[0] != lead)) {
+                    byKind.put(f.kind(), f);
+                }
+            }
+            return new ArrayList<>(byKind.values());
+        }
+
         Finding leadFinding() {
-            return findings.get(Detectors.lead(findings.stream().map(Finding::kind).toList()));
+            Finding first = findings.get(Detectors.lead(findings.stream().map(Finding::kind).toList()));
+            for (Finding f : findings) {
+                if (f.kind().equals(first.kind()) && f.maps().length > 0 && f.maps()[0] == lead) {
+                    return f;
+                }
+            }
+            return first;
         }
 
         PathNamer.Owner owner(DetectContext ctx) {
@@ -640,7 +667,7 @@ public final class Ranker {
                         + (entries > 0 && !kinds.contains("stale-thread-locals") ? inEntries(ctx) : ""));
             }
             boolean expiring = expiringSessions();
-            for (Finding f : findings) {
+            for (Finding f : onePerKind()) {
                 if (f.info().role() == Role.DAMAGE || expiring && f.kind().equals("unbounded-growth")) {
                     continue; // their timeout bounds expiring sessions: not "nothing bounds it"
                 }
@@ -711,7 +738,7 @@ public final class Ranker {
                 text.append(lead.advice());
                 basedOn.add(lead.kind());
             }
-            for (Finding f : findings) {
+            for (Finding f : onePerKind()) {
                 if (f != lead && f.evidence() instanceof ValueRetentionEvidence v && v.entriesExamined() > 0
                         && lead.info().role() != Role.WASTE && !damaged() && !jdk) {
                     long perEntry = Math.max(v.keyRetainedBytes(), v.valueRetainedBytes()) / v.entriesExamined();
@@ -745,15 +772,6 @@ public final class Ranker {
                     + "name made per request), and the JDK's map stops growing with them.", ownerKey, keys);
         }
 
-        /** Whether another map of the group dominates this one (its bytes are already counted there). */
-        private static boolean nestedInAnother(DominatorTree tree, int map, Set<Integer> group) {
-            for (int d = tree.dominator(map), i = 0; d >= 0 && i < 64; d = tree.dominator(d), i++) {
-                if (group.contains(d)) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     /** Owner labels of the JDK's own classes ({@code java.lang.ClassLoader.parallelLockMap}). */
