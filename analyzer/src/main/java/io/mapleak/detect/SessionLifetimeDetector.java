@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * {@code session-lifetime}: a map of servlet sessions (Tomcat's {@code StandardSession}, Jetty's session and its
- * {@code SessionData}), and whether the container expires them. Session ids are random, so every session map has
+ * {@code SessionData}, Undertow's in-memory session, which WildFly's are too), and whether the container expires
+ * them. Session ids are random, so every session map has
  * keys that never repeat: that alone is no leak when each session goes after its idle timeout. Sessions that never
  * expire, expire after a day, or are past their timeout and still there (the container's expiry not running) are.
  * Context for the ranking, which lets an expiring session map be high only for its size, never a suspect on its own.
@@ -21,6 +22,7 @@ final class SessionLifetimeDetector implements Detector {
     private static final String TOMCAT = "org.apache.catalina.session.StandardSession";
     private static final String[] JETTY = {"org.eclipse.jetty.session.ManagedSession",
         "org.eclipse.jetty.server.session.Session"};
+    private static final String UNDERTOW = "io.undertow.server.session.InMemorySessionManager$SessionImpl";
     /** Session maps smaller than this are not read. */
     private static final int MIN_SESSIONS = 100;
     /** Idle past the timeout by more than this is overdue: containers expire sessions every minute or so. */
@@ -85,12 +87,15 @@ final class SessionLifetimeDetector implements Detector {
         return found[0] == 0 ? -1 : ctx.index.indexOf(found[0]);
     }
 
-    /** "Tomcat" or "Jetty" when {@code c} is (or extends) a session class of theirs, else null. */
+    /** "Tomcat", "Jetty" or "Undertow" when {@code c} is (or extends) a session class of theirs, else null. */
     static String container(HeapIndex index, ClassInfo c) {
         for (int depth = 0; c != null && depth < 16; depth++) {
             String n = c.name();
             if (n.equals(TOMCAT)) {
                 return "Tomcat";
+            }
+            if (n.equals(UNDERTOW)) {
+                return "Undertow";
             }
             for (String j : JETTY) {
                 if (n.equals(j)) {
@@ -114,6 +119,14 @@ final class SessionLifetimeDetector implements Detector {
             }
             int seconds = s.getInt("maxInactiveInterval");
             return new long[] {seconds <= 0 ? -1 : seconds * 1000L, s.getLong("thisAccessedTime")};
+        }
+        if (container.equals("Undertow")) {
+            // a timer per session expires it maxInactiveInterval seconds after its last access; none at 0 or less
+            if (!s.has("maxInactiveInterval") || !s.has("lastAccessed")) {
+                return null;
+            }
+            int seconds = s.getInt("maxInactiveInterval");
+            return new long[] {seconds <= 0 ? -1 : seconds * 1000L, s.getLong("lastAccessed")};
         }
         int data = s.has("_sessionData") ? s.refIndex("_sessionData") : -1;
         Instance d = data < 0 ? null : index.reader().instance(data);

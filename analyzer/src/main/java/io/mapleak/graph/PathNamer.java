@@ -402,6 +402,12 @@ public final class PathNamer {
             return true;
         }
         String n = c.name();
+        // java.util's subpackages that hold no collections: LogManager$LogNode, a node of the logger tree, owns the
+        // map of its children like any application object
+        if (n.startsWith("java.util.logging.") || n.startsWith("java.util.jar.") || n.startsWith("java.util.zip.")
+                || n.startsWith("java.util.regex.") || n.startsWith("java.util.prefs.")) {
+            return false;
+        }
         if (!(n.startsWith("java.util.") || n.startsWith("com.google.common.collect.")
                 || n.startsWith("com.google.common.cache.") || n.startsWith("com.github.benmanes.caffeine."))) {
             return false;

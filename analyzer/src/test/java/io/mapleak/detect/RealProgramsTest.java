@@ -126,12 +126,7 @@ class RealProgramsTest {
         JsonNode report = analyze(dump);
 
         String all = SuspectLines.describeAll(report);
-        JsonNode suspect = null;
-        for (JsonNode s : report.get("suspects")) {
-            if (s.get("owner").get("label").asText().equals(owner)) {
-                suspect = s;
-            }
-        }
+        JsonNode suspect = SuspectLines.ownedBy(report, owner);
         assertThat(suspect).as("the session map's suspect; all suspects:%n%s", all).isNotNull();
         assertThat(suspect.get("severity").asText()).as(all).isIn("low", "medium");
         assertThat(suspect.get("title").asText()).isEqualTo(String.format(java.util.Locale.ROOT,
@@ -147,6 +142,40 @@ class RealProgramsTest {
         assertThat(lifetime.get("expiring").asBoolean()).isTrue();
         assertThat(suspect.get("fix").get("text").asText()).startsWith("The sessions in " + owner + " expire after "
                 + "30 min idle and none is overdue");
+    }
+
+    /**
+     * Undertow's in-memory sessions (WildFly's too) with a 30-minute timeout, 8,000 of them: read as sessions that
+     * expire, as Tomcat's are, not as a map keyed by random tokens that keeps growing (a busy Undertow server whose
+     * session count was flat came out medium before).
+     */
+    @Test
+    void undertowSessionsThatExpireAreWeighedByTheirSize() throws IOException {
+        FixtureDump dump = FixtureDumps.get(Jvm.JDK17, "undertow-sessions-expiring");
+        String owner = dump.factString("sessions.owner");
+        long sessions = dump.fact("sessions.active");
+        assertThat(sessions).as("sessions the manager holds").isEqualTo(dump.fact("requests"));
+
+        JsonNode report = analyze(dump);
+
+        String all = SuspectLines.describeAll(report);
+        JsonNode suspect = SuspectLines.ownedBy(report, owner);
+        assertThat(suspect).as("the session map's suspect; all suspects:%n%s", all).isNotNull();
+        assertThat(suspect.get("severity").asText()).as(all).isEqualTo("low");
+        assertThat(suspect.get("title").asText()).isEqualTo(String.format(java.util.Locale.ROOT,
+                "%,d Undertow sessions (they expire after %d min idle): %s", sessions,
+                dump.fact("sessionTimeoutMinutes"), owner));
+        assertThat(suspect.get("known").get("library").asText()).isEqualTo("Undertow");
+        JsonNode lifetime = finding(suspect, "session-lifetime");
+        assertThat(lifetime.get("container").asText()).isEqualTo("Undertow");
+        assertThat(lifetime.get("timeoutSeconds").asLong()).isEqualTo(dump.fact("sessionTimeoutMinutes") * 60);
+        assertThat(lifetime.get("sampled").asLong()).isEqualTo(Math.min(2000, sessions));
+        assertThat(lifetime.get("neverExpire").asLong()).isZero();
+        assertThat(lifetime.get("overdue").asLong()).isZero();
+        assertThat(lifetime.get("expiring").asBoolean()).isTrue();
+        for (JsonNode s : report.get("suspects")) {
+            assertThat(s.get("severity").asText()).as(all).isNotEqualTo("high");
+        }
     }
 
     /** The evidence of the suspect's finding of this kind. */

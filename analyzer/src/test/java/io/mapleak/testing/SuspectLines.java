@@ -26,4 +26,19 @@ public final class SuspectLines {
                 s.get("owner").get("label").asText(), s.get("retainedBytes").asLong(), s.get("summary").asText(),
                 kinds);
     }
+
+    /** The suspect whose owner label is {@code owner} (those nested in another too), or null. */
+    public static JsonNode ownedBy(JsonNode report, String owner) {
+        for (JsonNode s : report.get("suspects")) {
+            if (s.get("owner").get("label").asText().equals(owner)) {
+                return s;
+            }
+            for (JsonNode n : s.path("nested")) {
+                if (n.get("owner").get("label").asText().equals(owner)) {
+                    return n;
+                }
+            }
+        }
+        return null;
+    }
 }
