@@ -69,6 +69,8 @@ final class HeapIndexBuilder {
         int[] rootFrames;
         long heapBytes;
         long dangling;
+        /** The objects holding the dangling references, or null for more than ReferencePass keeps. */
+        java.util.Set<Integer> danglingHolders;
         int missingRoots;
         DumpFile file;
         /** The uncompressed dump, open for positional reads (a deleted temp file for a gzipped dump). */
@@ -675,12 +677,9 @@ final class HeapIndexBuilder {
             throw e.getCause();
         }
         r.dangling = p2.dangling();
+        r.danglingHolders = p2.danglingHolders();
         r.weakReferents = p2.weakReferents;
         r.discoveredLinks = p2.discoveredLinks;
-        if (r.dangling > 0) {
-            r.facts.warnings().add(String.format("%,d references point to objects that are not in the dump; they are"
-                    + " left out of the graph", r.dangling));
-        }
         compact(r);
     }
 
@@ -728,6 +727,38 @@ final class HeapIndexBuilder {
         if (missing > 0) {
             r.facts.warnings().add(String.format("%,d GC roots name objects that are not in the dump", missing));
         }
+        if (r.dangling > 0) {
+            r.facts.warnings().add(danglingWarning(r));
+        }
+    }
+
+    /**
+     * The warning about references to absent objects. HotSpot's dumps of JDK 11 and later have a few hundred in
+     * every dump, all in one object array the JVM holds as a JNI global: the roots of its class-data-sharing
+     * archive, whose objects of classes not yet in use the dump leaves out. Said as such, since nothing the
+     * analysis needs is missing then; any other holder gets the plain warning.
+     */
+    private static String danglingWarning(Result r) {
+        String plain = String.format("%,d references point to objects that are not in the dump; they are left out of "
+                + "the graph", r.dangling);
+        java.util.Set<Integer> holders = r.danglingHolders;
+        if (holders == null || holders.isEmpty()) {
+            return plain;
+        }
+        java.util.Set<Integer> jniGlobals = new java.util.HashSet<>();
+        for (int i = 0; i < r.rootObjects.length; i++) {
+            if (r.rootObjects[i] >= 0 && r.rootKinds[i] == (byte) io.mapleak.hprof.GcRootKind.JNI_GLOBAL.ordinal()) {
+                jniGlobals.add(r.rootObjects[i]);
+            }
+        }
+        if (!jniGlobals.containsAll(holders)) {
+            return plain;
+        }
+        return String.format("%,d references point to objects that are not in the dump, all from %s the JVM holds "
+                + "as %s (on HotSpot, the roots of its class-data-sharing archive, whose objects of classes not yet "
+                + "used are not dumped); they are left out of the graph", r.dangling,
+                holders.size() == 1 ? "one object" : holders.size() + " objects",
+                holders.size() == 1 ? "a JNI global" : "JNI globals");
     }
 
 

@@ -83,6 +83,27 @@ final class ReferencePass {
         return dangling.get();
     }
 
+    /** The most holders of dangling references {@link #danglingHolders} keeps. */
+    static final int MAX_DANGLING_HOLDERS = 16;
+    private final java.util.TreeSet<Integer> danglingHolders = new java.util.TreeSet<>();
+    private boolean moreDanglingHolders;
+
+    /**
+     * The objects whose references point to absent objects (at most {@link #MAX_DANGLING_HOLDERS}), or null when
+     * there were more: on HotSpot all of them usually sit in one array, its class-data-sharing archive's roots.
+     */
+    synchronized java.util.Set<Integer> danglingHolders() {
+        return moreDanglingHolders ? null : java.util.Set.copyOf(danglingHolders);
+    }
+
+    private synchronized void danglingFrom(int holder) {
+        if (danglingHolders.size() < MAX_DANGLING_HOLDERS || danglingHolders.contains(holder)) {
+            danglingHolders.add(holder);
+        } else {
+            moreDanglingHolders = true;
+        }
+    }
+
     void run() {
         // Slots no reference fills stay -1: the threads mark their objects' unused slots as they go (so the column
         // needs no pass of its own to preset them); the mirrors' slots are preset here, as not every mirror need
@@ -114,6 +135,7 @@ final class ReferencePass {
             return;
         }
         Slots s = new Slots(refStart.get(i), refStart.get(i + 1));
+        s.holder = i;
         s.ref(d.superId());
         s.ref(d.loaderId());
         s.ref(d.signersId());
@@ -136,6 +158,9 @@ final class ReferencePass {
         long cursor;
         long end;
         long dangling;
+        /** The object whose slots these are. */
+        int holder = -1;
+        private int lastDangling = -1;
 
         Slots(long cursor, long end) {
             this.cursor = cursor;
@@ -152,7 +177,10 @@ final class ReferencePass {
             }
             int t = lookup.indexOf(id);
             if (t < 0) {
-                dangling++;
+                if (dangling++ == 0 || holder != lastDangling) { // once an object: an array may hold thousands
+                    danglingFrom(holder);
+                    lastDangling = holder;
+                }
             } else if (cursor < end) {
                 refs.set(cursor++, t);
                 return true;
@@ -220,6 +248,7 @@ final class ReferencePass {
         }
 
         private void object(int i) {
+            holder = i;
             long at = offsets.get(i);
             cursor = refStart.get(i);
             end = refStart.get(i + 1);

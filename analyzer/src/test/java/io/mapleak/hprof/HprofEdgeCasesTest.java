@@ -538,6 +538,40 @@ class HprofEdgeCasesTest {
         }
     }
 
+    /**
+     * HotSpot's dumps of JDK 11 and later: a few hundred references to absent objects, all in the object array the
+     * JVM holds as a JNI global (its class-data-sharing archive's roots, whose objects of unused classes are not
+     * dumped). The warning says where they are from; from any other holder, as well, it is the plain one.
+     */
+    @Test
+    void danglingReferencesOfAJniGlobalArrayAreSaidToBeTheJvmsOwn() throws IOException {
+        HprofWriter writer = new HprofWriter(V102, 8);
+        HprofWriter.Heap heap = writer.heap().withJdkBasics();
+        long node = heap.newClass("com.acme.Node").field("next", OBJECT).define();
+        long present = heap.instance(node, Map.of());
+        long roots = heap.objectArray(heap.classId("java.lang.Object[]"), present, 0xDEAD0, 0xDEAD8, 0xDEAE0);
+        heap.add(w -> w.rootJniGlobal(roots, 0x99));
+        Path file = save(heap.write());
+        try (HeapIndex index = index(file)) {
+            assertThat(index.danglingReferences()).isEqualTo(3);
+            assertThat(index.facts().warnings()).contains("3 references point to objects that are not in the dump, "
+                    + "all from one object the JVM holds as a JNI global (on HotSpot, the roots of its "
+                    + "class-data-sharing archive, whose objects of classes not yet used are not dumped); they are "
+                    + "left out of the graph");
+        }
+
+        HprofWriter.Heap other = new HprofWriter(V102, 8).heap().withJdkBasics();
+        long otherNode = other.newClass("com.acme.Node").field("next", OBJECT).define();
+        long array = other.objectArray(other.classId("java.lang.Object[]"), 0xDEAD0);
+        other.add(w -> w.rootJniGlobal(array, 0x99));
+        other.instance(otherNode, Map.of("next", Value.ofObject(0xDEAD8)));
+        other.stickyClassRoots();
+        try (HeapIndex index = index(save(other.write()))) {
+            assertThat(index.facts().warnings()).contains("2 references point to objects that are not in the dump; "
+                    + "they are left out of the graph");
+        }
+    }
+
     @Test
     void objectsWrittenOutOfAddressOrderAreIndexedAsTheSameObjectsInOrder() throws IOException {
         // HotSpot writes objects in address order; other writers need not. Both paths of the index build (the merge of
