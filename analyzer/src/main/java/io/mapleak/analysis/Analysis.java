@@ -39,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -472,16 +471,17 @@ public final class Analysis {
                     continue;
                 }
                 long size = 0;
-                Set<Integer> members = members(g);
                 long bytes = 0;
                 for (MapView v : g) {
                     size += Math.max(0, v.size());
-                    if (!tree.dominatedByAny(v.object(), members::contains)) {
-                        bytes += tree.retainedSize(v.object());
-                    }
+                    bytes += tree.retainedSize(v.object());
                 }
                 if (size >= minEntries || bytes >= minBytes) {
-                    rows.add(row(g));
+                    // the sum counts maps nested in others of the group twice: the row's does not
+                    InventoryRow row = row(g);
+                    if (row.size() >= minEntries || row.retainedBytes() >= minBytes) {
+                        rows.add(row);
+                    }
                 }
             }
             rows.sort(Comparator.comparingLong(InventoryRow::retainedBytes).reversed()
@@ -491,14 +491,6 @@ public final class Analysis {
             String rule = String.format(Locale.ROOT, "maps with at least %,d entries or %s retained, and groups of "
                     + "smaller maps held by one field whose totals reach that", minEntries, ByteCounts.format(minBytes));
             return new AnalysisResult.Inventory(rule, total, kept);
-        }
-
-        private static Set<Integer> members(List<MapView> group) {
-            Set<Integer> members = new java.util.HashSet<>();
-            for (MapView v : group) {
-                members.add(v.object());
-            }
-            return members;
         }
 
         /** Whether a map gets an inventory row of its own. */
@@ -512,7 +504,7 @@ public final class Analysis {
             long size = 0;
             long capacity = 0;
             long bytes = 0;
-            Set<Integer> members = group.size() > 1 ? members(group) : Set.of();
+            com.carrotsearch.hppc.IntHashSet members = new com.carrotsearch.hppc.IntHashSet(group.size());
             for (MapView v : group) {
                 long r = wb.dominators.retainedSize(v.object());
                 if (r > wb.dominators.retainedSize(largest.object())) {
@@ -520,8 +512,13 @@ public final class Analysis {
                 }
                 size += Math.max(0, v.size());
                 capacity += Math.max(0, v.capacity());
-                if (!wb.dominators.dominatedByAny(v.object(), members::contains)) {
-                    bytes += r; // a map nested in another of the group (a JSON tree's) is inside its size already
+                members.add(v.object());
+            }
+            long most = wb.dominators.retainedSize(largest.object());
+            for (MapView v : group) {
+                // a map nested in another of the group (a JSON tree's) is inside that one's size already
+                if (group.size() == 1 || !wb.dominators.dominatedByAny(v.object(), members::contains, most)) {
+                    bytes += wb.dominators.retainedSize(v.object());
                 }
             }
             int o = largest.object();

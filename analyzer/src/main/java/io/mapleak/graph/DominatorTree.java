@@ -81,9 +81,22 @@ public final class DominatorTree {
      * size, and sums over the group count it once.
      */
     public boolean dominatedByAny(int object, java.util.function.IntPredicate among) {
+        return dominatedByAny(object, among, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #dominatedByAny(int, java.util.function.IntPredicate)} for objects of {@code among} that retain at most
+     * {@code mostRetained} bytes: the walk stops at the first dominator that retains more, since none of them can be
+     * there or above (retained sizes only grow up the tree). A small map's walk ends within a few steps, where its
+     * owner's collection retains more than any map of the group: the inventory asks this for millions of maps.
+     */
+    public boolean dominatedByAny(int object, java.util.function.IntPredicate among, long mostRetained) {
         for (int d = dominator(object), i = 0; d >= 0 && i < NESTING_STEPS; d = dominator(d), i++) {
             if (among.test(d)) {
                 return true;
+            }
+            if (mostRetained != Long.MAX_VALUE && retainedSize(d) > mostRetained) {
+                return false;
             }
         }
         return false;
