@@ -25,8 +25,9 @@ final class KeyPatterns {
     }
 
     /**
-     * The prefix and suffix every sampled string key shares (e.g. a servlet container's worker name around its
-     * random session ids); empty strings where they share none or the keys are not strings.
+     * The prefix and suffix the sampled string keys share (e.g. a servlet container's worker name around its
+     * random session ids), all of them or a quorum (see {@link #affixes(List, List, double)}); empty strings where
+     * they share none or the keys are not strings.
      */
     record Affixes(String prefix, String suffix) {
         static final Affixes NONE = new Affixes("", "");
@@ -68,7 +69,7 @@ final class KeyPatterns {
         if (strings.size() < 2) {
             return Affixes.NONE;
         }
-        int quorum = (int) Math.min(texts.size(), Math.ceil(share * texts.size()));
+        int quorum = (int) Math.max(2, Math.min(texts.size(), Math.ceil(share * texts.size())));
         if (strings.size() < quorum) {
             return Affixes.NONE;
         }
@@ -132,7 +133,7 @@ final class KeyPatterns {
 
     /**
      * The pattern one key matches, or null. {@code text} is the key's rendering, {@code cls} its class; a random
-     * id is also recognised between the {@code affixes} all sampled keys share.
+     * id is also recognised between the {@code affixes} the sampled keys share.
      */
     static String classify(String cls, String text, Affixes affixes) {
         switch (cls) {

@@ -47,7 +47,8 @@ final class UniqueKeysDetector implements Detector {
         int element = -1;
         List<String> judgedClasses = classes;
         List<String> judgedTexts = texts;
-        if (best.share() < quorum) {
+        long listKeys = classes.stream().filter(io.mapleak.maps.ValueText::isList).count();
+        if (best.share() < quorum && listKeys >= quorum * ids.size()) {
             List<List<String>> elementClasses = new ArrayList<>();
             List<List<String>> elementTexts = new ArrayList<>();
             int lists = listElements(ctx, ids, elementClasses, elementTexts);

@@ -733,10 +733,10 @@ final class HeapIndexBuilder {
     }
 
     /**
-     * The warning about references to absent objects. HotSpot's dumps of JDK 11 and later have a few hundred in
-     * every dump, all in one object array the JVM holds as a JNI global: the roots of its class-data-sharing
-     * archive, whose objects of classes not yet in use the dump leaves out. Said as such, since nothing the
-     * analysis needs is missing then; any other holder gets the plain warning.
+     * The warning about references to absent objects. HotSpot's dumps (seen on JDK 17 with its default class-data
+     * archive) have a few hundred, all in one object array the JVM holds as a JNI global: the roots of that archive,
+     * whose objects of classes not yet in use the dump leaves out. A heuristic: when every holder is a JNI-global
+     * root, the warning says so; any other holder gets the plain warning.
      */
     private static String danglingWarning(Result r) {
         String plain = String.format("%,d references point to objects that are not in the dump; they are left out of "

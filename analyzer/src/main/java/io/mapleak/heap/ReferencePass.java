@@ -86,7 +86,7 @@ final class ReferencePass {
     /** The most holders of dangling references {@link #danglingHolders} keeps. */
     static final int MAX_DANGLING_HOLDERS = 16;
     private final java.util.TreeSet<Integer> danglingHolders = new java.util.TreeSet<>();
-    private boolean moreDanglingHolders;
+    private volatile boolean moreDanglingHolders;
 
     /**
      * The objects whose references point to absent objects (at most {@link #MAX_DANGLING_HOLDERS}), or null when
@@ -96,7 +96,16 @@ final class ReferencePass {
         return moreDanglingHolders ? null : java.util.Set.copyOf(danglingHolders);
     }
 
-    private synchronized void danglingFrom(int holder) {
+    private void danglingFrom(int holder) {
+        if (moreDanglingHolders) {
+            return; // a truncated dump's millions of holders: no lock taken once the list is full
+        }
+        synchronized (this) {
+            addDanglingHolder(holder);
+        }
+    }
+
+    private void addDanglingHolder(int holder) {
         if (danglingHolders.size() < MAX_DANGLING_HOLDERS || danglingHolders.contains(holder)) {
             danglingHolders.add(holder);
         } else {

@@ -162,6 +162,11 @@ public final class ValueText {
             "java.util.Collections$SingletonList", "java.util.Collections$UnmodifiableRandomAccessList",
             "java.util.Collections$UnmodifiableList");
 
+    /** Whether objects of this class are lists whose elements {@link #elements} reads. */
+    public static boolean isList(String className) {
+        return LISTS.contains(className);
+    }
+
     /**
      * The elements of a list the JDK makes (up to {@link #LIST_ELEMENTS} + 1, to tell that there are more), or null
      * for any other object. Composite keys are such lists ({@code Arrays.asList(path, status)}, {@code List.of(a,

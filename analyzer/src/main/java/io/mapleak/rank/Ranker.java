@@ -603,11 +603,6 @@ public final class Ranker {
             return false;
         }
 
-        /** The finding that leads the title and the fix: the most specific diagnosis that is not context. */
-        /**
-         * The finding the title and the fix come from: the first of the leading kind, and of those (one per map, where
-         * several maps share an owner label) the one about the lead map, the largest, whose numbers the fix quotes.
-         */
         /**
          * The findings, one of each kind (in the order the kinds first appear): where several maps share an owner
          * label and a detector found the same about each, the lead map's, else the first; the summary and the fix
@@ -625,6 +620,11 @@ public final class Ranker {
             return new ArrayList<>(byKind.values());
         }
 
+        /**
+         * The finding that leads the title and the fix, the most specific diagnosis that is not context: the first of
+         * the leading kind, and of those (one per map, where several maps share an owner label) the one about the
+         * lead map, the largest, whose numbers the fix quotes.
+         */
         Finding leadFinding() {
             Finding first = findings.get(Detectors.lead(findings.stream().map(Finding::kind).toList()));
             for (Finding f : findings) {

@@ -539,7 +539,7 @@ class HprofEdgeCasesTest {
     }
 
     /**
-     * HotSpot's dumps of JDK 11 and later: a few hundred references to absent objects, all in the object array the
+     * HotSpot's dumps (JDK 17): a few hundred references to absent objects, all in the object array the
      * JVM holds as a JNI global (its class-data-sharing archive's roots, whose objects of unused classes are not
      * dumped). The warning says where they are from; from any other holder, as well, it is the plain one.
      */
