@@ -626,13 +626,13 @@ public final class Ranker {
          * lead map, the largest, whose numbers the fix quotes.
          */
         Finding leadFinding() {
-            Finding first = findings.get(Detectors.lead(findings.stream().map(Finding::kind).toList()));
-            for (Finding f : findings) {
-                if (f.kind().equals(first.kind()) && f.maps().length > 0 && f.maps()[0] == lead) {
+            String kind = findings.get(Detectors.lead(findings.stream().map(Finding::kind).toList())).kind();
+            for (Finding f : onePerKind()) {
+                if (f.kind().equals(kind)) {
                     return f;
                 }
             }
-            return first;
+            throw new IllegalStateException("no finding of its own kind " + kind);
         }
 
         PathNamer.Owner owner(DetectContext ctx) {
